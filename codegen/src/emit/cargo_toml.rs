@@ -1,0 +1,51 @@
+//! The generated crate's Cargo.toml: explicit versions (no workspace inheritance), so the crate
+//! builds wherever it is written, and only the optional crates its types use.
+
+use crate::emit::Uses;
+use crate::settings::VendorSettings;
+
+pub fn render(header: &str, settings: &VendorSettings, uses: Uses) -> String {
+    let mut deps = vec![
+        r#"progenitor-client = "0.15.1""#.to_string(),
+        // rustls: progenitor-client enables no TLS backend, and https must work out of the box.
+        r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query", "rustls"] }"#.to_string(),
+        r#"serde = { version = "1", features = ["derive"] }"#.to_string(),
+        r#"serde_json = "1""#.to_string(),
+    ];
+    if uses.chrono {
+        deps.push(r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#.into());
+    }
+    if uses.uuid {
+        deps.push(r#"uuid = { version = "1", features = ["serde"] }"#.into());
+    }
+    if uses.regress {
+        deps.push(r#"regress = "0.12""#.into());
+    }
+    if uses.futures {
+        deps.push(r#"futures = "0.3""#.into());
+    }
+    deps.sort();
+    format!(
+        "# {header}\n\
+         [package]\n\
+         name = \"{name}\"\n\
+         version = \"{version}\"\n\
+         edition = \"2024\"\n\
+         rust-version = \"1.88\"\n\
+         description = {description}\n\
+         publish = false\n\
+         readme = \"README.md\"\n\
+         \n\
+         [dependencies]\n\
+         {deps}\n",
+        name = settings.crate_name,
+        version = settings.version,
+        description = toml_string(&settings.description),
+        deps = deps.join("\n"),
+    )
+}
+
+fn toml_string(s: &str) -> String {
+    // A TOML basic string has JSON's escapes for the characters that matter here.
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}

@@ -1,0 +1,73 @@
+//! The one error type of the pipeline: every failure names the file, the JSON pointer inside it,
+//! what is wrong and what to do about it.
+
+use std::fmt;
+
+/// The pipeline stage that failed, so callers can tell a broken spec from a generator bug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Load,
+    Merge,
+    Overlay,
+    Normalize,
+    Validate,
+    Emit,
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Stage::Load => "load",
+            Stage::Merge => "merge",
+            Stage::Overlay => "overlay",
+            Stage::Normalize => "normalize",
+            Stage::Validate => "validate",
+            Stage::Emit => "emit",
+        };
+        f.write_str(name)
+    }
+}
+
+/// A file (as shown to the user) and an RFC 6901 JSON pointer inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub pointer: String,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pointer.is_empty() {
+            f.write_str(&self.file)
+        } else {
+            write!(f, "{}#{}", self.file, self.pointer)
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{stage} error at {location}: {message}\n  help: {help}")]
+pub struct Error {
+    pub stage: Stage,
+    pub location: Location,
+    pub message: String,
+    pub help: String,
+}
+
+impl Error {
+    pub fn new(
+        stage: Stage,
+        location: Location,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        Error {
+            stage,
+            location,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,122 @@
+//! Turns a vendor's OpenAPI documents into the files of a typed Rust client crate.
+//!
+//! The pipeline runs in one direction, each stage in its own module: [`source`] (load YAML/JSON),
+//! [`merge`], [`overlay`], [`normalize`], [`validate`], [`emit`]. The library does no I/O: callers
+//! hand in file contents and get file contents back, which keeps it testable and lets the driver
+//! decide what to write.
+
+pub mod emit;
+pub mod error;
+pub mod merge;
+pub mod normalize;
+pub mod overlay;
+mod pointer;
+pub mod settings;
+pub mod source;
+pub mod surface;
+pub mod validate;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+pub use error::{Error, Location, Stage};
+pub use settings::VendorSettings;
+pub use source::SourceFile;
+pub use surface::Stats;
+
+use error::Result;
+
+/// One vendor folder's contents, as read by the caller.
+pub struct VendorInput<'a> {
+    /// The folder name, e.g. `akool`; the default crate name derives from it.
+    pub vendor: &'a str,
+    /// How the folder is shown in messages and headers, e.g. `specs/akool`.
+    pub source_dir: &'a str,
+    pub files: &'a [SourceFile],
+}
+
+/// The effective document and what went into it.
+pub struct Effective {
+    pub document: Value,
+    pub spec: openapiv3::OpenAPI,
+    pub settings: VendorSettings,
+    pub document_files: Vec<String>,
+}
+
+/// A generated crate: relative path -> contents, plus a reviewable API summary.
+pub struct GeneratedCrate {
+    pub crate_name: String,
+    pub files: BTreeMap<String, String>,
+    pub surface: String,
+    pub stats: Stats,
+}
+
+/// Load, merge, overlay, normalize and validate a vendor folder.
+pub fn effective_document(input: &VendorInput<'_>) -> Result<Effective> {
+    let mut sources = source::load(input.source_dir, input.files)?;
+    let (pre_merge, post_merge): (Vec<_>, Vec<_>) = sources.overlays.iter().partition(|o| overlay::extends(o).is_some());
+    for o in pre_merge {
+        let target = overlay::extends(o).unwrap_or_default();
+        let Some(doc) = sources.documents.iter_mut().find(|d| d.name == target) else {
+            return Err(Error::new(
+                Stage::Overlay,
+                Location { file: o.display.clone(), pointer: "/extends".into() },
+                format!("`extends: {target}` names no OpenAPI document of this folder"),
+                "set `extends` to the file name of one of the folder's documents, or drop it to apply the overlay after the merge",
+            ));
+        };
+        overlay::apply(o, &mut doc.value)?;
+    }
+    let (mut document, origins) = merge::merge(&sources.documents)?;
+    for o in post_merge {
+        overlay::apply(o, &mut document)?;
+    }
+    normalize::normalize(&mut document, &origins)?;
+    let spec = validate::validate(&document, &origins)?;
+    let settings = VendorSettings::resolve(input.vendor, sources.settings.as_ref(), &spec.info.title)?;
+    Ok(Effective {
+        document,
+        spec,
+        settings,
+        document_files: sources.documents.iter().map(|d| d.name.clone()).collect(),
+    })
+}
+
+/// Runs the whole pipeline for one vendor folder.
+pub fn generate(input: &VendorInput<'_>) -> Result<GeneratedCrate> {
+    let effective = effective_document(input)?;
+    let files = emit::crate_files(&emit::CrateInput {
+        source_dir: input.source_dir,
+        settings: &effective.settings,
+        document: &effective.document,
+        spec: &effective.spec,
+        document_files: effective.document_files.clone(),
+    })?;
+    let routes = routes(&effective.document);
+    let lib = files.get("src/client.rs").map(String::as_str).unwrap_or_default();
+    let (surface, stats) = surface::surface(lib, &routes).map_err(|e| {
+        Error::new(
+            Stage::Emit,
+            Location { file: input.source_dir.into(), pointer: String::new() },
+            format!("generated code does not parse: {e}"),
+            "this is a generator bug: report it with the vendor folder",
+        )
+    })?;
+    Ok(GeneratedCrate { crate_name: effective.settings.crate_name.clone(), files, surface, stats })
+}
+
+/// (method name, HTTP method, path) for every operation, in document order.
+fn routes(doc: &Value) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for (path, item) in paths {
+            for http in normalize::METHODS {
+                if let Some(id) = item.get(*http).and_then(|op| op.get("operationId")).and_then(Value::as_str) {
+                    out.push((validate::method_name(id), http.to_ascii_uppercase(), path.clone()));
+                }
+            }
+        }
+    }
+    out
+}

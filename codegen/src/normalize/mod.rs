@@ -1,0 +1,58 @@
+//! Normalize stage: rewrites what the engine (progenitor, typify, openapiv3) cannot take into
+//! what it can, keeping the meaning. Each rewrite is a small named pass with its own tests.
+
+mod openapi31;
+mod operation_ids;
+mod request_bodies;
+mod responses;
+pub mod schemas;
+
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::merge::Origins;
+
+/// A normalization pass: a name for reports and a rewrite of the whole document.
+pub struct Pass {
+    pub name: &'static str,
+    pub run: fn(&mut Value, &Origins) -> Result<()>,
+}
+
+/// The passes in the order they run; later passes may rely on earlier ones (operation ids are
+/// derived before bodies and responses are named after them).
+pub const PASSES: &[Pass] = &[
+    Pass { name: "openapi-3.1-to-3.0", run: openapi31::run },
+    Pass { name: "derive-operation-ids", run: operation_ids::run },
+    Pass { name: "single-request-media-type", run: request_bodies::run },
+    Pass { name: "one-response-type-per-class", run: responses::run },
+];
+
+pub fn normalize(doc: &mut Value, origins: &Origins) -> Result<()> {
+    for pass in PASSES {
+        (pass.run)(doc, origins)?;
+    }
+    Ok(())
+}
+
+/// The HTTP methods an OpenAPI path item can hold, in the order progenitor emits them.
+pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Calls `f` with (path, method, pointer, operation) for every operation of the document.
+pub fn for_each_operation(
+    doc: &mut Value,
+    mut f: impl FnMut(&str, &str, &str, &mut serde_json::Map<String, Value>) -> Result<()>,
+) -> Result<()> {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return Ok(());
+    };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        for method in METHODS {
+            if let Some(Value::Object(op)) = item.get_mut(*method) {
+                let at = crate::pointer::join(&crate::pointer::join("/paths", path), method);
+                f(path, method, &at, op)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! Pass `openapi-3.1-to-3.0`: openapiv3 and progenitor read OpenAPI 3.0 only. Rewrites the 3.1
+//! (JSON Schema 2020-12) constructs into their 3.0 equivalents:
+//! `type: [T, 'null']` -> `type: T, nullable: true`; several types -> `anyOf`; `const` -> a
+//! one-value `enum`; `examples: [..]` -> `example`; numeric `exclusiveMinimum`/`Maximum` ->
+//! `minimum` + boolean; a `{type: 'null'}` branch of `oneOf`/`anyOf` -> `nullable`. Top-level
+//! `webhooks` (no client code calls them) are dropped.
+
+use serde_json::{Map, Value, json};
+
+use crate::error::Result;
+use crate::merge::Origins;
+use crate::normalize::schemas::for_each_schema;
+
+pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
+    let is_31 = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.1"));
+    if !is_31 {
+        return Ok(());
+    }
+    if let Value::Object(root) = doc {
+        root.insert("openapi".into(), json!("3.0.3"));
+        root.shift_remove("webhooks");
+        root.shift_remove("jsonSchemaDialect");
+    }
+    for_each_schema(doc, &mut |_, schema| {
+        rewrite(schema);
+        Ok(())
+    })
+}
+
+fn rewrite(schema: &mut Map<String, Value>) {
+    type_arrays(schema);
+    if let Some(value) = schema.shift_remove("const") {
+        schema.insert("enum".into(), json!([value]));
+    }
+    if let Some(Value::Array(mut examples)) = schema.shift_remove("examples") {
+        if !examples.is_empty() && !schema.contains_key("example") {
+            schema.insert("example".into(), examples.swap_remove(0));
+        }
+    }
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(n @ Value::Number(_)) = schema.get(exclusive).cloned() {
+            schema.insert(bound.into(), n);
+            schema.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    null_branches(schema);
+}
+
+fn is_null_type(v: &Value) -> bool {
+    v.as_str() == Some("null")
+}
+
+/// `type: [string, 'null']` -> `type: string, nullable: true`; `[string, integer]` -> anyOf.
+fn type_arrays(schema: &mut Map<String, Value>) {
+    match schema.get("type").cloned() {
+        Some(Value::Array(types)) => {
+            let nullable = types.iter().any(is_null_type);
+            let rest: Vec<Value> = types.into_iter().filter(|t| !is_null_type(t)).collect();
+            schema.shift_remove("type");
+            match rest.len() {
+                0 => {
+                    schema.insert("enum".into(), json!([null]));
+                }
+                1 => {
+                    schema.insert("type".into(), rest[0].clone());
+                }
+                _ => {
+                    let branches = rest.into_iter().map(|t| json!({"type": t})).collect();
+                    schema.insert("anyOf".into(), Value::Array(branches));
+                }
+            }
+            if nullable {
+                schema.insert("nullable".into(), Value::Bool(true));
+            }
+        }
+        Some(t) if is_null_type(&t) => {
+            schema.shift_remove("type");
+            schema.insert("enum".into(), json!([null]));
+            schema.insert("nullable".into(), Value::Bool(true));
+        }
+        _ => {}
+    }
+}
+
+/// `oneOf: [{$ref: X}, {type: 'null'}]` -> `allOf: [{$ref: X}], nullable: true`.
+fn null_branches(schema: &mut Map<String, Value>) {
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(branches)) = schema.get(key) else { continue };
+        let is_null = |b: &Value| b.get("type").is_some_and(is_null_type) && b.as_object().is_some_and(|m| m.len() == 1);
+        if !branches.iter().any(is_null) {
+            continue;
+        }
+        let rest: Vec<Value> = branches.iter().filter(|b| !is_null(b)).cloned().collect();
+        schema.shift_remove(key);
+        schema.insert("nullable".into(), Value::Bool(true));
+        if rest.len() == 1 {
+            schema.insert("allOf".into(), Value::Array(rest));
+        } else if !rest.is_empty() {
+            schema.insert(key.into(), Value::Array(rest));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc_with(schema: Value) -> Value {
+        json!({"openapi": "3.1.0", "webhooks": {"w": {}}, "components": {"schemas": {"S": schema}}})
+    }
+
+    fn normalized(schema: Value) -> Value {
+        let mut doc = doc_with(schema);
+        run(&mut doc, &Origins::default()).unwrap();
+        assert_eq!(doc["openapi"], "3.0.3");
+        assert!(doc.get("webhooks").is_none());
+        doc["components"]["schemas"]["S"].take()
+    }
+
+    #[test]
+    fn nullable_type_arrays() {
+        assert_eq!(
+            normalized(json!({"type": ["string", "null"], "format": "uri"})),
+            json!({"format": "uri", "type": "string", "nullable": true})
+        );
+        assert_eq!(
+            normalized(json!({"type": ["string", "integer"]})),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+    }
+
+    #[test]
+    fn const_examples_and_exclusive_bounds() {
+        assert_eq!(
+            normalized(json!({"const": "IMAGE", "examples": ["IMAGE", "x"], "exclusiveMinimum": 0})),
+            json!({"enum": ["IMAGE"], "example": "IMAGE", "exclusiveMinimum": true, "minimum": 0})
+        );
+    }
+
+    #[test]
+    fn null_branch_of_one_of_becomes_nullable() {
+        assert_eq!(
+            normalized(json!({"properties": {"p": {"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}}})),
+            json!({"properties": {"p": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]}}})
+        );
+    }
+
+    #[test]
+    fn leaves_3_0_documents_alone() {
+        let mut doc = json!({"openapi": "3.0.3", "components": {"schemas": {"S": {"examples": [1]}}}});
+        let before = doc.clone();
+        run(&mut doc, &Origins::default()).unwrap();
+        assert_eq!(doc, before);
+    }
+}

@@ -1,0 +1,65 @@
+//! Pass `derive-operation-ids`: progenitor names methods after operationIds and rejects
+//! operations without one. A missing id is derived from method and path, stably (the same
+//! operation always gets the same name, whatever else the document holds):
+//! `GET /avatars/{id}/videos` -> `get_avatars_by_id_videos`.
+
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::merge::Origins;
+use crate::normalize::for_each_operation;
+
+pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
+    for_each_operation(doc, |path, method, _, op| {
+        let missing = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .is_none_or(|id| id.trim().is_empty());
+        if missing {
+            op.insert("operationId".into(), Value::String(derive(method, path)));
+        }
+        Ok(())
+    })
+}
+
+pub fn derive(method: &str, path: &str) -> String {
+    let mut words = vec![method.to_string()];
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let (prefix, name) = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => ("by_", param),
+            None => ("", segment),
+        };
+        let cleaned: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .collect();
+        let cleaned = cleaned.trim_matches('_');
+        if !cleaned.is_empty() {
+            words.push(format!("{prefix}{cleaned}"));
+        }
+    }
+    words.join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn derives_from_method_and_path() {
+        assert_eq!(derive("get", "/avatars/{id}/videos"), "get_avatars_by_id_videos");
+        assert_eq!(derive("post", "/api/open/v3/avatar/create"), "post_api_open_v3_avatar_create");
+        assert_eq!(derive("get", "/"), "get");
+        assert_eq!(derive("delete", "/v1/knowledge.groups/{group-id}"), "delete_v1_knowledge_groups_by_group_id");
+    }
+
+    #[test]
+    fn keeps_existing_ids_and_fills_missing_ones() {
+        let mut doc = json!({"paths": {"/a": {"get": {"operationId": "listA"}, "post": {}, "put": {"operationId": " "}}}});
+        run(&mut doc, &Origins::default()).unwrap();
+        assert_eq!(doc["paths"]["/a"]["get"]["operationId"], "listA");
+        assert_eq!(doc["paths"]["/a"]["post"]["operationId"], "post_a");
+        assert_eq!(doc["paths"]["/a"]["put"]["operationId"], "put_a");
+    }
+}

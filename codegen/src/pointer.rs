@@ -1,0 +1,82 @@
+//! RFC 6901 JSON pointer helpers shared by every stage that reports or edits a location.
+
+use serde_json::Value;
+
+/// Escapes one reference token (`~` -> `~0`, `/` -> `~1`).
+pub fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Joins a parent pointer and one unescaped token.
+pub fn join(parent: &str, token: &str) -> String {
+    format!("{parent}/{}", escape(token))
+}
+
+/// Splits a pointer into its unescaped tokens; `None` when it does not start with `/`.
+pub fn tokens(pointer: &str) -> Option<Vec<String>> {
+    if pointer.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = pointer.strip_prefix('/')?;
+    Some(
+        rest.split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
+}
+
+/// An ordering key in which array indices compare as numbers, so `/l/10` sorts after `/l/3`.
+pub fn sort_key(pointer: &str) -> Vec<(u8, usize, String)> {
+    tokens(pointer)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| match t.parse::<usize>() {
+            Ok(i) => (0, i, String::new()),
+            Err(_) => (1, 0, t),
+        })
+        .collect()
+}
+
+/// Removes the node at `pointer` from its parent object or array; returns whether it existed.
+pub fn remove(root: &mut Value, pointer: &str) -> bool {
+    let Some(mut toks) = tokens(pointer) else {
+        return false;
+    };
+    let Some(last) = toks.pop() else {
+        return false;
+    };
+    let parent_ptr: String = toks.iter().map(|t| format!("/{}", escape(t))).collect();
+    match root.pointer_mut(&parent_ptr) {
+        Some(Value::Object(map)) => map.shift_remove(&last).is_some(),
+        Some(Value::Array(items)) => match last.parse::<usize>() {
+            Ok(i) if i < items.len() => {
+                items.remove(i);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn escapes_and_splits_round_trip() {
+        let p = join(&join("", "paths"), "/a~b/{id}");
+        assert_eq!(p, "/paths/~1a~0b~1{id}");
+        assert_eq!(tokens(&p).unwrap(), vec!["paths", "/a~b/{id}"]);
+    }
+
+    #[test]
+    fn removes_from_objects_and_arrays() {
+        let mut v = json!({"a": {"b": 1, "c": [1, 2, 3]}});
+        assert!(remove(&mut v, "/a/c/1"));
+        assert!(remove(&mut v, "/a/b"));
+        assert!(!remove(&mut v, "/a/zzz"));
+        assert_eq!(v, json!({"a": {"c": [1, 3]}}));
+    }
+}

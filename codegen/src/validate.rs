@@ -1,0 +1,242 @@
+//! Validate stage: checks what progenitor would otherwise panic on or reject late, and reports it
+//! with the file and JSON pointer: every `$ref` resolves, operationIds are unique and make
+//! distinct Rust method names, and the document parses as OpenAPI 3.0.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result, Stage};
+use crate::merge::Origins;
+use crate::normalize::for_each_operation;
+
+pub fn validate(doc: &Value, origins: &Origins) -> Result<openapiv3::OpenAPI> {
+    refs_resolve(doc, doc, "", origins)?;
+    operation_ids(doc, origins)?;
+    let spec: openapiv3::OpenAPI = parse_as::<openapiv3::OpenAPI>(doc, "").map_err(|(pointer, message)| {
+        // openapiv3 flattens maps, which hides the failing path from serde; look piece by piece.
+        let (pointer, message) = locate_parse_error(doc).unwrap_or((pointer, message));
+        Error::new(
+            Stage::Validate,
+            origins.locate(&pointer),
+            format!("not a valid OpenAPI 3.0 document: {message}"),
+            "fix the value at this pointer with an overlay action",
+        )
+    })?;
+    Ok(spec)
+}
+
+/// Deserializes `value` as `T`, reporting a failure as (pointer, message).
+fn parse_as<T: serde::de::DeserializeOwned>(value: &Value, at: &str) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let inner: String = e
+            .path()
+            .iter()
+            .filter_map(|seg| match seg {
+                serde_path_to_error::Segment::Map { key } => Some(crate::pointer::join("", key)),
+                serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
+                _ => None,
+            })
+            .collect();
+        (format!("{at}{inner}"), e.inner().to_string())
+    })
+}
+
+/// Finds the smallest piece of the document that fails to parse: each parameter, body and
+/// response of each operation, then each component.
+fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
+    use openapiv3::{Operation, Parameter, ReferenceOr, RequestBody, Response, Schema};
+    fn first_err<T: serde::de::DeserializeOwned>(v: &Value, at: &str) -> Option<(String, String)> {
+        parse_as::<T>(v, at).err()
+    }
+    let join = crate::pointer::join;
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let item_at = join("/paths", path);
+        for (key, op) in item.as_object().into_iter().flatten() {
+            let at = join(&item_at, key);
+            if key == "parameters" {
+                for (i, p) in op.as_array().into_iter().flatten().enumerate() {
+                    if let Some(e) = first_err::<ReferenceOr<Parameter>>(p, &format!("{at}/{i}")) {
+                        return Some(e);
+                    }
+                }
+                continue;
+            }
+            if !crate::normalize::METHODS.contains(&key.as_str()) {
+                continue;
+            }
+            for (i, p) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                if let Some(e) = first_err::<ReferenceOr<Parameter>>(p, &format!("{at}/parameters/{i}")) {
+                    return Some(e);
+                }
+            }
+            if let Some(body) = op.get("requestBody") {
+                if let Some(e) = first_err::<ReferenceOr<RequestBody>>(body, &join(&at, "requestBody")) {
+                    return Some(e);
+                }
+            }
+            for (code, r) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                if let Some(e) = first_err::<ReferenceOr<Response>>(r, &join(&join(&at, "responses"), code)) {
+                    return Some(e);
+                }
+            }
+            if let Some(e) = first_err::<Operation>(op, &at) {
+                return Some(e);
+            }
+        }
+    }
+    for (kind, entries) in doc.get("components").and_then(Value::as_object).into_iter().flatten() {
+        for (name, v) in entries.as_object().into_iter().flatten() {
+            let at = join(&join("/components", kind), name);
+            let e = match kind.as_str() {
+                "schemas" => first_err::<ReferenceOr<Schema>>(v, &at),
+                "parameters" => first_err::<ReferenceOr<Parameter>>(v, &at),
+                "responses" => first_err::<ReferenceOr<Response>>(v, &at),
+                "requestBodies" => first_err::<ReferenceOr<RequestBody>>(v, &at),
+                _ => None,
+            };
+            if e.is_some() {
+                return e;
+            }
+        }
+    }
+    None
+}
+
+fn refs_resolve(root: &Value, node: &Value, at: &str, origins: &Origins) -> Result<()> {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let here = crate::pointer::join(at, "$ref");
+                let Some(local) = target.strip_prefix('#') else {
+                    return Err(Error::new(
+                        Stage::Validate,
+                        origins.locate(&here),
+                        format!("external reference `{target}` is not supported"),
+                        "vendor the referenced document into the same folder and point at it with a local `#/...` reference via an overlay",
+                    ));
+                };
+                let decoded = percent_decode(local);
+                if root.pointer(&decoded).is_none() {
+                    return Err(Error::new(
+                        Stage::Validate,
+                        origins.locate(&here),
+                        format!("reference `{target}` points at nothing"),
+                        "add the missing component, or correct the reference with an overlay action",
+                    ));
+                }
+            }
+            for (k, v) in map {
+                refs_resolve(root, v, &crate::pointer::join(at, k), origins)?;
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                refs_resolve(root, v, &format!("{at}/{i}"), origins)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `$ref` values are URI fragments, so `%7B` may stand for `{`.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        if let (b'%', Some(Ok(b))) = (bytes[i], hex.map(|h| u8::from_str_radix(h, 16))) {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The Rust method name progenitor derives from an operationId.
+pub fn method_name(operation_id: &str) -> String {
+    use heck::ToSnakeCase;
+    operation_id.to_snake_case()
+}
+
+fn operation_ids(doc: &Value, origins: &Origins) -> Result<()> {
+    let mut doc = doc.clone();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for_each_operation(&mut doc, |_, _, at, op| {
+        let here = format!("{at}/operationId");
+        let id = op.get("operationId").and_then(Value::as_str).unwrap_or("");
+        let name = method_name(id);
+        let usable = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !usable {
+            return Err(Error::new(
+                Stage::Validate,
+                origins.locate(&here),
+                format!("operationId `{id}` does not make a Rust method name"),
+                "give the operation an operationId of letters, digits and underscores via an overlay",
+            ));
+        }
+        if let Some(first) = seen.insert(name.clone(), here.clone()) {
+            return Err(Error::new(
+                Stage::Validate,
+                origins.locate(&here),
+                format!("operationId `{id}` gives method `{name}`, which {first} already gives"),
+                "operationIds must be unique (also after conversion to snake_case): rename one with an overlay",
+            ));
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn base(paths: Value, schemas: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths,
+               "components": {"schemas": schemas}})
+    }
+
+    #[test]
+    fn accepts_a_valid_document() {
+        let doc = base(json!({"/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}}}), json!({"A": {"type": "string"}}));
+        let spec = validate(&doc, &Origins::default()).unwrap();
+        assert_eq!(spec.paths.paths.len(), 1);
+    }
+
+    #[test]
+    fn dangling_and_external_refs_are_errors_with_pointers() {
+        let doc = base(json!({}), json!({"A": {"$ref": "#/components/schemas/B"}}));
+        let e = validate(&doc, &Origins::default()).unwrap_err();
+        assert_eq!(e.location.pointer, "/components/schemas/A/$ref");
+        let doc = base(json!({}), json!({"A": {"$ref": "other.yaml#/B"}}));
+        assert!(validate(&doc, &Origins::default()).unwrap_err().message.contains("external"));
+    }
+
+    #[test]
+    fn operation_ids_must_make_distinct_method_names() {
+        let doc = base(json!({"/a": {"get": {"operationId": "getA", "responses": {}}, "post": {"operationId": "get_a", "responses": {}}}}), json!({}));
+        let e = validate(&doc, &Origins::default()).unwrap_err();
+        assert_eq!(e.location.pointer, "/paths/~1a/post/operationId");
+        let doc = base(json!({"/a": {"get": {"operationId": "1-a", "responses": {}}}}), json!({}));
+        assert!(validate(&doc, &Origins::default()).unwrap_err().message.contains("Rust method name"));
+    }
+
+    #[test]
+    fn schema_errors_point_into_the_document() {
+        let doc = base(json!({"/a": {"get": {"operationId": "getA", "parameters": [{"name": "x", "in": "nowhere"}], "responses": {}}}}), json!({}));
+        let e = validate(&doc, &Origins::default()).unwrap_err();
+        assert_eq!(e.location.pointer, "/paths/~1a/get/parameters/0", "{e}");
+        assert!(e.message.contains("nowhere"), "{e}");
+        let doc = base(json!({}), json!({"A": {"type": "object", "properties": {"p": {"type": "string", "minLength": "x"}}}}));
+        let e = validate(&doc, &Origins::default()).unwrap_err();
+        assert!(e.location.pointer.starts_with("/components/schemas/A"), "{e}");
+    }
+}

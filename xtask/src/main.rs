@@ -1,0 +1,67 @@
+//! `cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]`; exit codes: 0 up to date
+//! or written, 4 stale in check mode, 1 generation failed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use xtask::gen_cmd::{GenOptions, run};
+
+const USAGE: &str = "usage: cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]";
+
+fn main() -> ExitCode {
+    match real_main() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn real_main() -> anyhow::Result<ExitCode> {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("gen") => {}
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(other) => bail!("unknown command `{other}`\n{USAGE}"),
+    }
+    let mut options = GenOptions::for_workspace(xtask::workspace_root());
+    let mut specs = None;
+    let mut out = None;
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| args.next().with_context(|| format!("{flag} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--check" => options.check = true,
+            "--vendor" => options.vendor = Some(value("--vendor")?),
+            "--specs" => specs = Some(PathBuf::from(value("--specs")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            other => bail!("unknown argument `{other}`\n{USAGE}"),
+        }
+    }
+    match (specs, out) {
+        (Some(s), Some(o)) => {
+            options.specs_dir = absolute(s)?;
+            options.out_dir = absolute(o)?;
+        }
+        (None, None) => {}
+        _ => bail!("--specs and --out go together\n{USAGE}"),
+    }
+    let outcome = run(&options)?;
+    for line in &outcome.report {
+        println!("{line}");
+    }
+    if options.check && outcome.stale {
+        print!("{}", outcome.diff);
+        eprintln!("generated code is stale: run `cargo xtask gen` and commit the result");
+        return Ok(ExitCode::from(4));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn absolute(p: PathBuf) -> anyhow::Result<PathBuf> {
+    std::path::absolute(&p).with_context(|| format!("cannot resolve {}", p.display()))
+}
