@@ -34,6 +34,9 @@ pub struct VendorInput<'a> {
     /// How the folder is shown in messages and headers, e.g. `specs/akool`.
     pub source_dir: &'a str,
     pub files: &'a [SourceFile],
+    /// Path from the generated crate's directory to the runtime crate (`../../runtime` in the
+    /// workspace); the driver computes it so crates written elsewhere still build.
+    pub runtime_path: &'a str,
 }
 
 /// The effective document and what went into it.
@@ -92,10 +95,11 @@ pub fn generate(input: &VendorInput<'_>) -> Result<GeneratedCrate> {
         document: &effective.document,
         spec: &effective.spec,
         document_files: effective.document_files.clone(),
+        runtime_path: input.runtime_path,
     })?;
     let routes = routes(&effective.document);
     let lib = files.get("src/client.rs").map(String::as_str).unwrap_or_default();
-    let (surface, stats) = surface::surface(lib, &routes).map_err(|e| {
+    let (surface, mut stats) = surface::surface(lib, &routes).map_err(|e| {
         Error::new(
             Stage::Emit,
             Location { file: input.source_dir.into(), pointer: String::new() },
@@ -103,6 +107,7 @@ pub fn generate(input: &VendorInput<'_>) -> Result<GeneratedCrate> {
             "this is a generator bug: report it with the vendor folder",
         )
     })?;
+    stats.lines = files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, c)| c.lines().count()).sum();
     Ok(GeneratedCrate { crate_name: effective.settings.crate_name.clone(), files, surface, stats })
 }
 

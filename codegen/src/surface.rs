@@ -87,7 +87,7 @@ fn type_name(ty: &Type) -> String {
 }
 
 fn signature(sig: &syn::Signature) -> String {
-    let generics = sig.generics.where_clause.as_ref().map(|w| compact(w)).unwrap_or_default();
+    let generics = sig.generics.where_clause.as_ref().map(compact).unwrap_or_default();
     let args: Vec<String> = sig.inputs.iter().filter_map(|a| match a {
         FnArg::Typed(t) => Some(compact(&t.ty)),
         FnArg::Receiver(_) => None,
@@ -100,13 +100,20 @@ fn signature(sig: &syn::Signature) -> String {
     format!("({}){ret}{bound}", args.join(", "))
 }
 
-/// Token text without the spaces `to_token_stream` puts around every punctuation mark.
+/// Token text without the spaces `to_token_stream` puts around punctuation, and without the
+/// `::std::...` prefixes of prelude types, so each line reads like hand-written Rust.
 fn compact(t: &impl ToTokens) -> String {
     let mut s = t.to_token_stream().to_string();
-    for (from, to) in [(" :: ", "::"), (":: ", "::"), (" < ", "<"), ("< ", "<"), (" <", "<"), (" > ", ">"), (" >", ">"), (" ,", ","), ("& ", "&"), ("( ", "("), (" )", ")"), ("' ", "'")] {
+    for (from, to) in [
+        (" :: ", "::"), (":: ", "::"), (" < ", "<"), ("< ", "<"), (" <", "<"), (" > ", ">"), (" >", ">"),
+        (" ,", ","), ("& ", "&"), ("( ", "("), (" )", ")"), ("' ", "'"), (" : ", ": "), (" (", "("),
+    ] {
         s = s.replace(from, to);
     }
-    s.replace(">where", "> where").replace(",>", ">")
+    for prelude in ["::std::option::", "::std::string::", "::std::vec::", "::std::convert::", "std::convert::", "::std::ops::", "std::ops::", "::std::fmt::", "std::fmt::", "::std::result::"] {
+        s = s.replace(prelude, "");
+    }
+    s.replace(">where", "> where").replace(",>", ">").replace(",<", ", <").replace(",(", ", (")
 }
 
 fn pascal(snake: &str) -> String {

@@ -70,10 +70,10 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
                     return Some(e);
                 }
             }
-            if let Some(body) = op.get("requestBody") {
-                if let Some(e) = first_err::<ReferenceOr<RequestBody>>(body, &join(&at, "requestBody")) {
-                    return Some(e);
-                }
+            if let Some(body) = op.get("requestBody")
+                && let Some(e) = first_err::<ReferenceOr<RequestBody>>(body, &join(&at, "requestBody"))
+            {
+                return Some(e);
             }
             for (code, r) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
                 if let Some(e) = first_err::<ReferenceOr<Response>>(r, &join(&join(&at, "responses"), code)) {

@@ -108,7 +108,8 @@ pub fn generate_all(options: &GenOptions) -> Result<Vec<VendorCrate>> {
     for (vendor, dir) in vendor_dirs(options)? {
         let files = read_vendor(&dir)?;
         let source_dir = options.display(&dir);
-        match codegen::generate(&VendorInput { vendor: &vendor, source_dir: &source_dir, files: &files }) {
+        let runtime_path = relative_path(&options.out_dir.join(&vendor), &options.root.join("runtime"));
+        match codegen::generate(&VendorInput { vendor: &vendor, source_dir: &source_dir, files: &files, runtime_path: &runtime_path }) {
             Ok(generated) => crates.push(VendorCrate { vendor, generated }),
             Err(e) => errors.push(format!("{vendor}: {e}")),
         }
@@ -138,6 +139,16 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
         absorb(&mut outcome, changes);
     }
     Ok(outcome)
+}
+
+/// `to` relative to `from` (both absolute), with `/` separators: `../../runtime`.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), from.len() - common).collect();
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
 }
 
 fn absorb(outcome: &mut Outcome, changes: Changes) {

@@ -4,8 +4,9 @@
 use crate::emit::Uses;
 use crate::settings::VendorSettings;
 
-pub fn render(header: &str, settings: &VendorSettings, uses: Uses) -> String {
+pub fn render(header: &str, settings: &VendorSettings, uses: Uses, runtime_path: &str) -> String {
     let mut deps = vec![
+        format!("sdk-runtime = {{ path = {} }}", toml_string(runtime_path)),
         r#"progenitor-client = "0.15.1""#.to_string(),
         // rustls: progenitor-client enables no TLS backend, and https must work out of the box.
         r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query", "rustls"] }"#.to_string(),

@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proc_macro2::TokenStream;
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{CrateVers, GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 use crate::error::{Error, Location, Result, Stage};
 
@@ -21,7 +21,9 @@ pub fn progenitor_tokens(spec: &openapiv3::OpenAPI, doc_file: &str) -> Result<(T
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged);
+        .with_tag(TagStyle::Merged)
+        // Types the normalize passes point at with `x-rust-type` come from our runtime crate.
+        .with_crate(crate::normalize::RUNTIME_CRATE, CrateVers::Any, None);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(&settings);
         generator.generate_tokens(spec).map(|tokens| {

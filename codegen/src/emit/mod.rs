@@ -26,6 +26,8 @@ pub struct CrateInput<'a> {
     pub spec: &'a openapiv3::OpenAPI,
     /// The vendored document file names, for the README's provenance list.
     pub document_files: Vec<String>,
+    /// Path from the crate's directory to the runtime crate, for its Cargo.toml.
+    pub runtime_path: &'a str,
 }
 
 /// The marker every generated file starts with; the driver only deletes files that carry it.
@@ -43,7 +45,7 @@ pub fn crate_files(input: &CrateInput<'_>) -> Result<BTreeMap<String, String>> {
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
     let client = format_file(&tokens, input.source_dir)?;
     files.insert("src/client.rs".to_string(), format!("// {header}\n\n{client}"));
-    files.insert("Cargo.toml".to_string(), cargo_toml::render(&header, input.settings, uses));
+    files.insert("Cargo.toml".to_string(), cargo_toml::render(&header, input.settings, uses, input.runtime_path));
     files.insert("README.md".to_string(), readme::render(&header, input));
     let mut json = serde_json::to_string_pretty(input.document).map_err(|e| {
         Error::new(Stage::Emit, Location { file: input.source_dir.into(), pointer: String::new() }, e.to_string(), "report this as a generator bug")

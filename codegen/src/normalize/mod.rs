@@ -1,11 +1,14 @@
 //! Normalize stage: rewrites what the engine (progenitor, typify, openapiv3) cannot take into
 //! what it can, keeping the meaning. Each rewrite is a small named pass with its own tests.
 
+mod bounded_maps;
 mod openapi31;
 mod operation_ids;
 mod request_bodies;
 mod responses;
 pub mod schemas;
+
+pub use bounded_maps::RUNTIME_CRATE;
 
 use serde_json::Value;
 
@@ -25,6 +28,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "derive-operation-ids", run: operation_ids::run },
     Pass { name: "single-request-media-type", run: request_bodies::run },
     Pass { name: "one-response-type-per-class", run: responses::run },
+    Pass { name: "bounded-maps", run: bounded_maps::run },
 ];
 
 pub fn normalize(doc: &mut Value, origins: &Origins) -> Result<()> {

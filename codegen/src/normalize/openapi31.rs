@@ -35,10 +35,11 @@ fn rewrite(schema: &mut Map<String, Value>) {
     if let Some(value) = schema.shift_remove("const") {
         schema.insert("enum".into(), json!([value]));
     }
-    if let Some(Value::Array(mut examples)) = schema.shift_remove("examples") {
-        if !examples.is_empty() && !schema.contains_key("example") {
-            schema.insert("example".into(), examples.swap_remove(0));
-        }
+    if let Some(Value::Array(mut examples)) = schema.shift_remove("examples")
+        && !examples.is_empty()
+        && !schema.contains_key("example")
+    {
+        schema.insert("example".into(), examples.swap_remove(0));
     }
     for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
         if let Some(n @ Value::Number(_)) = schema.get(exclusive).cloned() {

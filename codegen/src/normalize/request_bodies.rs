@@ -22,10 +22,10 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
         let keep = preferred(content);
         let mut others = Map::new();
         for key in content.keys().cloned().collect::<Vec<_>>() {
-            if key != keep {
-                if let Some(v) = content.shift_remove(&key) {
-                    others.insert(key, v);
-                }
+            if key != keep
+                && let Some(v) = content.shift_remove(&key)
+            {
+                others.insert(key, v);
             }
         }
         op.insert(OTHER_MEDIA_TYPES.into(), Value::Object(others));

@@ -33,13 +33,9 @@ pub mod types {
         )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///A dictionary of custom key-value pairs to extend the Avatar metadata. Maximum of 5 key-value pairs of 256 characters allowed.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
-        pub extras: ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extras: ::std::option::Option<
+            ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
         >,
         ///A list of labelized gestures available for your avatar.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -84,13 +80,9 @@ pub mod types {
         #[serde(rename = "datasetVideo")]
         pub dataset_video: AvatarCreateArgsDatasetVideo,
         ///Optional dictionary of custom key-value pairs to extend the video metadata. Maximum of 5 key-value pairs of 256 characters allowed
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
-        pub extras: ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extras: ::std::option::Option<
+            ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
         >,
         ///Name of the avatar
         pub name: AvatarCreateArgsName,
@@ -248,13 +240,9 @@ pub mod types {
         #[serde(rename = "datasetImage")]
         pub dataset_image: AvatarCreateArgsImageDatasetImage,
         ///Optional dictionary of custom key-value pairs to extend the avatar metadata. Maximum of 10 key-value pairs of 256 characters allowed
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
-        pub extras: ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub extras: ::std::option::Option<
+            ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
         >,
         ///Name of the avatar
         pub name: AvatarCreateArgsImageName,
@@ -591,21 +579,21 @@ pub mod types {
                 })
         }
     }
-    ///Create an avatar from videos (deprecated by Argil) or from an image.
+    ///Create an avatar from an image, or from videos (deprecated by Argil).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum AvatarCreateRequest {
-        Variant0(AvatarCreateArgsImage),
-        Variant1(AvatarCreateArgs),
+        Image(AvatarCreateArgsImage),
+        Videos(AvatarCreateArgs),
     }
     impl ::std::convert::From<AvatarCreateArgsImage> for AvatarCreateRequest {
         fn from(value: AvatarCreateArgsImage) -> Self {
-            Self::Variant0(value)
+            Self::Image(value)
         }
     }
     impl ::std::convert::From<AvatarCreateArgs> for AvatarCreateRequest {
         fn from(value: AvatarCreateArgs) -> Self {
-            Self::Variant1(value)
+            Self::Videos(value)
         }
     }
     ///`AvatarGesturesItem`
@@ -840,9 +828,8 @@ pub mod types {
                 ::std::string::String,
             >,
             extras: ::std::result::Result<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    ::std::string::String,
+                ::std::option::Option<
+                    ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                 >,
                 ::std::string::String,
             >,
@@ -966,9 +953,8 @@ pub mod types {
             pub fn extras<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
+                    ::std::option::Option<
+                        ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1159,9 +1145,8 @@ pub mod types {
                 ::std::string::String,
             >,
             extras: ::std::result::Result<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    ::std::string::String,
+                ::std::option::Option<
+                    ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                 >,
                 ::std::string::String,
             >,
@@ -1212,9 +1197,8 @@ pub mod types {
             pub fn extras<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
+                    ::std::option::Option<
+                        ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1355,9 +1339,8 @@ pub mod types {
                 ::std::string::String,
             >,
             extras: ::std::result::Result<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    ::std::string::String,
+                ::std::option::Option<
+                    ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                 >,
                 ::std::string::String,
             >,
@@ -1403,9 +1386,8 @@ pub mod types {
             pub fn extras<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
+                    ::std::option::Option<
+                        ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
