@@ -58,13 +58,19 @@ pub struct GeneratedCrate {
 /// Load, merge, overlay, normalize and validate a vendor folder.
 pub fn effective_document(input: &VendorInput<'_>) -> Result<Effective> {
     let mut sources = source::load(input.source_dir, input.files)?;
-    let (pre_merge, post_merge): (Vec<_>, Vec<_>) = sources.overlays.iter().partition(|o| overlay::extends(o).is_some());
+    let (pre_merge, post_merge): (Vec<_>, Vec<_>) = sources
+        .overlays
+        .iter()
+        .partition(|o| overlay::extends(o).is_some());
     for o in pre_merge {
         let target = overlay::extends(o).unwrap_or_default();
         let Some(doc) = sources.documents.iter_mut().find(|d| d.name == target) else {
             return Err(Error::new(
                 Stage::Overlay,
-                Location { file: o.display.clone(), pointer: "/extends".into() },
+                Location {
+                    file: o.display.clone(),
+                    pointer: "/extends".into(),
+                },
                 format!("`extends: {target}` names no OpenAPI document of this folder"),
                 "set `extends` to the file name of one of the folder's documents, or drop it to apply the overlay after the merge",
             ));
@@ -77,7 +83,8 @@ pub fn effective_document(input: &VendorInput<'_>) -> Result<Effective> {
     }
     normalize::normalize(&mut document, &origins)?;
     let spec = validate::validate(&document, &origins)?;
-    let settings = VendorSettings::resolve(input.vendor, sources.settings.as_ref(), &spec.info.title)?;
+    let settings =
+        VendorSettings::resolve(input.vendor, sources.settings.as_ref(), &spec.info.title)?;
     Ok(Effective {
         document,
         spec,
@@ -98,17 +105,32 @@ pub fn generate(input: &VendorInput<'_>) -> Result<GeneratedCrate> {
         runtime_path: input.runtime_path,
     })?;
     let routes = routes(&effective.document);
-    let lib = files.get("src/client.rs").map(String::as_str).unwrap_or_default();
+    let lib = files
+        .get("src/client.rs")
+        .map(String::as_str)
+        .unwrap_or_default();
     let (surface, mut stats) = surface::surface(lib, &routes).map_err(|e| {
         Error::new(
             Stage::Emit,
-            Location { file: input.source_dir.into(), pointer: String::new() },
+            Location {
+                file: input.source_dir.into(),
+                pointer: String::new(),
+            },
             format!("generated code does not parse: {e}"),
             "this is a generator bug: report it with the vendor folder",
         )
     })?;
-    stats.lines = files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, c)| c.lines().count()).sum();
-    Ok(GeneratedCrate { crate_name: effective.settings.crate_name.clone(), files, surface, stats })
+    stats.lines = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".rs"))
+        .map(|(_, c)| c.lines().count())
+        .sum();
+    Ok(GeneratedCrate {
+        crate_name: effective.settings.crate_name.clone(),
+        files,
+        surface,
+        stats,
+    })
 }
 
 /// (method name, HTTP method, path) for every operation, in document order.
@@ -117,8 +139,16 @@ fn routes(doc: &Value) -> Vec<(String, String, String)> {
     if let Some(Value::Object(paths)) = doc.get("paths") {
         for (path, item) in paths {
             for http in normalize::METHODS {
-                if let Some(id) = item.get(*http).and_then(|op| op.get("operationId")).and_then(Value::as_str) {
-                    out.push((validate::method_name(id), http.to_ascii_uppercase(), path.clone()));
+                if let Some(id) = item
+                    .get(*http)
+                    .and_then(|op| op.get("operationId"))
+                    .and_then(Value::as_str)
+                {
+                    out.push((
+                        validate::method_name(id),
+                        http.to_ascii_uppercase(),
+                        path.clone(),
+                    ));
                 }
             }
         }

@@ -25,7 +25,8 @@ impl Origins {
         self.entries
             .iter()
             .filter(|(p, _)| {
-                pointer == p || (pointer.starts_with(p.as_str()) && pointer[p.len()..].starts_with('/'))
+                pointer == p
+                    || (pointer.starts_with(p.as_str()) && pointer[p.len()..].starts_with('/'))
             })
             .max_by_key(|(p, _)| p.len())
             .map_or(self.fallback.as_str(), |(_, f)| f.as_str())
@@ -52,7 +53,10 @@ fn unit_depth(key: &str) -> usize {
 pub fn merge(documents: &[Parsed]) -> Result<(Value, Origins)> {
     let mut merged = Map::new();
     let mut origins = Origins {
-        fallback: documents.first().map(|d| d.display.clone()).unwrap_or_default(),
+        fallback: documents
+            .first()
+            .map(|d| d.display.clone())
+            .unwrap_or_default(),
         ..Origins::default()
     };
     for doc in documents {
@@ -68,7 +72,15 @@ pub fn merge(documents: &[Parsed]) -> Result<(Value, Origins)> {
                     merged.entry(key.clone()).or_insert_with(|| value.clone());
                 }
                 "servers" | "security" | "tags" => union_list(&mut merged, key, value),
-                _ => merge_units(&mut merged, key, value, unit_depth(key), &at, doc, &mut origins)?,
+                _ => merge_units(
+                    &mut merged,
+                    key,
+                    value,
+                    unit_depth(key),
+                    &at,
+                    doc,
+                    &mut origins,
+                )?,
             }
         }
     }
@@ -89,7 +101,10 @@ fn not_an_object(doc: &Parsed) -> Error {
 
 /// Keeps the highest version, so that 3.1-only constructs from any document get normalized.
 fn merge_version(merged: &mut Map<String, Value>, value: &Value) {
-    let newer = match (merged.get("openapi").and_then(Value::as_str), value.as_str()) {
+    let newer = match (
+        merged.get("openapi").and_then(Value::as_str),
+        value.as_str(),
+    ) {
         (Some(old), Some(new)) => version_key(new) > version_key(old),
         _ => true,
     };
@@ -205,16 +220,28 @@ mod tests {
         assert_eq!(m["openapi"], "3.1.0");
         assert_eq!(m["info"]["title"], "A");
         assert_eq!(m["servers"], json!([{"url": "u"}, {"url": "v"}]));
-        assert_eq!(m["paths"]["/x"], json!({"get": {"operationId": "x"}, "post": {"operationId": "y"}}));
+        assert_eq!(
+            m["paths"]["/x"],
+            json!({"get": {"operationId": "x"}, "post": {"operationId": "y"}})
+        );
         assert_eq!(m["components"]["schemas"]["T"], json!({}));
-        assert_eq!(origins.file_for("/paths/~1x/post/responses"), "specs/v/b.yaml");
+        assert_eq!(
+            origins.file_for("/paths/~1x/post/responses"),
+            "specs/v/b.yaml"
+        );
         assert_eq!(origins.file_for("/paths/~1x/get"), "specs/v/a.yaml");
     }
 
     #[test]
     fn differing_units_are_a_conflict_naming_both_files() {
-        let a = doc("a.yaml", json!({"openapi": "3.0.0", "components": {"schemas": {"S": {"type": "string"}}}}));
-        let b = doc("b.yaml", json!({"openapi": "3.0.0", "components": {"schemas": {"S": {"type": "integer"}}}}));
+        let a = doc(
+            "a.yaml",
+            json!({"openapi": "3.0.0", "components": {"schemas": {"S": {"type": "string"}}}}),
+        );
+        let b = doc(
+            "b.yaml",
+            json!({"openapi": "3.0.0", "components": {"schemas": {"S": {"type": "integer"}}}}),
+        );
         let e = merge(&[a, b]).unwrap_err();
         assert_eq!(e.location.file, "specs/v/b.yaml");
         assert_eq!(e.location.pointer, "/components/schemas/S");

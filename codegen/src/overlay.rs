@@ -37,7 +37,10 @@ pub fn apply(overlay: &Parsed, doc: &mut Value) -> Result<()> {
     };
     for action in parse_actions(overlay)? {
         let nodes = action.target.query_located(doc);
-        let mut pointers: Vec<String> = nodes.iter().map(|n| n.location().to_json_pointer()).collect();
+        let mut pointers: Vec<String> = nodes
+            .iter()
+            .map(|n| n.location().to_json_pointer())
+            .collect();
         if pointers.is_empty() {
             return Err(Error::new(
                 Stage::Overlay,
@@ -56,7 +59,9 @@ pub fn apply(overlay: &Parsed, doc: &mut Value) -> Result<()> {
             }
             Change::Update(update) => {
                 for p in pointers {
-                    let Some(node) = doc.pointer_mut(&p) else { continue };
+                    let Some(node) = doc.pointer_mut(&p) else {
+                        continue;
+                    };
                     update_node(node, update).map_err(|message| {
                         Error::new(
                             Stage::Overlay,
@@ -84,7 +89,11 @@ fn parse_actions(overlay: &Parsed) -> Result<Vec<Action>> {
             help,
         )
     };
-    let version = overlay.value.get("overlay").and_then(Value::as_str).unwrap_or("");
+    let version = overlay
+        .value
+        .get("overlay")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if !version.starts_with("1.") {
         return Err(err(
             "/overlay".into(),
@@ -164,7 +173,9 @@ fn update_node(node: &mut Value, update: &Value) -> Result<(), String> {
 fn merge_object(target: &mut Map<String, Value>, changes: &Map<String, Value>) {
     for (key, value) in changes {
         match (target.get_mut(key), value) {
-            (Some(Value::Object(existing)), Value::Object(nested)) => merge_object(existing, nested),
+            (Some(Value::Object(existing)), Value::Object(nested)) => {
+                merge_object(existing, nested)
+            }
             _ => {
                 target.insert(key.clone(), value.clone());
             }
@@ -193,7 +204,10 @@ mod tests {
             {"target": "$.tags", "description": "why", "update": {"name": "b"}}
         ]));
         apply(&o, &mut doc).unwrap();
-        assert_eq!(doc, json!({"info": {"title": "b", "x": {"k": 1, "j": 2}}, "tags": [{"name": "a"}, {"name": "b"}]}));
+        assert_eq!(
+            doc,
+            json!({"info": {"title": "b", "x": {"k": 1, "j": 2}}, "tags": [{"name": "a"}, {"name": "b"}]})
+        );
     }
 
     #[test]
@@ -215,9 +229,13 @@ mod tests {
     #[test]
     fn an_action_matching_nothing_is_an_error_with_its_pointer() {
         let mut doc = json!({"paths": {}});
-        let o = overlay(json!([{"target": "$.paths['/gone']", "description": "why", "remove": true}]));
+        let o =
+            overlay(json!([{"target": "$.paths['/gone']", "description": "why", "remove": true}]));
         let e = apply(&o, &mut doc).unwrap_err();
-        assert_eq!(e.location.to_string(), "specs/v/overlay.yaml#/actions/0/target");
+        assert_eq!(
+            e.location.to_string(),
+            "specs/v/overlay.yaml#/actions/0/target"
+        );
         assert!(e.message.contains("matches nothing"));
     }
 
@@ -226,9 +244,17 @@ mod tests {
         let mut doc = json!({});
         let e = apply(&overlay(json!([{"target": "$", "update": {}}])), &mut doc).unwrap_err();
         assert!(e.message.contains("description"));
-        let e = apply(&overlay(json!([{"target": "$", "description": "d"}])), &mut doc).unwrap_err();
+        let e = apply(
+            &overlay(json!([{"target": "$", "description": "d"}])),
+            &mut doc,
+        )
+        .unwrap_err();
         assert!(e.message.contains("exactly one"));
-        let e = apply(&overlay(json!([{"target": "$[", "description": "d", "remove": true}])), &mut doc).unwrap_err();
+        let e = apply(
+            &overlay(json!([{"target": "$[", "description": "d", "remove": true}])),
+            &mut doc,
+        )
+        .unwrap_err();
         assert_eq!(e.location.pointer, "/actions/0/target");
     }
 }

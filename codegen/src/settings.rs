@@ -28,27 +28,40 @@ impl VendorSettings {
             Some((display, text)) => toml::from_str::<Raw>(text).map_err(|e| {
                 Error::new(
                     Stage::Load,
-                    Location { file: display.clone(), pointer: String::new() },
+                    Location {
+                        file: display.clone(),
+                        pointer: String::new(),
+                    },
                     format!("invalid vendor settings: {}", e.message()),
                     "vendor.toml accepts crate_name, description and version (all optional)",
                 )
             })?,
         };
         let crate_name = raw.crate_name.unwrap_or_else(|| format!("{vendor}-client"));
-        let valid = crate_name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && crate_name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        let valid = crate_name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase())
+            && crate_name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !valid {
             let file = file.map_or_else(|| vendor.to_string(), |(d, _)| d.clone());
             return Err(Error::new(
                 Stage::Load,
-                Location { file, pointer: "/crate_name".into() },
+                Location {
+                    file,
+                    pointer: "/crate_name".into(),
+                },
                 format!("`{crate_name}` is not a usable crate name"),
                 "use lowercase letters, digits, `-` and `_`, starting with a letter (set crate_name in vendor.toml or rename the folder)",
             ));
         }
         Ok(VendorSettings {
             crate_name,
-            description: raw.description.unwrap_or_else(|| format!("Typed Rust client for {api_title}")),
+            description: raw
+                .description
+                .unwrap_or_else(|| format!("Typed Rust client for {api_title}")),
             version: raw.version.unwrap_or_else(|| "0.1.0".into()),
         })
     }
@@ -73,7 +86,10 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_names_are_errors_naming_the_file() {
-        let f = ("specs/x/vendor.toml".to_string(), "crate = 'x'\n".to_string());
+        let f = (
+            "specs/x/vendor.toml".to_string(),
+            "crate = 'x'\n".to_string(),
+        );
         let e = VendorSettings::resolve("x", Some(&f), "t").unwrap_err();
         assert_eq!(e.location.file, "specs/x/vendor.toml");
         let e = VendorSettings::resolve("My Vendor", None, "t").unwrap_err();

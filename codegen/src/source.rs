@@ -38,7 +38,9 @@ pub fn is_input_file(name: &str) -> bool {
 }
 
 fn is_structured(name: &str) -> bool {
-    [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext))
+    [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 /// Parses and classifies the files; `dir` is how the folder is shown in messages.
@@ -154,9 +156,10 @@ fn yaml_to_json(value: serde_yaml::Value, at: &str) -> Result<Value, (String, St
                 Value::Number(u.into())
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
-                Value::Number(Number::from_f64(f).ok_or_else(|| {
-                    (at.to_string(), format!("number {n} has no JSON form"))
-                })?)
+                Value::Number(
+                    Number::from_f64(f)
+                        .ok_or_else(|| (at.to_string(), format!("number {n} has no JSON form")))?,
+                )
             }
         }
         Y::String(s) => Value::String(s),

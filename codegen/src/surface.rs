@@ -16,7 +16,10 @@ pub struct Stats {
 
 /// Renders the API surface of generated `lib.rs` source: each client method with its builder's
 /// setters and `send` signature, then each type with its fields or variants.
-pub fn surface(lib_rs: &str, routes: &[(String, String, String)]) -> Result<(String, Stats), syn::Error> {
+pub fn surface(
+    lib_rs: &str,
+    routes: &[(String, String, String)],
+) -> Result<(String, Stats), syn::Error> {
     let file = syn::parse_file(lib_rs)?;
     let mut out = String::new();
     let mut types = 0;
@@ -30,7 +33,10 @@ pub fn surface(lib_rs: &str, routes: &[(String, String, String)]) -> Result<(Str
             if type_name(&imp.self_ty) != builder {
                 continue;
             }
-            for f in imp.items.iter().filter_map(|i| match i { ImplItem::Fn(f) => Some(f), _ => None }) {
+            for f in imp.items.iter().filter_map(|i| match i {
+                ImplItem::Fn(f) => Some(f),
+                _ => None,
+            }) {
                 if !matches!(f.vis, syn::Visibility::Public(_)) || f.sig.ident == "new" {
                     continue;
                 }
@@ -46,9 +52,26 @@ pub fn surface(lib_rs: &str, routes: &[(String, String, String)]) -> Result<(Str
                 let fields = match &s.fields {
                     Fields::Named(named) => format!(
                         " {{ {} }}",
-                        named.named.iter().map(|f| format!("{}: {}", f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default(), compact(&f.ty))).collect::<Vec<_>>().join(", ")
+                        named
+                            .named
+                            .iter()
+                            .map(|f| format!(
+                                "{}: {}",
+                                f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default(),
+                                compact(&f.ty)
+                            ))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
-                    Fields::Unnamed(unnamed) => format!("({})", unnamed.unnamed.iter().map(|f| compact(&f.ty)).collect::<Vec<_>>().join(", ")),
+                    Fields::Unnamed(unnamed) => format!(
+                        "({})",
+                        unnamed
+                            .unnamed
+                            .iter()
+                            .map(|f| compact(&f.ty))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                     Fields::Unit => String::new(),
                 };
                 let _ = writeln!(out, "  struct {}{fields}", s.ident);
@@ -56,16 +79,33 @@ pub fn surface(lib_rs: &str, routes: &[(String, String, String)]) -> Result<(Str
             Item::Enum(e) => {
                 types += 1;
                 let variants = e.variants.iter().map(|v| match &v.fields {
-                    Fields::Unnamed(u) => format!("{}({})", v.ident, u.unnamed.iter().map(|f| compact(&f.ty)).collect::<Vec<_>>().join(", ")),
+                    Fields::Unnamed(u) => format!(
+                        "{}({})",
+                        v.ident,
+                        u.unnamed
+                            .iter()
+                            .map(|f| compact(&f.ty))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                     Fields::Named(_) => format!("{} {{ .. }}", v.ident),
                     Fields::Unit => v.ident.to_string(),
                 });
-                let _ = writeln!(out, "  enum {} {{ {} }}", e.ident, variants.collect::<Vec<_>>().join(", "));
+                let _ = writeln!(
+                    out,
+                    "  enum {} {{ {} }}",
+                    e.ident,
+                    variants.collect::<Vec<_>>().join(", ")
+                );
             }
             _ => {}
         }
     }
-    let stats = Stats { operations: routes.len(), types, lines: lib_rs.lines().count() };
+    let stats = Stats {
+        operations: routes.len(),
+        types,
+        lines: lib_rs.lines().count(),
+    };
     Ok((out, stats))
 }
 
@@ -73,7 +113,9 @@ fn module<'a>(items: &'a [Item], name: &str) -> Vec<&'a Item> {
     items
         .iter()
         .find_map(|i| match i {
-            Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items.iter().collect()),
+            Item::Mod(m) if m.ident == name => {
+                m.content.as_ref().map(|(_, items)| items.iter().collect())
+            }
             _ => None,
         })
         .unwrap_or_default()
@@ -81,22 +123,40 @@ fn module<'a>(items: &'a [Item], name: &str) -> Vec<&'a Item> {
 
 fn type_name(ty: &Type) -> String {
     match ty {
-        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }
 
 fn signature(sig: &syn::Signature) -> String {
-    let generics = sig.generics.where_clause.as_ref().map(compact).unwrap_or_default();
-    let args: Vec<String> = sig.inputs.iter().filter_map(|a| match a {
-        FnArg::Typed(t) => Some(compact(&t.ty)),
-        FnArg::Receiver(_) => None,
-    }).collect();
+    let generics = sig
+        .generics
+        .where_clause
+        .as_ref()
+        .map(compact)
+        .unwrap_or_default();
+    let args: Vec<String> = sig
+        .inputs
+        .iter()
+        .filter_map(|a| match a {
+            FnArg::Typed(t) => Some(compact(&t.ty)),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
     let ret = match &sig.output {
         ReturnType::Default => String::new(),
         ReturnType::Type(_, ty) => format!(" -> {}", compact(ty)),
     };
-    let bound = if generics.is_empty() { String::new() } else { format!(" {generics}") };
+    let bound = if generics.is_empty() {
+        String::new()
+    } else {
+        format!(" {generics}")
+    };
     format!("({}){ret}{bound}", args.join(", "))
 }
 
@@ -105,15 +165,41 @@ fn signature(sig: &syn::Signature) -> String {
 fn compact(t: &impl ToTokens) -> String {
     let mut s = t.to_token_stream().to_string();
     for (from, to) in [
-        (" :: ", "::"), (":: ", "::"), (" < ", "<"), ("< ", "<"), (" <", "<"), (" > ", ">"), (" >", ">"),
-        (" ,", ","), ("& ", "&"), ("( ", "("), (" )", ")"), ("' ", "'"), (" : ", ": "), (" (", "("),
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" < ", "<"),
+        ("< ", "<"),
+        (" <", "<"),
+        (" > ", ">"),
+        (" >", ">"),
+        (" ,", ","),
+        ("& ", "&"),
+        ("( ", "("),
+        (" )", ")"),
+        ("' ", "'"),
+        (" : ", ": "),
+        (" (", "("),
     ] {
         s = s.replace(from, to);
     }
-    for prelude in ["::std::option::", "::std::string::", "::std::vec::", "::std::convert::", "std::convert::", "::std::ops::", "std::ops::", "::std::fmt::", "std::fmt::", "::std::result::"] {
+    for prelude in [
+        "::std::option::",
+        "::std::string::",
+        "::std::vec::",
+        "::std::convert::",
+        "std::convert::",
+        "::std::ops::",
+        "std::ops::",
+        "::std::fmt::",
+        "std::fmt::",
+        "::std::result::",
+    ] {
         s = s.replace(prelude, "");
     }
-    s.replace(">where", "> where").replace(",>", ">").replace(",<", ", <").replace(",(", ", (")
+    s.replace(">where", "> where")
+        .replace(",>", ">")
+        .replace(",<", ", <")
+        .replace(",(", ", (")
 }
 
 fn pascal(snake: &str) -> String {

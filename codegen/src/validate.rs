@@ -13,21 +13,25 @@ use crate::normalize::for_each_operation;
 pub fn validate(doc: &Value, origins: &Origins) -> Result<openapiv3::OpenAPI> {
     refs_resolve(doc, doc, "", origins)?;
     operation_ids(doc, origins)?;
-    let spec: openapiv3::OpenAPI = parse_as::<openapiv3::OpenAPI>(doc, "").map_err(|(pointer, message)| {
-        // openapiv3 flattens maps, which hides the failing path from serde; look piece by piece.
-        let (pointer, message) = locate_parse_error(doc).unwrap_or((pointer, message));
-        Error::new(
-            Stage::Validate,
-            origins.locate(&pointer),
-            format!("not a valid OpenAPI 3.0 document: {message}"),
-            "fix the value at this pointer with an overlay action",
-        )
-    })?;
+    let spec: openapiv3::OpenAPI =
+        parse_as::<openapiv3::OpenAPI>(doc, "").map_err(|(pointer, message)| {
+            // openapiv3 flattens maps, which hides the failing path from serde; look piece by piece.
+            let (pointer, message) = locate_parse_error(doc).unwrap_or((pointer, message));
+            Error::new(
+                Stage::Validate,
+                origins.locate(&pointer),
+                format!("not a valid OpenAPI 3.0 document: {message}"),
+                "fix the value at this pointer with an overlay action",
+            )
+        })?;
     Ok(spec)
 }
 
 /// Deserializes `value` as `T`, reporting a failure as (pointer, message).
-fn parse_as<T: serde::de::DeserializeOwned>(value: &Value, at: &str) -> Result<T, (String, String)> {
+fn parse_as<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    at: &str,
+) -> Result<T, (String, String)> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let inner: String = e
             .path()
@@ -50,7 +54,12 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
         parse_as::<T>(v, at).err()
     }
     let join = crate::pointer::join;
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let item_at = join("/paths", path);
         for (key, op) in item.as_object().into_iter().flatten() {
             let at = join(&item_at, key);
@@ -65,18 +74,34 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
             if !crate::normalize::METHODS.contains(&key.as_str()) {
                 continue;
             }
-            for (i, p) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                if let Some(e) = first_err::<ReferenceOr<Parameter>>(p, &format!("{at}/parameters/{i}")) {
+            for (i, p) in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if let Some(e) =
+                    first_err::<ReferenceOr<Parameter>>(p, &format!("{at}/parameters/{i}"))
+                {
                     return Some(e);
                 }
             }
             if let Some(body) = op.get("requestBody")
-                && let Some(e) = first_err::<ReferenceOr<RequestBody>>(body, &join(&at, "requestBody"))
+                && let Some(e) =
+                    first_err::<ReferenceOr<RequestBody>>(body, &join(&at, "requestBody"))
             {
                 return Some(e);
             }
-            for (code, r) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
-                if let Some(e) = first_err::<ReferenceOr<Response>>(r, &join(&join(&at, "responses"), code)) {
+            for (code, r) in op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(e) =
+                    first_err::<ReferenceOr<Response>>(r, &join(&join(&at, "responses"), code))
+                {
                     return Some(e);
                 }
             }
@@ -85,7 +110,12 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
             }
         }
     }
-    for (kind, entries) in doc.get("components").and_then(Value::as_object).into_iter().flatten() {
+    for (kind, entries) in doc
+        .get("components")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         for (name, v) in entries.as_object().into_iter().flatten() {
             let at = join(&join("/components", kind), name);
             let e = match kind.as_str() {
@@ -146,7 +176,9 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         if let (b'%', Some(Ok(b))) = (bytes[i], hex.map(|h| u8::from_str_radix(h, 16))) {
             out.push(b);
             i += 3;
@@ -171,7 +203,10 @@ fn operation_ids(doc: &Value, origins: &Origins) -> Result<()> {
         let here = format!("{at}/operationId");
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or("");
         let name = method_name(id);
-        let usable = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        let usable = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !usable {
             return Err(Error::new(
@@ -205,8 +240,11 @@ mod tests {
 
     #[test]
     fn accepts_a_valid_document() {
-        let doc = base(json!({"/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "ok",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}}}), json!({"A": {"type": "string"}}));
+        let doc = base(
+            json!({"/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}}}),
+            json!({"A": {"type": "string"}}),
+        );
         let spec = validate(&doc, &Origins::default()).unwrap();
         assert_eq!(spec.paths.paths.len(), 1);
     }
@@ -217,26 +255,51 @@ mod tests {
         let e = validate(&doc, &Origins::default()).unwrap_err();
         assert_eq!(e.location.pointer, "/components/schemas/A/$ref");
         let doc = base(json!({}), json!({"A": {"$ref": "other.yaml#/B"}}));
-        assert!(validate(&doc, &Origins::default()).unwrap_err().message.contains("external"));
+        assert!(
+            validate(&doc, &Origins::default())
+                .unwrap_err()
+                .message
+                .contains("external")
+        );
     }
 
     #[test]
     fn operation_ids_must_make_distinct_method_names() {
-        let doc = base(json!({"/a": {"get": {"operationId": "getA", "responses": {}}, "post": {"operationId": "get_a", "responses": {}}}}), json!({}));
+        let doc = base(
+            json!({"/a": {"get": {"operationId": "getA", "responses": {}}, "post": {"operationId": "get_a", "responses": {}}}}),
+            json!({}),
+        );
         let e = validate(&doc, &Origins::default()).unwrap_err();
         assert_eq!(e.location.pointer, "/paths/~1a/post/operationId");
-        let doc = base(json!({"/a": {"get": {"operationId": "1-a", "responses": {}}}}), json!({}));
-        assert!(validate(&doc, &Origins::default()).unwrap_err().message.contains("Rust method name"));
+        let doc = base(
+            json!({"/a": {"get": {"operationId": "1-a", "responses": {}}}}),
+            json!({}),
+        );
+        assert!(
+            validate(&doc, &Origins::default())
+                .unwrap_err()
+                .message
+                .contains("Rust method name")
+        );
     }
 
     #[test]
     fn schema_errors_point_into_the_document() {
-        let doc = base(json!({"/a": {"get": {"operationId": "getA", "parameters": [{"name": "x", "in": "nowhere"}], "responses": {}}}}), json!({}));
+        let doc = base(
+            json!({"/a": {"get": {"operationId": "getA", "parameters": [{"name": "x", "in": "nowhere"}], "responses": {}}}}),
+            json!({}),
+        );
         let e = validate(&doc, &Origins::default()).unwrap_err();
         assert_eq!(e.location.pointer, "/paths/~1a/get/parameters/0", "{e}");
         assert!(e.message.contains("nowhere"), "{e}");
-        let doc = base(json!({}), json!({"A": {"type": "object", "properties": {"p": {"type": "string", "minLength": "x"}}}}));
+        let doc = base(
+            json!({}),
+            json!({"A": {"type": "object", "properties": {"p": {"type": "string", "minLength": "x"}}}}),
+        );
         let e = validate(&doc, &Origins::default()).unwrap_err();
-        assert!(e.location.pointer.starts_with("/components/schemas/A"), "{e}");
+        assert!(
+            e.location.pointer.starts_with("/components/schemas/A"),
+            "{e}"
+        );
     }
 }

@@ -42,7 +42,9 @@ impl<V, const MIN: usize, const MAX: usize> Deref for BoundedMap<V, MIN, MAX> {
     }
 }
 
-impl<V, const MIN: usize, const MAX: usize> TryFrom<BTreeMap<String, V>> for BoundedMap<V, MIN, MAX> {
+impl<V, const MIN: usize, const MAX: usize> TryFrom<BTreeMap<String, V>>
+    for BoundedMap<V, MIN, MAX>
+{
     type Error = ConstraintError;
     fn try_from(map: BTreeMap<String, V>) -> Result<Self, ConstraintError> {
         let n = map.len();
@@ -55,17 +57,25 @@ impl<V, const MIN: usize, const MAX: usize> TryFrom<BTreeMap<String, V>> for Bou
     }
 }
 
-impl<V, const MIN: usize, const MAX: usize> TryFrom<HashMap<String, V>> for BoundedMap<V, MIN, MAX> {
+impl<V, const MIN: usize, const MAX: usize> TryFrom<HashMap<String, V>>
+    for BoundedMap<V, MIN, MAX>
+{
     type Error = ConstraintError;
     fn try_from(map: HashMap<String, V>) -> Result<Self, ConstraintError> {
         map.into_iter().collect::<BTreeMap<_, _>>().try_into()
     }
 }
 
-impl<K: Into<String>, V, const MIN: usize, const MAX: usize> TryFrom<Vec<(K, V)>> for BoundedMap<V, MIN, MAX> {
+impl<K: Into<String>, V, const MIN: usize, const MAX: usize> TryFrom<Vec<(K, V)>>
+    for BoundedMap<V, MIN, MAX>
+{
     type Error = ConstraintError;
     fn try_from(pairs: Vec<(K, V)>) -> Result<Self, ConstraintError> {
-        pairs.into_iter().map(|(k, v)| (k.into(), v)).collect::<BTreeMap<_, _>>().try_into()
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v))
+            .collect::<BTreeMap<_, _>>()
+            .try_into()
     }
 }
 
@@ -79,15 +89,21 @@ mod tests {
     fn building_checks_the_bounds() {
         let ok: Extras = vec![("a", "1".to_string())].try_into().unwrap();
         assert_eq!(ok.len(), 1);
-        let too_many: Result<Extras, _> = vec![("a", "1".to_string()), ("b", "2".into()), ("c", "3".into())].try_into();
-        assert_eq!(too_many.unwrap_err().message, "the map has 3 entries; the API allows 0 to 2");
+        let too_many: Result<Extras, _> =
+            vec![("a", "1".to_string()), ("b", "2".into()), ("c", "3".into())].try_into();
+        assert_eq!(
+            too_many.unwrap_err().message,
+            "the map has 3 entries; the API allows 0 to 2"
+        );
         let too_few: Result<BoundedMap<String, 1, 2>, _> = BTreeMap::new().try_into();
         assert!(too_few.is_err());
     }
 
     #[test]
     fn serializes_as_a_plain_object_and_decodes_leniently() {
-        let ok: Extras = vec![("b", "2".to_string()), ("a", "1".to_string())].try_into().unwrap();
+        let ok: Extras = vec![("b", "2".to_string()), ("a", "1".to_string())]
+            .try_into()
+            .unwrap();
         assert_eq!(serde_json::to_string(&ok).unwrap(), r#"{"a":"1","b":"2"}"#);
         let decoded: Extras = serde_json::from_str(r#"{"a":"1","b":"2","c":"3"}"#).unwrap();
         assert_eq!(decoded.len(), 3);

@@ -7,7 +7,10 @@ use codegen::{GeneratedCrate, SourceFile, VendorInput};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// Reads the input files of a spec folder the way the driver does.
@@ -28,7 +31,16 @@ pub fn read_folder(dir: &Path) -> Vec<SourceFile> {
 /// Generates a crate from a folder relative to the workspace root (e.g. `tests/fixtures/x`).
 pub fn generate(folder: &str) -> Result<GeneratedCrate, codegen::Error> {
     let dir = root().join(folder);
-    let vendor = dir.file_name().expect("folder name").to_string_lossy().into_owned();
+    let vendor = dir
+        .file_name()
+        .expect("folder name")
+        .to_string_lossy()
+        .into_owned();
     let files = read_folder(&dir);
-    codegen::generate(&VendorInput { vendor: &vendor, source_dir: folder, files: &files, runtime_path: "../../runtime" })
+    codegen::generate(&VendorInput {
+        vendor: &vendor,
+        source_dir: folder,
+        files: &files,
+        runtime_path: "../../runtime",
+    })
 }

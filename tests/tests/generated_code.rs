@@ -23,6 +23,10 @@ fn generation_is_deterministic() {
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {
         assert_eq!(a.vendor, b.vendor);
-        assert_eq!(a.generated.files, b.generated.files, "{} differs between two runs", a.vendor);
+        assert_eq!(
+            a.generated.files, b.generated.files,
+            "{} differs between two runs",
+            a.vendor
+        );
     }
 }

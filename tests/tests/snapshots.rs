@@ -27,10 +27,17 @@ fn every_fixture_folder_has_a_snapshot_test() {
 #[test]
 fn fixtures() {
     for name in FIXTURES {
-        let generated = generate(&format!("tests/fixtures/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let generated =
+            generate(&format!("tests/fixtures/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"));
         let effective = &generated.files["openapi.json"];
-        insta::assert_snapshot!(format!("fixture-{name}-effective"), format!("{}\n{effective}", generated.surface));
-        insta::assert_snapshot!(format!("fixture-{name}-client"), generated.files["src/client.rs"]);
+        insta::assert_snapshot!(
+            format!("fixture-{name}-effective"),
+            format!("{}\n{effective}", generated.surface)
+        );
+        insta::assert_snapshot!(
+            format!("fixture-{name}-client"),
+            generated.files["src/client.rs"]
+        );
     }
 }
 
@@ -43,11 +50,21 @@ fn vendor_api_surfaces() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     vendors.sort();
-    assert!(vendors.len() >= 3, "expected the vendor folders under specs/, found {vendors:?}");
+    assert!(
+        vendors.len() >= 3,
+        "expected the vendor folders under specs/, found {vendors:?}"
+    );
     for vendor in vendors {
-        let generated = generate(&format!("specs/{vendor}")).unwrap_or_else(|e| panic!("{vendor}: {e}"));
+        let generated =
+            generate(&format!("specs/{vendor}")).unwrap_or_else(|e| panic!("{vendor}: {e}"));
         let s = generated.stats;
-        let header = format!("{} ({} operations, {} types)\n", generated.crate_name, s.operations, s.types);
-        insta::assert_snapshot!(format!("vendor-{vendor}-surface"), header + &generated.surface);
+        let header = format!(
+            "{} ({} operations, {} types)\n",
+            generated.crate_name, s.operations, s.types
+        );
+        insta::assert_snapshot!(
+            format!("vendor-{vendor}-surface"),
+            header + &generated.surface
+        );
     }
 }

@@ -25,7 +25,12 @@ impl Changes {
 }
 
 /// Makes `dir` hold exactly `files` (relative path -> contents). `display` prefixes paths in the diff.
-pub fn sync_dir(dir: &Path, files: &BTreeMap<String, String>, check: bool, display: &str) -> Result<Changes> {
+pub fn sync_dir(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    check: bool,
+    display: &str,
+) -> Result<Changes> {
     let mut changes = Changes::default();
     for (rel, contents) in files {
         let path = dir.join(rel);
@@ -37,22 +42,35 @@ pub fn sync_dir(dir: &Path, files: &BTreeMap<String, String>, check: bool, displ
         if old.as_deref() == Some(contents.as_bytes()) {
             continue;
         }
-        let old_text = old.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
-        changes.diff.push_str(&unified_diff(&old_text, contents, &format!("{display}/{rel}")));
+        let old_text = old
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        changes.diff.push_str(&unified_diff(
+            &old_text,
+            contents,
+            &format!("{display}/{rel}"),
+        ));
         if !check {
             write_atomically(&path, contents)?;
         }
         changes.written.push(path);
     }
     for existing in list_files(dir)? {
-        let rel = existing.strip_prefix(dir).unwrap_or(&existing).to_string_lossy().replace('\\', "/");
+        let rel = existing
+            .strip_prefix(dir)
+            .unwrap_or(&existing)
+            .to_string_lossy()
+            .replace('\\', "/");
         if files.contains_key(&rel) {
             continue;
         }
         let old_text = fs::read_to_string(&existing).unwrap_or_default();
-        changes.diff.push_str(&unified_diff(&old_text, "", &format!("{display}/{rel}")));
+        changes
+            .diff
+            .push_str(&unified_diff(&old_text, "", &format!("{display}/{rel}")));
         if !check {
-            fs::remove_file(&existing).with_context(|| format!("removing {}", existing.display()))?;
+            fs::remove_file(&existing)
+                .with_context(|| format!("removing {}", existing.display()))?;
         }
         changes.removed.push(existing);
     }

@@ -63,7 +63,8 @@ pub struct Outcome {
 /// The vendor folders to generate: subfolders holding at least one YAML or JSON file.
 pub fn vendor_dirs(options: &GenOptions) -> Result<Vec<(String, PathBuf)>> {
     let mut vendors = Vec::new();
-    let entries = fs::read_dir(&options.specs_dir).with_context(|| format!("reading specs directory {}", options.specs_dir.display()))?;
+    let entries = fs::read_dir(&options.specs_dir)
+        .with_context(|| format!("reading specs directory {}", options.specs_dir.display()))?;
     for entry in entries {
         let entry = entry?;
         if !entry.file_type()?.is_dir() {
@@ -82,7 +83,10 @@ pub fn vendor_dirs(options: &GenOptions) -> Result<Vec<(String, PathBuf)>> {
     if let Some(only) = &options.vendor {
         vendors.retain(|(name, _)| name == only);
         if vendors.is_empty() {
-            bail!("no vendor folder `{only}` with an OpenAPI document under {}", options.specs_dir.display());
+            bail!(
+                "no vendor folder `{only}` with an OpenAPI document under {}",
+                options.specs_dir.display()
+            );
         }
     }
     Ok(vendors)
@@ -94,7 +98,8 @@ fn read_vendor(dir: &Path) -> Result<Vec<SourceFile>> {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if entry.file_type()?.is_file() && codegen::source::is_input_file(&name) {
-            let text = fs::read_to_string(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
+            let text = fs::read_to_string(entry.path())
+                .with_context(|| format!("reading {}", entry.path().display()))?;
             files.push(SourceFile { name, text });
         }
     }
@@ -108,14 +113,25 @@ pub fn generate_all(options: &GenOptions) -> Result<Vec<VendorCrate>> {
     for (vendor, dir) in vendor_dirs(options)? {
         let files = read_vendor(&dir)?;
         let source_dir = options.display(&dir);
-        let runtime_path = relative_path(&options.out_dir.join(&vendor), &options.root.join("runtime"));
-        match codegen::generate(&VendorInput { vendor: &vendor, source_dir: &source_dir, files: &files, runtime_path: &runtime_path }) {
+        let runtime_path = relative_path(
+            &options.out_dir.join(&vendor),
+            &options.root.join("runtime"),
+        );
+        match codegen::generate(&VendorInput {
+            vendor: &vendor,
+            source_dir: &source_dir,
+            files: &files,
+            runtime_path: &runtime_path,
+        }) {
             Ok(generated) => crates.push(VendorCrate { vendor, generated }),
             Err(e) => errors.push(format!("{vendor}: {e}")),
         }
     }
     if !errors.is_empty() {
-        bail!("generation failed, nothing was written:\n{}", errors.join("\n"));
+        bail!(
+            "generation failed, nothing was written:\n{}",
+            errors.join("\n")
+        );
     }
     Ok(crates)
 }
@@ -125,8 +141,15 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
     let mut outcome = Outcome::default();
     for c in &crates {
         let dir = options.out_dir.join(&c.vendor);
-        let changes = files::sync_dir(&dir, &c.generated.files, options.check, &options.display(&dir))?;
-        outcome.report.push(report_line(&c.vendor, c, &changes, options.check));
+        let changes = files::sync_dir(
+            &dir,
+            &c.generated.files,
+            options.check,
+            &options.display(&dir),
+        )?;
+        outcome
+            .report
+            .push(report_line(&c.vendor, c, &changes, options.check));
         absorb(&mut outcome, changes);
     }
     if options.vendor.is_none() {
@@ -135,7 +158,12 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
     if !options.is_workspace_tree() {
         let manifest = out_workspace_manifest(options, &crates)?;
         let files = BTreeMap::from([("Cargo.toml".to_string(), manifest)]);
-        let changes = sync_file_set(&options.out_dir, &files, options.check, &options.display(&options.out_dir))?;
+        let changes = sync_file_set(
+            &options.out_dir,
+            &files,
+            options.check,
+            &options.display(&options.out_dir),
+        )?;
         absorb(&mut outcome, changes);
     }
     Ok(outcome)
@@ -146,8 +174,13 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
     let from: Vec<_> = from.components().collect();
     let to: Vec<_> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), from.len() - common).collect();
-    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    let mut parts: Vec<String> =
+        std::iter::repeat_n("..".to_string(), from.len() - common).collect();
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 
@@ -160,14 +193,30 @@ fn report_line(vendor: &str, c: &VendorCrate, changes: &Changes, check: bool) ->
     let s = c.generated.stats;
     let state = match (changes.is_empty(), check) {
         (true, _) => "unchanged".to_string(),
-        (false, true) => format!("STALE ({} files differ, {} orphaned)", changes.written.len(), changes.removed.len()),
-        (false, false) => format!("changed ({} files written, {} removed)", changes.written.len(), changes.removed.len()),
+        (false, true) => format!(
+            "STALE ({} files differ, {} orphaned)",
+            changes.written.len(),
+            changes.removed.len()
+        ),
+        (false, false) => format!(
+            "changed ({} files written, {} removed)",
+            changes.written.len(),
+            changes.removed.len()
+        ),
     };
-    format!("{vendor}: {} operations, {} types, {} lines, {state}", s.operations, s.types, s.lines)
+    format!(
+        "{vendor}: {} operations, {} types, {} lines, {state}",
+        s.operations, s.types, s.lines
+    )
 }
 
 /// Writes single files at the top of a directory without touching its other entries.
-fn sync_file_set(dir: &Path, files: &BTreeMap<String, String>, check: bool, display: &str) -> Result<Changes> {
+fn sync_file_set(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    check: bool,
+    display: &str,
+) -> Result<Changes> {
     let mut changes = Changes::default();
     for (rel, contents) in files {
         let path = dir.join(rel);
@@ -175,7 +224,11 @@ fn sync_file_set(dir: &Path, files: &BTreeMap<String, String>, check: bool, disp
         if old.as_deref() == Some(contents.as_str()) {
             continue;
         }
-        changes.diff.push_str(&files::unified_diff(old.as_deref().unwrap_or(""), contents, &format!("{display}/{rel}")));
+        changes.diff.push_str(&files::unified_diff(
+            old.as_deref().unwrap_or(""),
+            contents,
+            &format!("{display}/{rel}"),
+        ));
         if !check {
             fs::create_dir_all(dir)?;
             fs::write(&path, contents).with_context(|| format!("writing {}", path.display()))?;
@@ -187,23 +240,41 @@ fn sync_file_set(dir: &Path, files: &BTreeMap<String, String>, check: bool, disp
 
 /// Whether a directory holds a crate this generator wrote (its Cargo.toml carries the marker).
 fn is_generated_crate(dir: &Path) -> bool {
-    fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains(codegen::emit::GENERATED_MARKER))
+    fs::read_to_string(dir.join("Cargo.toml"))
+        .is_ok_and(|t| t.contains(codegen::emit::GENERATED_MARKER))
 }
 
 /// Crates whose vendor folder is gone are removed, but only ones that carry our marker.
-fn remove_orphan_crates(options: &GenOptions, crates: &[VendorCrate], outcome: &mut Outcome) -> Result<()> {
-    let Ok(entries) = fs::read_dir(&options.out_dir) else { return Ok(()) };
+fn remove_orphan_crates(
+    options: &GenOptions,
+    crates: &[VendorCrate],
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let Ok(entries) = fs::read_dir(&options.out_dir) else {
+        return Ok(());
+    };
     for entry in entries {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !entry.file_type()?.is_dir() || crates.iter().any(|c| c.vendor == name) || !is_generated_crate(&entry.path()) {
+        if !entry.file_type()?.is_dir()
+            || crates.iter().any(|c| c.vendor == name)
+            || !is_generated_crate(&entry.path())
+        {
             continue;
         }
-        let changes = files::sync_dir(&entry.path(), &BTreeMap::new(), options.check, &options.display(&entry.path()))?;
+        let changes = files::sync_dir(
+            &entry.path(),
+            &BTreeMap::new(),
+            options.check,
+            &options.display(&entry.path()),
+        )?;
         if !options.check {
             let _ = fs::remove_dir_all(entry.path());
         }
-        outcome.report.push(format!("{name}: orphaned (no specs/{name}/), {}", if options.check { "STALE" } else { "removed" }));
+        outcome.report.push(format!(
+            "{name}: orphaned (no specs/{name}/), {}",
+            if options.check { "STALE" } else { "removed" }
+        ));
         absorb(outcome, changes);
     }
     Ok(())
@@ -220,9 +291,30 @@ fn out_workspace_manifest(options: &GenOptions, crates: &[VendorCrate]) -> Resul
         }
     }
     members.sort();
-    let list = members.iter().map(|m| format!("    {m:?},")).collect::<Vec<_>>().join("\n");
+    let list = members
+        .iter()
+        .map(|m| format!("    {m:?},"))
+        .collect::<Vec<_>>()
+        .join("\n");
     Ok(format!(
         "# {}\n[workspace]\nresolver = \"3\"\nmembers = [\n{list}\n]\n",
         codegen::emit::header(&options.display(&options.specs_dir))
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_to_the_common_ancestor() {
+        assert_eq!(
+            relative_path(Path::new("/w/generated/akool"), Path::new("/w/runtime")),
+            "../../runtime"
+        );
+        assert_eq!(
+            relative_path(Path::new("/tmp/out/demo"), Path::new("/w/runtime")),
+            "../../../w/runtime"
+        );
+    }
 }

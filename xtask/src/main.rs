@@ -33,7 +33,10 @@ fn real_main() -> anyhow::Result<ExitCode> {
     let mut specs = None;
     let mut out = None;
     while let Some(arg) = args.next() {
-        let mut value = |flag: &str| args.next().with_context(|| format!("{flag} needs a value\n{USAGE}"));
+        let mut value = |flag: &str| {
+            args.next()
+                .with_context(|| format!("{flag} needs a value\n{USAGE}"))
+        };
         match arg.as_str() {
             "--check" => options.check = true,
             "--vendor" => options.vendor = Some(value("--vendor")?),

@@ -37,7 +37,10 @@ pub fn progenitor_tokens(spec: &openapiv3::OpenAPI, doc_file: &str) -> Result<(T
             (tokens, uses)
         })
     }));
-    let at = || Location { file: doc_file.to_string(), pointer: String::new() };
+    let at = || Location {
+        file: doc_file.to_string(),
+        pointer: String::new(),
+    };
     match outcome {
         Ok(Ok(result)) => Ok(result),
         Ok(Err(e)) => Err(Error::new(

@@ -44,11 +44,25 @@ pub fn crate_files(input: &CrateInput<'_>) -> Result<BTreeMap<String, String>> {
     let lib = format_file(&lib_tokens(), input.source_dir)?;
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
     let client = format_file(&tokens, input.source_dir)?;
-    files.insert("src/client.rs".to_string(), format!("// {header}\n\n{client}"));
-    files.insert("Cargo.toml".to_string(), cargo_toml::render(&header, input.settings, uses, input.runtime_path));
+    files.insert(
+        "src/client.rs".to_string(),
+        format!("// {header}\n\n{client}"),
+    );
+    files.insert(
+        "Cargo.toml".to_string(),
+        cargo_toml::render(&header, input.settings, uses, input.runtime_path),
+    );
     files.insert("README.md".to_string(), readme::render(&header, input));
     let mut json = serde_json::to_string_pretty(input.document).map_err(|e| {
-        Error::new(Stage::Emit, Location { file: input.source_dir.into(), pointer: String::new() }, e.to_string(), "report this as a generator bug")
+        Error::new(
+            Stage::Emit,
+            Location {
+                file: input.source_dir.into(),
+                pointer: String::new(),
+            },
+            e.to_string(),
+            "report this as a generator bug",
+        )
     })?;
     json.push('\n');
     files.insert("openapi.json".to_string(), json);
@@ -77,7 +91,10 @@ fn format_file(tokens: &TokenStream, source_dir: &str) -> Result<String> {
     let file = syn::parse2::<syn::File>(tokens.clone()).map_err(|e| {
         Error::new(
             Stage::Emit,
-            Location { file: source_dir.into(), pointer: String::new() },
+            Location {
+                file: source_dir.into(),
+                pointer: String::new(),
+            },
             format!("generated code does not parse: {e}"),
             "this is a generator bug: report it with the vendor folder",
         )

@@ -26,11 +26,16 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
 fn bounded_map_type(schema: &Map<String, Value>) -> Option<String> {
     let min = schema.get("minProperties").and_then(Value::as_u64);
     let max = schema.get("maxProperties").and_then(Value::as_u64);
-    if (min.is_none() && max.is_none()) || schema.contains_key("properties") || schema.contains_key("x-rust-type") {
+    if (min.is_none() && max.is_none())
+        || schema.contains_key("properties")
+        || schema.contains_key("x-rust-type")
+    {
         return None;
     }
     let values = schema.get("additionalProperties")?.as_object()?;
-    let only_type = values.keys().all(|k| matches!(k.as_str(), "type" | "description" | "format" | "example"));
+    let only_type = values
+        .keys()
+        .all(|k| matches!(k.as_str(), "type" | "description" | "format" | "example"));
     let value_type = match values.get("type").and_then(Value::as_str)? {
         "string" if !values.contains_key("format") => "::std::string::String",
         "integer" => "i64",
@@ -60,10 +65,20 @@ mod tests {
 
     #[test]
     fn bounded_string_maps_use_the_runtime_type() {
-        let s = run_on(json!({"type": "object", "additionalProperties": {"type": "string"}, "maxProperties": 10}));
-        assert_eq!(s["x-rust-type"]["path"], "sdk_runtime::BoundedMap<::std::string::String, 0, 10>");
-        let s = run_on(json!({"type": "object", "additionalProperties": {"type": "integer"}, "minProperties": 1}));
-        assert_eq!(s["x-rust-type"]["path"], "sdk_runtime::BoundedMap<i64, 1, { usize::MAX }>");
+        let s = run_on(
+            json!({"type": "object", "additionalProperties": {"type": "string"}, "maxProperties": 10}),
+        );
+        assert_eq!(
+            s["x-rust-type"]["path"],
+            "sdk_runtime::BoundedMap<::std::string::String, 0, 10>"
+        );
+        let s = run_on(
+            json!({"type": "object", "additionalProperties": {"type": "integer"}, "minProperties": 1}),
+        );
+        assert_eq!(
+            s["x-rust-type"]["path"],
+            "sdk_runtime::BoundedMap<i64, 1, { usize::MAX }>"
+        );
     }
 
     #[test]

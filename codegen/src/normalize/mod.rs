@@ -24,11 +24,26 @@ pub struct Pass {
 /// The passes in the order they run; later passes may rely on earlier ones (operation ids are
 /// derived before bodies and responses are named after them).
 pub const PASSES: &[Pass] = &[
-    Pass { name: "openapi-3.1-to-3.0", run: openapi31::run },
-    Pass { name: "derive-operation-ids", run: operation_ids::run },
-    Pass { name: "single-request-media-type", run: request_bodies::run },
-    Pass { name: "one-response-type-per-class", run: responses::run },
-    Pass { name: "bounded-maps", run: bounded_maps::run },
+    Pass {
+        name: "openapi-3.1-to-3.0",
+        run: openapi31::run,
+    },
+    Pass {
+        name: "derive-operation-ids",
+        run: operation_ids::run,
+    },
+    Pass {
+        name: "single-request-media-type",
+        run: request_bodies::run,
+    },
+    Pass {
+        name: "one-response-type-per-class",
+        run: responses::run,
+    },
+    Pass {
+        name: "bounded-maps",
+        run: bounded_maps::run,
+    },
 ];
 
 pub fn normalize(doc: &mut Value, origins: &Origins) -> Result<()> {
@@ -39,7 +54,9 @@ pub fn normalize(doc: &mut Value, origins: &Origins) -> Result<()> {
 }
 
 /// The HTTP methods an OpenAPI path item can hold, in the order progenitor emits them.
-pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Calls `f` with (path, method, pointer, operation) for every operation of the document.
 pub fn for_each_operation(

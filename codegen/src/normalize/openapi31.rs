@@ -41,7 +41,10 @@ fn rewrite(schema: &mut Map<String, Value>) {
     {
         schema.insert("example".into(), examples.swap_remove(0));
     }
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(n @ Value::Number(_)) = schema.get(exclusive).cloned() {
             schema.insert(bound.into(), n);
             schema.insert(exclusive.into(), Value::Bool(true));
@@ -89,8 +92,12 @@ fn type_arrays(schema: &mut Map<String, Value>) {
 /// `oneOf: [{$ref: X}, {type: 'null'}]` -> `allOf: [{$ref: X}], nullable: true`.
 fn null_branches(schema: &mut Map<String, Value>) {
     for key in ["oneOf", "anyOf"] {
-        let Some(Value::Array(branches)) = schema.get(key) else { continue };
-        let is_null = |b: &Value| b.get("type").is_some_and(is_null_type) && b.as_object().is_some_and(|m| m.len() == 1);
+        let Some(Value::Array(branches)) = schema.get(key) else {
+            continue;
+        };
+        let is_null = |b: &Value| {
+            b.get("type").is_some_and(is_null_type) && b.as_object().is_some_and(|m| m.len() == 1)
+        };
         if !branches.iter().any(is_null) {
             continue;
         }
@@ -136,7 +143,9 @@ mod tests {
     #[test]
     fn const_examples_and_exclusive_bounds() {
         assert_eq!(
-            normalized(json!({"const": "IMAGE", "examples": ["IMAGE", "x"], "exclusiveMinimum": 0})),
+            normalized(
+                json!({"const": "IMAGE", "examples": ["IMAGE", "x"], "exclusiveMinimum": 0})
+            ),
             json!({"enum": ["IMAGE"], "example": "IMAGE", "exclusiveMinimum": true, "minimum": 0})
         );
     }
@@ -144,14 +153,17 @@ mod tests {
     #[test]
     fn null_branch_of_one_of_becomes_nullable() {
         assert_eq!(
-            normalized(json!({"properties": {"p": {"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}}})),
+            normalized(
+                json!({"properties": {"p": {"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}}})
+            ),
             json!({"properties": {"p": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]}}})
         );
     }
 
     #[test]
     fn leaves_3_0_documents_alone() {
-        let mut doc = json!({"openapi": "3.0.3", "components": {"schemas": {"S": {"examples": [1]}}}});
+        let mut doc =
+            json!({"openapi": "3.0.3", "components": {"schemas": {"S": {"examples": [1]}}}});
         let before = doc.clone();
         run(&mut doc, &Origins::default()).unwrap();
         assert_eq!(doc, before);

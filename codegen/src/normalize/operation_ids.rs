@@ -31,7 +31,13 @@ pub fn derive(method: &str, path: &str) -> String {
         };
         let cleaned: String = name
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let cleaned = cleaned.trim_matches('_');
         if !cleaned.is_empty() {
@@ -48,10 +54,19 @@ mod tests {
 
     #[test]
     fn derives_from_method_and_path() {
-        assert_eq!(derive("get", "/avatars/{id}/videos"), "get_avatars_by_id_videos");
-        assert_eq!(derive("post", "/api/open/v3/avatar/create"), "post_api_open_v3_avatar_create");
+        assert_eq!(
+            derive("get", "/avatars/{id}/videos"),
+            "get_avatars_by_id_videos"
+        );
+        assert_eq!(
+            derive("post", "/api/open/v3/avatar/create"),
+            "post_api_open_v3_avatar_create"
+        );
         assert_eq!(derive("get", "/"), "get");
-        assert_eq!(derive("delete", "/v1/knowledge.groups/{group-id}"), "delete_v1_knowledge_groups_by_group_id");
+        assert_eq!(
+            derive("delete", "/v1/knowledge.groups/{group-id}"),
+            "delete_v1_knowledge_groups_by_group_id"
+        );
     }
 
     #[test]

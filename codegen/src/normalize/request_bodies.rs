@@ -13,7 +13,9 @@ pub const OTHER_MEDIA_TYPES: &str = "x-codegen-other-request-media-types";
 
 pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     for_each_operation(doc, |_, _, _, op| {
-        let Some(Value::Object(content)) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")) else {
+        let Some(Value::Object(content)) =
+            op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
+        else {
             return Ok(());
         };
         if content.len() < 2 {
@@ -47,7 +49,11 @@ fn rank(media_type: &str) -> u8 {
 
 fn preferred(content: &Map<String, Value>) -> String {
     // min_by_key keeps the first of equal ranks, so the document's order breaks ties.
-    content.keys().min_by_key(|k| rank(k)).cloned().unwrap_or_default()
+    content
+        .keys()
+        .min_by_key(|k| rank(k))
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -63,13 +69,20 @@ mod tests {
         }}}}}});
         run(&mut doc, &Origins::default()).unwrap();
         let op = &doc["paths"]["/a"]["post"];
-        assert_eq!(op["requestBody"]["content"], json!({"application/json": {"schema": {"type": "string"}}}));
-        assert_eq!(op[OTHER_MEDIA_TYPES], json!({"multipart/form-data": {"schema": {"type": "object"}}}));
+        assert_eq!(
+            op["requestBody"]["content"],
+            json!({"application/json": {"schema": {"type": "string"}}})
+        );
+        assert_eq!(
+            op[OTHER_MEDIA_TYPES],
+            json!({"multipart/form-data": {"schema": {"type": "object"}}})
+        );
     }
 
     #[test]
     fn single_media_types_are_untouched() {
-        let mut doc = json!({"paths": {"/a": {"post": {"requestBody": {"content": {"text/plain": {}}}}}}});
+        let mut doc =
+            json!({"paths": {"/a": {"post": {"requestBody": {"content": {"text/plain": {}}}}}}});
         let before = doc.clone();
         run(&mut doc, &Origins::default()).unwrap();
         assert_eq!(doc, before);

@@ -34,7 +34,9 @@ fn class_of(code: &str) -> Option<Class> {
 
 /// The JSON schema a response carries, `None` for no body; `Err` for a non-JSON body.
 fn json_schema(response: &Value) -> Result<Option<Value>, String> {
-    let Some(Value::Object(content)) = response.get("content") else { return Ok(None) };
+    let Some(Value::Object(content)) = response.get("content") else {
+        return Ok(None);
+    };
     if content.is_empty() {
         return Ok(None);
     }
@@ -43,7 +45,9 @@ fn json_schema(response: &Value) -> Result<Option<Value>, String> {
         essence == "application/json"
     });
     match json {
-        Some((_, media)) => Ok(Some(media.get("schema").cloned().unwrap_or_else(|| json!({})))),
+        Some((_, media)) => Ok(Some(
+            media.get("schema").cloned().unwrap_or_else(|| json!({})),
+        )),
         None => Err(content.keys().cloned().collect::<Vec<_>>().join(", ")),
     }
 }
@@ -51,12 +55,22 @@ fn json_schema(response: &Value) -> Result<Option<Value>, String> {
 pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     for_each_operation(doc, |_, _, at, op| {
-        let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or("operation").to_string();
-        let Some(Value::Object(responses)) = op.get_mut("responses") else { return Ok(()) };
+        let op_id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("operation")
+            .to_string();
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            return Ok(());
+        };
         default_to_error_ranges(responses);
         let mut untyped = Vec::new();
         for class in [Class::Success, Class::Failure] {
-            let codes: Vec<String> = responses.keys().filter(|c| class_of(c) == Some(class)).cloned().collect();
+            let codes: Vec<String> = responses
+                .keys()
+                .filter(|c| class_of(c) == Some(class))
+                .cloned()
+                .collect();
             let mut typed = Vec::new();
             let mut bodiless = Vec::new();
             for code in &codes {
@@ -68,7 +82,9 @@ pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
                             return Err(Error::new(
                                 Stage::Normalize,
                                 origins.locate(&format!("{at}/responses/{code}/content")),
-                                format!("response {code} is not JSON ({media}) while other responses of its class are documented too"),
+                                format!(
+                                    "response {code} is not JSON ({media}) while other responses of its class are documented too"
+                                ),
                                 "the client can type one body per class: add an overlay that gives the responses one JSON schema or removes the others",
                             ));
                         }
@@ -83,7 +99,10 @@ pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
                     return Err(Error::new(
                         Stage::Normalize,
                         origins.locate(&format!("{at}/responses/{}", bodiless[0])),
-                        format!("success response {} has no body while {} has one", bodiless[0], typed[0].0),
+                        format!(
+                            "success response {} has no body while {} has one",
+                            bodiless[0], typed[0].0
+                        ),
                         "add an overlay that documents the body (or removes the bodiless response) so the client has one success type",
                     ));
                 }
@@ -97,13 +116,23 @@ pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
             }
             let all_refs = distinct.len() == 1 && distinct[0].get("$ref").is_some();
             if typed.len() > 1 && !all_refs {
-                let suffix = if class == Class::Success { "Success" } else { "Error" };
+                let suffix = if class == Class::Success {
+                    "Success"
+                } else {
+                    "Error"
+                };
                 let name = format!("{}{suffix}Response", pascal(&op_id));
-                let schema = if distinct.len() == 1 { distinct.remove(0) } else { json!({"oneOf": distinct}) };
+                let schema = if distinct.len() == 1 {
+                    distinct.remove(0)
+                } else {
+                    json!({"oneOf": distinct})
+                };
                 hoisted.push((name.clone(), schema));
                 for (code, _) in &typed {
                     let reference = json!({"$ref": format!("#/components/schemas/{name}")});
-                    if let Some(Value::Object(content)) = responses.get_mut(code).and_then(|r| r.get_mut("content")) {
+                    if let Some(Value::Object(content)) =
+                        responses.get_mut(code).and_then(|r| r.get_mut("content"))
+                    {
                         for (mt, media) in content.iter_mut() {
                             if mt.split(';').next().unwrap_or("").trim() == "application/json" {
                                 media["schema"] = reference.clone();
@@ -139,7 +168,9 @@ pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
 }
 
 fn default_to_error_ranges(responses: &mut Map<String, Value>) {
-    let has_success = responses.keys().any(|c| class_of(c) == Some(Class::Success));
+    let has_success = responses
+        .keys()
+        .any(|c| class_of(c) == Some(Class::Success));
     if !has_success {
         return;
     }
@@ -155,7 +186,9 @@ fn pascal(id: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut cs = w.chars();
-            cs.next().map(|c| c.to_ascii_uppercase().to_string() + cs.as_str()).unwrap_or_default()
+            cs.next()
+                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -169,7 +202,8 @@ mod tests {
     }
 
     fn run_on(responses: Value) -> Result<Value> {
-        let mut doc = json!({"paths": {"/a": {"get": {"operationId": "get_a", "responses": responses}}}});
+        let mut doc =
+            json!({"paths": {"/a": {"get": {"operationId": "get_a", "responses": responses}}}});
         run(&mut doc, &Origins::default())?;
         Ok(doc)
     }
@@ -179,7 +213,10 @@ mod tests {
         let doc = run_on(json!({"200": body(json!({"type": "string"})), "default": body(json!({"$ref": "#/components/schemas/E"}))})).unwrap();
         let r = &doc["paths"]["/a"]["get"]["responses"];
         assert!(r.get("default").is_none());
-        assert_eq!(r["4XX"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/E");
+        assert_eq!(
+            r["4XX"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/E"
+        );
         assert_eq!(r["5XX"], r["4XX"]);
     }
 
@@ -194,14 +231,21 @@ mod tests {
     #[test]
     fn different_success_schemas_become_one_one_of_component() {
         let doc = run_on(json!({"200": body(json!({"type": "string"})), "201": body(json!({"type": "integer"}))})).unwrap();
-        assert_eq!(doc["components"]["schemas"]["GetASuccessResponse"], json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}));
+        assert_eq!(
+            doc["components"]["schemas"]["GetASuccessResponse"],
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})
+        );
         let r = &doc["paths"]["/a"]["get"]["responses"];
-        assert_eq!(r["201"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/GetASuccessResponse");
+        assert_eq!(
+            r["201"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/GetASuccessResponse"
+        );
     }
 
     #[test]
     fn success_with_and_without_body_is_a_clear_error() {
-        let e = run_on(json!({"200": body(json!({})), "204": {"description": "none"}})).unwrap_err();
+        let e =
+            run_on(json!({"200": body(json!({})), "204": {"description": "none"}})).unwrap_err();
         assert_eq!(e.location.pointer, "/paths/~1a/get/responses/204");
         assert!(e.help.contains("overlay"));
     }

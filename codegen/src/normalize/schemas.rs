@@ -10,10 +10,14 @@ pub type SchemaVisitor<'a> = dyn FnMut(&str, &mut Map<String, Value>) -> Result<
 
 /// Visits every schema, parents before children (a rewrite of a parent is seen by its children).
 pub fn for_each_schema(doc: &mut Value, f: &mut SchemaVisitor<'_>) -> Result<()> {
-    let Value::Object(root) = doc else { return Ok(()) };
+    let Value::Object(root) = doc else {
+        return Ok(());
+    };
     if let Some(Value::Object(components)) = root.get_mut("components") {
         for (kind, entries) in components.iter_mut() {
-            let Value::Object(entries) = entries else { continue };
+            let Value::Object(entries) = entries else {
+                continue;
+            };
             let base = join("/components", kind);
             for (name, entry) in entries.iter_mut() {
                 let at = join(&base, name);
@@ -98,9 +102,19 @@ fn content(holder: &mut Value, at: &str, f: &mut SchemaVisitor<'_>) -> Result<()
 
 /// Applies `f` to a schema and then to each of its subschemas.
 pub fn walk(schema: &mut Value, at: &str, f: &mut SchemaVisitor<'_>) -> Result<()> {
-    let Value::Object(map) = schema else { return Ok(()) };
+    let Value::Object(map) = schema else {
+        return Ok(());
+    };
     f(at, map)?;
-    for key in ["items", "additionalProperties", "not", "contains", "if", "then", "else"] {
+    for key in [
+        "items",
+        "additionalProperties",
+        "not",
+        "contains",
+        "if",
+        "then",
+        "else",
+    ] {
         match map.get_mut(key) {
             Some(child @ Value::Object(_)) => walk(child, &join(at, key), f)?,
             Some(Value::Array(children)) if key == "items" => {
