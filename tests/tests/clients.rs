@@ -527,3 +527,27 @@ mod anam {
         assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
     }
 }
+
+/// The generated crates are built with a TLS backend: against an https base URL the first bytes
+/// on the wire are a TLS handshake record (0x16), not a plaintext HTTP request.
+#[tokio::test]
+async fn https_requests_speak_tls() {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let first_bytes = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 3];
+        stream.read_exact(&mut buf).unwrap();
+        buf
+    });
+    let client = akool_client::Client::new(&format!("https://127.0.0.1:{port}"));
+    // The server hangs up after reading, so the call fails; what matters is what was sent.
+    assert!(client.list_avatars().send().await.is_err());
+    let bytes = first_bytes.join().unwrap();
+    assert_eq!(
+        bytes[0], 0x16,
+        "expected a TLS handshake record, got {bytes:?}"
+    );
+    assert_eq!(bytes[1], 0x03, "TLS major version");
+}
