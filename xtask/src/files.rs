@@ -24,10 +24,21 @@ impl Changes {
     }
 }
 
-/// Makes `dir` hold exactly `files` (relative path -> contents). `display` prefixes paths in the diff.
+/// Whether files of a directory that the new set does not name are deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orphans {
+    /// The directory is entirely generated: anything else in it is stale output.
+    Remove,
+    /// The directory is shared with other content (an out tree's root).
+    Keep,
+}
+
+/// Makes `dir` hold `files` (relative path -> contents), and only them when `orphans` is
+/// `Remove`. `display` prefixes paths in the diff.
 pub fn sync_dir(
     dir: &Path,
     files: &BTreeMap<String, String>,
+    orphans: Orphans,
     check: bool,
     display: &str,
 ) -> Result<Changes> {
@@ -55,7 +66,11 @@ pub fn sync_dir(
         }
         changes.written.push(path);
     }
-    for existing in list_files(dir)? {
+    let existing = match orphans {
+        Orphans::Remove => list_files(dir)?,
+        Orphans::Keep => Vec::new(),
+    };
+    for existing in existing {
         let rel = existing
             .strip_prefix(dir)
             .unwrap_or(&existing)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use codegen::{GeneratedCrate, SourceFile, VendorInput};
 
-use crate::files::{self, Changes};
+use crate::files::{self, Changes, Orphans};
 
 #[derive(Debug, Clone)]
 pub struct GenOptions {
@@ -144,6 +144,7 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
         let changes = files::sync_dir(
             &dir,
             &c.generated.files,
+            Orphans::Remove,
             options.check,
             &options.display(&dir),
         )?;
@@ -158,9 +159,10 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
     if !options.is_workspace_tree() {
         let manifest = out_workspace_manifest(options, &crates)?;
         let files = BTreeMap::from([("Cargo.toml".to_string(), manifest)]);
-        let changes = sync_file_set(
+        let changes = files::sync_dir(
             &options.out_dir,
             &files,
+            Orphans::Keep,
             options.check,
             &options.display(&options.out_dir),
         )?;
@@ -210,34 +212,6 @@ fn report_line(vendor: &str, c: &VendorCrate, changes: &Changes, check: bool) ->
     )
 }
 
-/// Writes single files at the top of a directory without touching its other entries.
-fn sync_file_set(
-    dir: &Path,
-    files: &BTreeMap<String, String>,
-    check: bool,
-    display: &str,
-) -> Result<Changes> {
-    let mut changes = Changes::default();
-    for (rel, contents) in files {
-        let path = dir.join(rel);
-        let old = fs::read_to_string(&path).ok();
-        if old.as_deref() == Some(contents.as_str()) {
-            continue;
-        }
-        changes.diff.push_str(&files::unified_diff(
-            old.as_deref().unwrap_or(""),
-            contents,
-            &format!("{display}/{rel}"),
-        ));
-        if !check {
-            fs::create_dir_all(dir)?;
-            fs::write(&path, contents).with_context(|| format!("writing {}", path.display()))?;
-        }
-        changes.written.push(path);
-    }
-    Ok(changes)
-}
-
 /// Whether a directory holds a crate this generator wrote (its Cargo.toml carries the marker).
 fn is_generated_crate(dir: &Path) -> bool {
     fs::read_to_string(dir.join("Cargo.toml"))
@@ -265,6 +239,7 @@ fn remove_orphan_crates(
         let changes = files::sync_dir(
             &entry.path(),
             &BTreeMap::new(),
+            Orphans::Remove,
             options.check,
             &options.display(&entry.path()),
         )?;
