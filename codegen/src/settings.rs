@@ -11,6 +11,7 @@ struct Raw {
     crate_name: Option<String>,
     description: Option<String>,
     version: Option<String>,
+    env_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +19,8 @@ pub struct VendorSettings {
     pub crate_name: String,
     pub description: String,
     pub version: String,
+    /// Prefix of `<PREFIX>_API_KEY` and `<PREFIX>_BASE_URL` (default: the folder name in capitals).
+    pub env_prefix: String,
 }
 
 impl VendorSettings {
@@ -33,7 +36,7 @@ impl VendorSettings {
                         pointer: String::new(),
                     },
                     format!("invalid vendor settings: {}", e.message()),
-                    "vendor.toml accepts crate_name, description and version (all optional)",
+                    "vendor.toml accepts crate_name, description, version and env_prefix (all optional)",
                 )
             })?,
         };
@@ -63,6 +66,9 @@ impl VendorSettings {
                 .description
                 .unwrap_or_else(|| format!("Typed Rust client for {api_title}")),
             version: raw.version.unwrap_or_else(|| "0.1.0".into()),
+            env_prefix: raw.env_prefix.unwrap_or_else(|| {
+                vendor.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
+            }),
         })
     }
 
@@ -82,6 +88,7 @@ mod tests {
         assert_eq!(s.crate_name, "akool-client");
         assert_eq!(s.lib_name(), "akool_client");
         assert_eq!(s.description, "Typed Rust client for Live Avatar API");
+        assert_eq!(VendorSettings::resolve("my-vendor", None, "t").unwrap().env_prefix, "MY_VENDOR");
     }
 
     #[test]

@@ -1,6 +1,34 @@
 //! Support code for the generated client crates: written and tested once here, configured by
-//! the generator from the specs, never copied into generated code.
+//! the generator from the specs (security schemes, overlay extensions), never copied into
+//! generated code.
+//!
+//! - [`config`]: credentials, base URL, timeouts and retry policy; `from_env`.
+//! - [`runtime`]: executes each request: auth header, retries with backoff, tracing, envelope check.
+//! - [`error`]: the one error type every generated operation returns.
+//! - [`waiter`]: polling an asynchronous job until it succeeds, fails or runs out of time.
+//! - [`multipart`]: file parts for `multipart/form-data` operations.
+//! - [`bounded_map`]: maps whose size the API limits.
 
 pub mod bounded_map;
+mod call;
+pub mod config;
+pub mod envelope;
+pub mod error;
+pub mod multipart;
+pub mod retry;
+pub mod runtime;
+pub mod waiter;
 
 pub use bounded_map::{BoundedMap, ConstraintError};
+pub use call::{finish, finish_raw, unwrap_data};
+pub use config::{AuthScheme, ClientConfig, ConfigError};
+pub use envelope::EnvelopeSpec;
+pub use error::{Error, RawResponse};
+pub use multipart::FilePart;
+pub use retry::RetryPolicy;
+pub use runtime::{OperationMeta, Runtime};
+pub use waiter::{Wait, WaitError, WaiterSpec};
+
+/// Re-exported for the generated crates, so they need no direct dependency on these.
+pub use progenitor_client;
+pub use serde_json;

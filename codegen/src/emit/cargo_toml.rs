@@ -9,7 +9,7 @@ pub fn render(header: &str, settings: &VendorSettings, uses: Uses, runtime_path:
         format!("sdk-runtime = {{ path = {} }}", toml_string(runtime_path)),
         r#"progenitor-client = "0.15.1""#.to_string(),
         // rustls: progenitor-client enables no TLS backend, and https must work out of the box.
-        r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query", "rustls"] }"#.to_string(),
+        r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query", "rustls", "multipart"] }"#.to_string(),
         r#"serde = { version = "1", features = ["derive"] }"#.to_string(),
         r#"serde_json = "1""#.to_string(),
     ];

@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proc_macro2::TokenStream;
-use progenitor_impl::{CrateVers, GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
 use crate::error::{Error, Location, Result, Stage};
 
@@ -22,6 +22,10 @@ pub fn progenitor_tokens(spec: &openapiv3::OpenAPI, doc_file: &str) -> Result<(T
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
+        // Every request goes through `sdk_runtime::Runtime` (auth, retries, tracing, envelope)
+        // via our `ClientHooks` impl in sdk.rs; `Expected` makes a missing impl a compile error.
+        .with_inner_type(quote::quote!(::sdk_runtime::Runtime))
+        .with_hooks(HooksMode::Expected)
         // Types the normalize passes point at with `x-rust-type` come from our runtime crate.
         .with_crate(crate::normalize::RUNTIME_CRATE, CrateVers::Any, None);
     let outcome = catch_unwind(AssertUnwindSafe(|| {

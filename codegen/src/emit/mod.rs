@@ -4,6 +4,7 @@
 mod cargo_toml;
 mod client;
 mod readme;
+mod sdk;
 
 use std::collections::BTreeMap;
 
@@ -43,11 +44,20 @@ pub fn crate_files(input: &CrateInput<'_>) -> Result<BTreeMap<String, String>> {
     let mut files = BTreeMap::new();
     let lib = format_file(&lib_tokens(), input.source_dir)?;
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
-    let client = format_file(&tokens, input.source_dir)?;
-    files.insert(
-        "src/client.rs".to_string(),
-        format!("// {header}\n\n{client}"),
-    );
+    let mut client = parse_file(&tokens, input.source_dir)?;
+    let sdk = sdk::emit(&mut client, input)?;
+    let client = prettyplease::unparse(&client);
+    files.insert("src/client.rs".to_string(), format!("// {header}\n\n{client}"));
+    let sdk = quote! {
+        //! What progenitor lacks, generated from the spec and the overlay's `x-sdk-*` extensions:
+        //! constructors with credentials, the runtime hook, `send`, waiters, multipart builders.
+        use crate::{builder, types, Client, ResponseValue};
+        #[allow(unused_imports)]
+        use crate::types::*;
+        #sdk
+    };
+    let sdk = format_file(&sdk, input.source_dir)?;
+    files.insert("src/sdk.rs".to_string(), format!("// {header}\n\n{sdk}"));
     files.insert(
         "Cargo.toml".to_string(),
         cargo_toml::render(&header, input.settings, uses, input.runtime_path),
@@ -84,11 +94,24 @@ fn lib_tokens() -> TokenStream {
         #[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports)]
         mod client;
         pub use client::*;
+
+        #[rustfmt::skip]
+        mod sdk;
+        #[allow(unused_imports)]
+        pub use sdk::*;
+
+        /// The error every operation returns; it keeps status, headers and body of any response.
+        pub use sdk_runtime::Error;
+        pub use sdk_runtime::{AuthScheme, ConfigError, FilePart, RawResponse, RetryPolicy, Wait, WaitError};
     }
 }
 
 fn format_file(tokens: &TokenStream, source_dir: &str) -> Result<String> {
-    let file = syn::parse2::<syn::File>(tokens.clone()).map_err(|e| {
+    Ok(prettyplease::unparse(&parse_file(tokens, source_dir)?))
+}
+
+fn parse_file(tokens: &TokenStream, source_dir: &str) -> Result<syn::File> {
+    syn::parse2::<syn::File>(tokens.clone()).map_err(|e| {
         Error::new(
             Stage::Emit,
             Location {
@@ -98,6 +121,13 @@ fn format_file(tokens: &TokenStream, source_dir: &str) -> Result<String> {
             format!("generated code does not parse: {e}"),
             "this is a generator bug: report it with the vendor folder",
         )
-    })?;
-    Ok(prettyplease::unparse(&file))
+    })
+}
+
+/// A Rust identifier for a spec name (`type` -> `type_`, `displayName` -> `display_name`), as
+/// progenitor names builder setters.
+pub(crate) fn setter_ident(name: &str) -> String {
+    use heck::ToSnakeCase;
+    let snake = name.to_snake_case();
+    if syn::parse_str::<syn::Ident>(&snake).is_ok() { snake } else { format!("{snake}_") }
 }

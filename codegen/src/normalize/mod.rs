@@ -9,6 +9,7 @@ mod responses;
 pub mod schemas;
 
 pub use bounded_maps::RUNTIME_CRATE;
+pub use request_bodies::OTHER_MEDIA_TYPES;
 
 use serde_json::Value;
 

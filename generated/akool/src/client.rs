@@ -2635,37 +2635,28 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::sdk_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub(crate) fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::sdk_runtime::Runtime,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<::sdk_runtime::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -2675,11 +2666,17 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &::sdk_runtime::Runtime {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::sdk_runtime::Runtime>,
+    {}
+};
 impl Client {
     /**Get Talking Avatar List
 
@@ -2856,7 +2853,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/open/v3/avatar/list`
-        pub async fn send(
+        pub(crate) async fn send_unchecked(
             self,
         ) -> Result<ResponseValue<types::AvatarListResponse>, Error<()>> {
             let Self { client, from, page, size, type_ } = self;
@@ -2943,7 +2940,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/open/v3/talkingavatar/create`
-        pub async fn send(
+        pub(crate) async fn send_unchecked(
             self,
         ) -> Result<ResponseValue<types::TalkingAvatarCreateResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -3014,7 +3011,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/open/v3/content/video/infobymodelid`
-        pub async fn send(
+        pub(crate) async fn send_unchecked(
             self,
         ) -> Result<ResponseValue<types::VideoInfoResponse>, Error<()>> {
             let Self { client, video_model_id } = self;
@@ -3087,7 +3084,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/api/open/v3/avatar/detail`
-        pub async fn send(
+        pub(crate) async fn send_unchecked(
             self,
         ) -> Result<ResponseValue<types::AvatarDetailResponse>, Error<()>> {
             let Self { client, id } = self;
@@ -3165,7 +3162,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/open/v3/avatar/create`
-        pub async fn send(
+        pub(crate) async fn send_unchecked(
             self,
         ) -> Result<ResponseValue<types::CreateAvatarResponse>, Error<()>> {
             let Self { client, body } = self;

@@ -8,3 +8,12 @@ pub use reqwest;
 #[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports)]
 mod client;
 pub use client::*;
+#[rustfmt::skip]
+mod sdk;
+#[allow(unused_imports)]
+pub use sdk::*;
+/// The error every operation returns; it keeps status, headers and body of any response.
+pub use sdk_runtime::Error;
+pub use sdk_runtime::{
+    AuthScheme, ConfigError, FilePart, RawResponse, RetryPolicy, Wait, WaitError,
+};

@@ -1,0 +1,131 @@
+//! Turns progenitor's result into [`Error`]. progenitor drops the raw body of most failures, so
+//! the runtime's executor records the last response of each call in a task-local slot that
+//! [`finish`] opens around the call; the two meet without any shared state between calls.
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use progenitor_client::{Error as ProgenitorError, ResponseValue};
+
+use crate::envelope::EnvelopeFailure;
+use crate::error::{Error, RawResponse};
+
+/// What the executor saw of one call.
+#[derive(Debug, Default)]
+pub(crate) struct Capture {
+    pub response: Option<RawResponse>,
+    pub envelope: Option<EnvelopeFailure>,
+    pub attempts: u32,
+}
+
+tokio::task_local! {
+    static CAPTURE: RefCell<Capture>;
+}
+
+/// Records into the current call's slot; a no-op outside [`finish`].
+pub(crate) fn record(f: impl FnOnce(&mut Capture)) {
+    let _ = CAPTURE.try_with(|c| f(&mut c.borrow_mut()));
+}
+
+/// Runs a progenitor `send` future and returns its value, or an [`Error`] that keeps status,
+/// headers and body. Envelope failures win over whatever progenitor decoded.
+pub async fn finish<T, E, F>(call: F) -> Result<ResponseValue<T>, Error<E>>
+where
+    F: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>>,
+{
+    let (result, capture) = CAPTURE
+        .scope(RefCell::new(Capture::default()), async {
+            let result = call.await;
+            let capture = CAPTURE.with(|c| std::mem::take(&mut *c.borrow_mut()));
+            (result, capture)
+        })
+        .await;
+    convert(result, capture)
+}
+
+/// Runs a call made outside progenitor (multipart): `send` executes, `decode` reads the body.
+pub async fn finish_raw<T, E, F>(call: F, success: &[u16]) -> Result<ResponseValue<T>, Error<E>>
+where
+    F: Future<Output = reqwest::Result<reqwest::Response>>,
+    T: serde::de::DeserializeOwned,
+    E: serde::de::DeserializeOwned,
+{
+    let (result, capture) = CAPTURE
+        .scope(RefCell::new(Capture::default()), async {
+            let result = call.await;
+            let capture = CAPTURE.with(|c| std::mem::take(&mut *c.borrow_mut()));
+            (result, capture)
+        })
+        .await;
+    let attempts = capture.attempts.max(1);
+    if let Err(source) = result {
+        return Err(Error::Transport { source, attempts });
+    }
+    let Some(response) = capture.response else {
+        return Err(Error::InvalidRequest("the runtime recorded no response".into()));
+    };
+    if let Some(failure) = capture.envelope {
+        return Err(envelope_error(failure, response));
+    }
+    if !success.contains(&response.status.as_u16()) {
+        let error = serde_json::from_slice(&response.body).ok();
+        return Err(Error::Api { response, error, attempts });
+    }
+    match serde_json::from_slice(&response.body) {
+        Ok(value) => Ok(ResponseValue::new(value, response.status, response.headers.clone())),
+        Err(source) => Err(Error::Decode { response, source }),
+    }
+}
+
+fn envelope_error<E>(failure: EnvelopeFailure, response: RawResponse) -> Error<E> {
+    Error::Envelope { code: failure.code, message: failure.message, known: failure.known, response }
+}
+
+fn convert<T, E>(result: Result<ResponseValue<T>, ProgenitorError<E>>, capture: Capture) -> Result<ResponseValue<T>, Error<E>> {
+    let attempts = capture.attempts.max(1);
+    if let (Some(failure), Some(response)) = (capture.envelope, capture.response.clone()) {
+        return Err(envelope_error(failure, response));
+    }
+    let error = match result {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let response = capture.response;
+    let missing = || Error::InvalidRequest("the runtime recorded no response".into());
+    Err(match error {
+        ProgenitorError::InvalidRequest(m) => Error::InvalidRequest(m),
+        ProgenitorError::CommunicationError(source) | ProgenitorError::ResponseBodyError(source) | ProgenitorError::InvalidUpgrade(source) => {
+            Error::Transport { source, attempts }
+        }
+        ProgenitorError::ErrorResponse(value) => match response {
+            Some(response) => Error::Api { response, error: Some(value.into_inner()), attempts },
+            None => missing(),
+        },
+        ProgenitorError::InvalidResponsePayload(body, source) => match response {
+            Some(response) => Error::Decode { response, source },
+            None => Error::Decode {
+                response: RawResponse { status: reqwest::StatusCode::OK, headers: Default::default(), body },
+                source,
+            },
+        },
+        ProgenitorError::UnexpectedResponse(_) => match response {
+            Some(response) => Error::Api { response, error: None, attempts },
+            None => missing(),
+        },
+        ProgenitorError::Custom(m) => Error::InvalidRequest(m),
+    })
+}
+
+/// Moves the envelope's data field out of a success response; `None` (the field absent) is a
+/// decode error, since the envelope said the call succeeded.
+pub fn unwrap_data<T, D, E>(value: ResponseValue<T>, take: impl FnOnce(T) -> Option<D>) -> Result<ResponseValue<D>, Error<E>> {
+    let status = value.status();
+    let headers = value.headers().clone();
+    match take(value.into_inner()) {
+        Some(data) => Ok(ResponseValue::new(data, status, headers)),
+        None => Err(Error::Decode {
+            response: RawResponse { status, headers, body: Default::default() },
+            source: serde::de::Error::custom("the envelope reports success but has no data"),
+        }),
+    }
+}

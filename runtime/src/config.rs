@@ -1,0 +1,283 @@
+//! Client configuration: credentials, base URL, timeouts and retries, from code or from the
+//! environment. The API key is kept in a type whose `Debug` never shows it.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use crate::envelope::EnvelopeSpec;
+use crate::retry::RetryPolicy;
+use crate::runtime::{OperationMeta, Runtime};
+
+/// How the API key travels, as the spec's `securitySchemes` say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `apiKey` in a header: the key as the header's value.
+    Header(&'static str),
+    /// `http` `bearer`: `Authorization: Bearer <key>`.
+    Bearer,
+}
+
+/// What the generator knows about a vendor, fixed at generation time.
+#[derive(Debug)]
+pub struct VendorDefaults {
+    /// The spec's first server URL.
+    pub base_url: &'static str,
+    /// Prefix of the environment variables `<PREFIX>_API_KEY` and `<PREFIX>_BASE_URL`.
+    pub env_prefix: &'static str,
+    /// The spec's security schemes, in the order of its `security` requirements; the first is used
+    /// unless the caller picks another.
+    pub auth_schemes: &'static [AuthScheme],
+    pub envelope: Option<&'static EnvelopeSpec>,
+    pub operations: &'static [OperationMeta],
+}
+
+/// An API key; `Debug` and `Display` print `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(***)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// `from_env` found no (or an empty) API key variable.
+    MissingApiKey { variable: String },
+    /// The spec requires credentials and none were given.
+    NoApiKey,
+    InvalidBaseUrl { url: String, reason: String },
+    /// The key holds characters a header cannot carry.
+    InvalidApiKey,
+    AuthSchemeNotInSpec(AuthScheme),
+    /// The HTTP client could not be built (TLS backend initialisation).
+    Http(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingApiKey { variable } => write!(f, "environment variable {variable} is not set (or empty); set it to your API key"),
+            ConfigError::NoApiKey => f.write_str("no API key given; pass one to the builder's api_key()"),
+            ConfigError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
+            ConfigError::InvalidApiKey => f.write_str("the API key contains characters that cannot be sent in an HTTP header"),
+            ConfigError::AuthSchemeNotInSpec(s) => write!(f, "{s:?} is not one of the API's security schemes"),
+            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Implemented by each generated `Client` so one builder serves every vendor.
+pub trait FromParts: Sized {
+    const DEFAULTS: &'static VendorDefaults;
+    fn from_parts(base_url: &str, http: reqwest::Client, runtime: Runtime) -> Self;
+}
+
+/// Builds a generated client: `Client::builder().api_key(k).timeout(d).build()?`.
+pub struct ClientConfig<C> {
+    api_key: Option<ApiKey>,
+    base_url: Option<String>,
+    auth: Option<AuthScheme>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientConfig<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl<C: FromParts> Default for ClientConfig<C> {
+    fn default() -> Self {
+        ClientConfig {
+            api_key: None,
+            base_url: None,
+            auth: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            http: None,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C: FromParts> ClientConfig<C> {
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(ApiKey(key.into()));
+        self
+    }
+
+    /// Overrides the spec's server URL (a proxy, a mock server, another region).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Picks one of the API's security schemes (for Akool: `x-api-key` or bearer).
+    pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
+        self.auth = Some(scheme);
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt, from sending to the end of the body (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Uses a prepared `reqwest::Client` (proxies, custom TLS); its own timeouts then apply.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Reads `<PREFIX>_API_KEY` (required) and `<PREFIX>_BASE_URL` (optional).
+    pub fn from_env(self) -> Result<Self, ConfigError> {
+        self.from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// `from_env` with the variables read through `lookup` (testable without touching the process).
+    pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let prefix = C::DEFAULTS.env_prefix;
+        let variable = format!("{prefix}_API_KEY");
+        match lookup(&variable).filter(|v| !v.trim().is_empty()) {
+            Some(key) => self.api_key = Some(ApiKey(key.trim().to_string())),
+            None => return Err(ConfigError::MissingApiKey { variable }),
+        }
+        if let Some(url) = lookup(&format!("{prefix}_BASE_URL")).filter(|v| !v.trim().is_empty()) {
+            self.base_url = Some(url.trim().to_string());
+        }
+        Ok(self)
+    }
+
+    pub fn build(self) -> Result<C, ConfigError> {
+        let defaults = C::DEFAULTS;
+        let base_url = self.base_url.unwrap_or_else(|| defaults.base_url.to_string());
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| ConfigError::InvalidBaseUrl { url: base_url.clone(), reason: e.to_string() })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(ConfigError::InvalidBaseUrl { url: base_url, reason: "the scheme must be http or https".into() });
+        }
+        let auth = match (self.auth, defaults.auth_schemes.first()) {
+            (Some(s), _) if !defaults.auth_schemes.contains(&s) => return Err(ConfigError::AuthSchemeNotInSpec(s)),
+            (Some(s), _) => Some(s),
+            (None, first) => first.copied(),
+        };
+        if auth.is_some() && self.api_key.is_none() {
+            return Err(ConfigError::NoApiKey);
+        }
+        if let Some(key) = &self.api_key
+            && reqwest::header::HeaderValue::from_str(key.expose()).is_err()
+        {
+            return Err(ConfigError::InvalidApiKey);
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .build()
+                .map_err(|e| ConfigError::Http(e.to_string()))?,
+        };
+        let runtime = Runtime::new(self.api_key, auth, self.retry, defaults.envelope, defaults.operations);
+        // The generated code appends paths to the base URL, so a trailing slash would double up.
+        Ok(C::from_parts(base_url.trim_end_matches('/'), http, runtime))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Fake {
+        base_url: String,
+        #[allow(dead_code)] // read through Debug, which must not show the key
+        runtime: Runtime,
+    }
+
+    static DEFAULTS: VendorDefaults = VendorDefaults {
+        base_url: "https://api.example.com/v1",
+        env_prefix: "FAKE",
+        auth_schemes: &[AuthScheme::Header("x-api-key"), AuthScheme::Bearer],
+        envelope: None,
+        operations: &[],
+    };
+
+    impl FromParts for Fake {
+        const DEFAULTS: &'static VendorDefaults = &DEFAULTS;
+        fn from_parts(base_url: &str, _http: reqwest::Client, runtime: Runtime) -> Self {
+            Fake { base_url: base_url.into(), runtime }
+        }
+    }
+
+    #[test]
+    fn from_env_needs_the_key_and_may_override_the_base_url() {
+        let missing = ClientConfig::<Fake>::default().from_lookup(|_| None).unwrap_err();
+        assert_eq!(missing, ConfigError::MissingApiKey { variable: "FAKE_API_KEY".into() });
+        assert!(missing.to_string().contains("FAKE_API_KEY"));
+        let empty = ClientConfig::<Fake>::default().from_lookup(|_| Some(" ".into())).unwrap_err();
+        assert!(matches!(empty, ConfigError::MissingApiKey { .. }));
+        let fake = ClientConfig::<Fake>::default()
+            .from_lookup(|v| match v {
+                "FAKE_API_KEY" => Some("sk-secret".into()),
+                "FAKE_BASE_URL" => Some("http://127.0.0.1:9/".into()),
+                _ => None,
+            })
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(fake.base_url, "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn the_key_never_shows_in_debug_output() {
+        let config = ClientConfig::<Fake>::default().api_key("sk-secret-123");
+        assert!(!format!("{config:?}").contains("sk-secret-123"));
+        let fake = config.build().unwrap();
+        assert!(!format!("{fake:?}").contains("sk-secret-123"), "{fake:?}");
+    }
+
+    #[test]
+    fn bad_inputs_are_config_errors() {
+        assert_eq!(ClientConfig::<Fake>::default().build().unwrap_err(), ConfigError::NoApiKey);
+        let e = ClientConfig::<Fake>::default().api_key("k").base_url("ftp://x").build().unwrap_err();
+        assert!(matches!(e, ConfigError::InvalidBaseUrl { .. }));
+        let e = ClientConfig::<Fake>::default().api_key("k\n").build().unwrap_err();
+        assert_eq!(e, ConfigError::InvalidApiKey);
+        let e = ClientConfig::<Fake>::default().api_key("k").auth_scheme(AuthScheme::Header("other")).build().unwrap_err();
+        assert!(matches!(e, ConfigError::AuthSchemeNotInSpec(_)));
+    }
+}

@@ -1,0 +1,158 @@
+//! Executes every request of a generated client: adds the credentials, retries what may be
+//! retried (backoff with jitter, `Retry-After`, capped in attempts and time), traces each attempt,
+//! and records the final response (and any envelope failure) for [`crate::finish`].
+
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::{Request, Response};
+use tracing::Instrument;
+
+use crate::call::record;
+use crate::config::{ApiKey, AuthScheme};
+use crate::envelope::EnvelopeSpec;
+use crate::error::RawResponse;
+use crate::retry::{retry_after, retry_status, retry_transport, RetryPolicy};
+
+/// An operation as traced: its id, HTTP method and path template (never the filled-in URL).
+#[derive(Debug, Clone, Copy)]
+pub struct OperationMeta {
+    pub id: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+/// The generated `Client`'s inner state (progenitor's `inner` type).
+#[derive(Debug, Clone)]
+pub struct Runtime {
+    key: Option<ApiKey>,
+    auth: Option<AuthScheme>,
+    retry: RetryPolicy,
+    envelope: Option<&'static EnvelopeSpec>,
+    operations: &'static [OperationMeta],
+}
+
+impl Runtime {
+    pub fn new(
+        key: Option<ApiKey>,
+        auth: Option<AuthScheme>,
+        retry: RetryPolicy,
+        envelope: Option<&'static EnvelopeSpec>,
+        operations: &'static [OperationMeta],
+    ) -> Self {
+        Runtime { key, auth, retry, envelope, operations }
+    }
+
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    fn authorize(&self, request: &mut Request) {
+        let (Some(key), Some(scheme)) = (&self.key, self.auth) else { return };
+        let (name, value) = match scheme {
+            AuthScheme::Header(name) => (reqwest::header::HeaderName::from_static(name), HeaderValue::from_str(key.expose())),
+            AuthScheme::Bearer => (AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {}", key.expose()))),
+        };
+        // The builder checked the key is a valid header value; `sensitive` keeps it out of Debug.
+        if let Ok(mut value) = value {
+            value.set_sensitive(true);
+            request.headers_mut().insert(name, value);
+        }
+    }
+
+    /// Sends `request` (progenitor's `exec` hook lands here).
+    pub async fn execute(&self, http: &reqwest::Client, mut request: Request, operation_id: &str) -> reqwest::Result<Response> {
+        // progenitor adds `api-version: <info.version>`, which no vendor here defines.
+        request.headers_mut().remove("api-version");
+        self.authorize(&mut request);
+        let meta = self.operations.iter().find(|m| m.id == operation_id);
+        let span = tracing::info_span!(
+            "http_request",
+            operation = operation_id,
+            method = %request.method(),
+            path = meta.map_or("", |m| m.path),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.attempts(http, request).instrument(span).await
+    }
+
+    async fn attempts(&self, http: &reqwest::Client, mut request: Request) -> reqwest::Result<Response> {
+        let span = tracing::Span::current();
+        let start = Instant::now();
+        let method = request.method().clone();
+        let mut delays = self.retry.delays();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            record(|c| c.attempts = attempt);
+            // A streaming body cannot be cloned, and so cannot be sent twice.
+            let copy = request.try_clone();
+            match http.execute(request).await {
+                Ok(response) => {
+                    let status = response.status();
+                    span.record("status", status.as_u16());
+                    if retry_status(&method, status)
+                        && let Some(copy) = copy
+                    {
+                        let asked = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| retry_after(v, SystemTime::now()));
+                        if let Some(delay) = self.next_delay(&mut delays, asked, start) {
+                            tracing::info!(status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
+                            tokio::time::sleep(delay).await;
+                            request = copy;
+                            continue;
+                        }
+                    }
+                    return self.capture(response).await;
+                }
+                Err(error) => {
+                    if retry_transport(&method, &error)
+                        && let Some(copy) = copy
+                        && let Some(delay) = self.next_delay(&mut delays, None, start)
+                    {
+                        tracing::info!(error = %error, delay_ms = delay.as_millis() as u64, "retrying");
+                        tokio::time::sleep(delay).await;
+                        request = copy;
+                        continue;
+                    }
+                    tracing::warn!(error = %error, "request failed");
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// The wait before the next attempt, or `None` when attempts or time are used up. A
+    /// `Retry-After` the server asks for replaces the backoff delay.
+    fn next_delay(&self, delays: &mut impl Iterator<Item = Duration>, asked: Option<Duration>, start: Instant) -> Option<Duration> {
+        let backoff = delays.next()?;
+        let delay = asked.unwrap_or(backoff);
+        (start.elapsed() + delay <= self.retry.max_elapsed).then_some(delay)
+    }
+
+    /// Reads the whole body, records it (and any envelope failure), and hands progenitor an
+    /// equivalent response to decode.
+    async fn capture(&self, response: Response) -> reqwest::Result<Response> {
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        let envelope = match self.envelope {
+            Some(spec) if status.is_success() => spec.check(&body),
+            _ => None,
+        };
+        if let Some(failure) = &envelope {
+            tracing::info!(code = failure.code, "envelope reports a failure");
+        }
+        record(|c| {
+            c.response = Some(RawResponse { status, headers: headers.clone(), body: body.clone() });
+            c.envelope = envelope;
+        });
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(Response::from(rebuilt))
+    }
+}
