@@ -105,21 +105,19 @@ pub fn generate(input: &VendorInput<'_>) -> Result<GeneratedCrate> {
         runtime_path: input.runtime_path,
     })?;
     let routes = routes(&effective.document);
-    let lib = files
-        .get("src/client.rs")
-        .map(String::as_str)
-        .unwrap_or_default();
-    let (surface, mut stats) = surface::surface(lib, &routes).map_err(|e| {
-        Error::new(
-            Stage::Emit,
-            Location {
-                file: input.source_dir.into(),
-                pointer: String::new(),
-            },
-            format!("generated code does not parse: {e}"),
-            "this is a generator bug: report it with the vendor folder",
-        )
-    })?;
+    let file = |name: &str| files.get(name).map(String::as_str).unwrap_or_default();
+    let (surface, mut stats) = surface::surface(file("src/client.rs"), file("src/sdk.rs"), &routes)
+        .map_err(|e| {
+            Error::new(
+                Stage::Emit,
+                Location {
+                    file: input.source_dir.into(),
+                    pointer: String::new(),
+                },
+                format!("generated code does not parse: {e}"),
+                "this is a generator bug: report it with the vendor folder",
+            )
+        })?;
     stats.lines = files
         .iter()
         .filter(|(p, _)| p.ends_with(".rs"))

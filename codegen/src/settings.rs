@@ -67,7 +67,16 @@ impl VendorSettings {
                 .unwrap_or_else(|| format!("Typed Rust client for {api_title}")),
             version: raw.version.unwrap_or_else(|| "0.1.0".into()),
             env_prefix: raw.env_prefix.unwrap_or_else(|| {
-                vendor.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
+                vendor
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_uppercase()
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect()
             }),
         })
     }
@@ -88,7 +97,12 @@ mod tests {
         assert_eq!(s.crate_name, "akool-client");
         assert_eq!(s.lib_name(), "akool_client");
         assert_eq!(s.description, "Typed Rust client for Live Avatar API");
-        assert_eq!(VendorSettings::resolve("my-vendor", None, "t").unwrap().env_prefix, "MY_VENDOR");
+        assert_eq!(
+            VendorSettings::resolve("my-vendor", None, "t")
+                .unwrap()
+                .env_prefix,
+            "MY_VENDOR"
+        );
     }
 
     #[test]

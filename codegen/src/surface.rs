@@ -17,13 +17,32 @@ pub struct Stats {
 /// Renders the API surface of generated `lib.rs` source: each client method with its builder's
 /// setters and `send` signature, then each type with its fields or variants.
 pub fn surface(
-    lib_rs: &str,
+    client_rs: &str,
+    sdk_rs: &str,
     routes: &[(String, String, String)],
 ) -> Result<(String, Stats), syn::Error> {
-    let file = syn::parse_file(lib_rs)?;
+    let file = syn::parse_file(client_rs)?;
+    let sdk = syn::parse_file(sdk_rs)?;
     let mut out = String::new();
     let mut types = 0;
-    let builders = module(&file.items, "builder");
+    // Builder methods live in progenitor's `mod builder` and in our sdk.rs (`send`).
+    let mut builders = module(&file.items, "builder");
+    builders.extend(sdk.items.iter());
+    let _ = writeln!(out, "client:");
+    for item in &sdk.items {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || type_name(&imp.self_ty) != "Client" {
+            continue;
+        }
+        public_fns(&mut out, imp, "  Client::");
+    }
+    for item in &sdk.items {
+        let Item::Impl(imp) = item else { continue };
+        let name = type_name(&imp.self_ty);
+        if imp.trait_.is_none() && name.ends_with("Multipart") {
+            public_fns(&mut out, imp, &format!("  {name}::"));
+        }
+    }
     let _ = writeln!(out, "operations:");
     for (method, http, path) in routes {
         let _ = writeln!(out, "  {method}: {http} {path}");
@@ -104,9 +123,20 @@ pub fn surface(
     let stats = Stats {
         operations: routes.len(),
         types,
-        lines: lib_rs.lines().count(),
+        lines: client_rs.lines().count() + sdk_rs.lines().count(),
     };
     Ok((out, stats))
+}
+
+fn public_fns(out: &mut String, imp: &syn::ItemImpl, prefix: &str) {
+    for f in imp.items.iter().filter_map(|i| match i {
+        ImplItem::Fn(f) => Some(f),
+        _ => None,
+    }) {
+        if matches!(f.vis, syn::Visibility::Public(_)) {
+            let _ = writeln!(out, "{prefix}{}{}", f.sig.ident, signature(&f.sig));
+        }
+    }
 }
 
 fn module<'a>(items: &'a [Item], name: &str) -> Vec<&'a Item> {
@@ -196,7 +226,8 @@ fn compact(t: &impl ToTokens) -> String {
     ] {
         s = s.replace(prelude, "");
     }
-    s.replace(">where", "> where")
+    s.replace(",::", ", ::")
+        .replace(">where", "> where")
         .replace(",>", ">")
         .replace(",<", ", <")
         .replace(",(", ", (")

@@ -62,26 +62,47 @@ where
         return Err(Error::Transport { source, attempts });
     }
     let Some(response) = capture.response else {
-        return Err(Error::InvalidRequest("the runtime recorded no response".into()));
+        return Err(Error::InvalidRequest(
+            "the runtime recorded no response".into(),
+        ));
     };
     if let Some(failure) = capture.envelope {
         return Err(envelope_error(failure, response));
     }
     if !success.contains(&response.status.as_u16()) {
         let error = serde_json::from_slice(&response.body).ok();
-        return Err(Error::Api { response, error, attempts });
+        return Err(Error::Api {
+            response: Box::new(response),
+            error,
+            attempts,
+        });
     }
     match serde_json::from_slice(&response.body) {
-        Ok(value) => Ok(ResponseValue::new(value, response.status, response.headers.clone())),
-        Err(source) => Err(Error::Decode { response, source }),
+        Ok(value) => Ok(ResponseValue::new(
+            value,
+            response.status,
+            response.headers.clone(),
+        )),
+        Err(source) => Err(Error::Decode {
+            response: Box::new(response),
+            source,
+        }),
     }
 }
 
 fn envelope_error<E>(failure: EnvelopeFailure, response: RawResponse) -> Error<E> {
-    Error::Envelope { code: failure.code, message: failure.message, known: failure.known, response }
+    Error::Envelope {
+        code: failure.code,
+        message: failure.message,
+        known: failure.known,
+        response: Box::new(response),
+    }
 }
 
-fn convert<T, E>(result: Result<ResponseValue<T>, ProgenitorError<E>>, capture: Capture) -> Result<ResponseValue<T>, Error<E>> {
+fn convert<T, E>(
+    result: Result<ResponseValue<T>, ProgenitorError<E>>,
+    capture: Capture,
+) -> Result<ResponseValue<T>, Error<E>> {
     let attempts = capture.attempts.max(1);
     if let (Some(failure), Some(response)) = (capture.envelope, capture.response.clone()) {
         return Err(envelope_error(failure, response));
@@ -94,22 +115,37 @@ fn convert<T, E>(result: Result<ResponseValue<T>, ProgenitorError<E>>, capture: 
     let missing = || Error::InvalidRequest("the runtime recorded no response".into());
     Err(match error {
         ProgenitorError::InvalidRequest(m) => Error::InvalidRequest(m),
-        ProgenitorError::CommunicationError(source) | ProgenitorError::ResponseBodyError(source) | ProgenitorError::InvalidUpgrade(source) => {
-            Error::Transport { source, attempts }
-        }
+        ProgenitorError::CommunicationError(source)
+        | ProgenitorError::ResponseBodyError(source)
+        | ProgenitorError::InvalidUpgrade(source) => Error::Transport { source, attempts },
         ProgenitorError::ErrorResponse(value) => match response {
-            Some(response) => Error::Api { response, error: Some(value.into_inner()), attempts },
+            Some(response) => Error::Api {
+                response: Box::new(response),
+                error: Some(value.into_inner()),
+                attempts,
+            },
             None => missing(),
         },
         ProgenitorError::InvalidResponsePayload(body, source) => match response {
-            Some(response) => Error::Decode { response, source },
+            Some(response) => Error::Decode {
+                response: Box::new(response),
+                source,
+            },
             None => Error::Decode {
-                response: RawResponse { status: reqwest::StatusCode::OK, headers: Default::default(), body },
+                response: Box::new(RawResponse {
+                    status: reqwest::StatusCode::OK,
+                    headers: Default::default(),
+                    body,
+                }),
                 source,
             },
         },
         ProgenitorError::UnexpectedResponse(_) => match response {
-            Some(response) => Error::Api { response, error: None, attempts },
+            Some(response) => Error::Api {
+                response: Box::new(response),
+                error: None,
+                attempts,
+            },
             None => missing(),
         },
         ProgenitorError::Custom(m) => Error::InvalidRequest(m),
@@ -118,13 +154,20 @@ fn convert<T, E>(result: Result<ResponseValue<T>, ProgenitorError<E>>, capture: 
 
 /// Moves the envelope's data field out of a success response; `None` (the field absent) is a
 /// decode error, since the envelope said the call succeeded.
-pub fn unwrap_data<T, D, E>(value: ResponseValue<T>, take: impl FnOnce(T) -> Option<D>) -> Result<ResponseValue<D>, Error<E>> {
+pub fn unwrap_data<T, D, E>(
+    value: ResponseValue<T>,
+    take: impl FnOnce(T) -> Option<D>,
+) -> Result<ResponseValue<D>, Error<E>> {
     let status = value.status();
     let headers = value.headers().clone();
     match take(value.into_inner()) {
         Some(data) => Ok(ResponseValue::new(data, status, headers)),
         None => Err(Error::Decode {
-            response: RawResponse { status, headers, body: Default::default() },
+            response: Box::new(RawResponse {
+                status,
+                headers,
+                body: Default::default(),
+            }),
             source: serde::de::Error::custom("the envelope reports success but has no data"),
         }),
     }

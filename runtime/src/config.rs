@@ -51,10 +51,15 @@ impl fmt::Debug for ApiKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigError {
     /// `from_env` found no (or an empty) API key variable.
-    MissingApiKey { variable: String },
+    MissingApiKey {
+        variable: String,
+    },
     /// The spec requires credentials and none were given.
     NoApiKey,
-    InvalidBaseUrl { url: String, reason: String },
+    InvalidBaseUrl {
+        url: String,
+        reason: String,
+    },
     /// The key holds characters a header cannot carry.
     InvalidApiKey,
     AuthSchemeNotInSpec(AuthScheme),
@@ -65,11 +70,22 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::MissingApiKey { variable } => write!(f, "environment variable {variable} is not set (or empty); set it to your API key"),
-            ConfigError::NoApiKey => f.write_str("no API key given; pass one to the builder's api_key()"),
-            ConfigError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
-            ConfigError::InvalidApiKey => f.write_str("the API key contains characters that cannot be sent in an HTTP header"),
-            ConfigError::AuthSchemeNotInSpec(s) => write!(f, "{s:?} is not one of the API's security schemes"),
+            ConfigError::MissingApiKey { variable } => write!(
+                f,
+                "environment variable {variable} is not set (or empty); set it to your API key"
+            ),
+            ConfigError::NoApiKey => {
+                f.write_str("no API key given; pass one to the builder's api_key()")
+            }
+            ConfigError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL `{url}`: {reason}")
+            }
+            ConfigError::InvalidApiKey => {
+                f.write_str("the API key contains characters that cannot be sent in an HTTP header")
+            }
+            ConfigError::AuthSchemeNotInSpec(s) => {
+                write!(f, "{s:?} is not one of the API's security schemes")
+            }
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
     }
@@ -170,7 +186,10 @@ impl<C: FromParts> ClientConfig<C> {
     }
 
     /// `from_env` with the variables read through `lookup` (testable without touching the process).
-    pub fn from_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    pub fn from_lookup(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
         let prefix = C::DEFAULTS.env_prefix;
         let variable = format!("{prefix}_API_KEY");
         match lookup(&variable).filter(|v| !v.trim().is_empty()) {
@@ -185,13 +204,23 @@ impl<C: FromParts> ClientConfig<C> {
 
     pub fn build(self) -> Result<C, ConfigError> {
         let defaults = C::DEFAULTS;
-        let base_url = self.base_url.unwrap_or_else(|| defaults.base_url.to_string());
-        let parsed = reqwest::Url::parse(&base_url).map_err(|e| ConfigError::InvalidBaseUrl { url: base_url.clone(), reason: e.to_string() })?;
+        let base_url = self
+            .base_url
+            .unwrap_or_else(|| defaults.base_url.to_string());
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| ConfigError::InvalidBaseUrl {
+            url: base_url.clone(),
+            reason: e.to_string(),
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(ConfigError::InvalidBaseUrl { url: base_url, reason: "the scheme must be http or https".into() });
+            return Err(ConfigError::InvalidBaseUrl {
+                url: base_url,
+                reason: "the scheme must be http or https".into(),
+            });
         }
         let auth = match (self.auth, defaults.auth_schemes.first()) {
-            (Some(s), _) if !defaults.auth_schemes.contains(&s) => return Err(ConfigError::AuthSchemeNotInSpec(s)),
+            (Some(s), _) if !defaults.auth_schemes.contains(&s) => {
+                return Err(ConfigError::AuthSchemeNotInSpec(s));
+            }
             (Some(s), _) => Some(s),
             (None, first) => first.copied(),
         };
@@ -211,7 +240,13 @@ impl<C: FromParts> ClientConfig<C> {
                 .build()
                 .map_err(|e| ConfigError::Http(e.to_string()))?,
         };
-        let runtime = Runtime::new(self.api_key, auth, self.retry, defaults.envelope, defaults.operations);
+        let runtime = Runtime::new(
+            self.api_key,
+            auth,
+            self.retry,
+            defaults.envelope,
+            defaults.operations,
+        );
         // The generated code appends paths to the base URL, so a trailing slash would double up.
         Ok(C::from_parts(base_url.trim_end_matches('/'), http, runtime))
     }
@@ -239,16 +274,28 @@ mod tests {
     impl FromParts for Fake {
         const DEFAULTS: &'static VendorDefaults = &DEFAULTS;
         fn from_parts(base_url: &str, _http: reqwest::Client, runtime: Runtime) -> Self {
-            Fake { base_url: base_url.into(), runtime }
+            Fake {
+                base_url: base_url.into(),
+                runtime,
+            }
         }
     }
 
     #[test]
     fn from_env_needs_the_key_and_may_override_the_base_url() {
-        let missing = ClientConfig::<Fake>::default().from_lookup(|_| None).unwrap_err();
-        assert_eq!(missing, ConfigError::MissingApiKey { variable: "FAKE_API_KEY".into() });
+        let missing = ClientConfig::<Fake>::default()
+            .from_lookup(|_| None)
+            .unwrap_err();
+        assert_eq!(
+            missing,
+            ConfigError::MissingApiKey {
+                variable: "FAKE_API_KEY".into()
+            }
+        );
         assert!(missing.to_string().contains("FAKE_API_KEY"));
-        let empty = ClientConfig::<Fake>::default().from_lookup(|_| Some(" ".into())).unwrap_err();
+        let empty = ClientConfig::<Fake>::default()
+            .from_lookup(|_| Some(" ".into()))
+            .unwrap_err();
         assert!(matches!(empty, ConfigError::MissingApiKey { .. }));
         let fake = ClientConfig::<Fake>::default()
             .from_lookup(|v| match v {
@@ -272,12 +319,26 @@ mod tests {
 
     #[test]
     fn bad_inputs_are_config_errors() {
-        assert_eq!(ClientConfig::<Fake>::default().build().unwrap_err(), ConfigError::NoApiKey);
-        let e = ClientConfig::<Fake>::default().api_key("k").base_url("ftp://x").build().unwrap_err();
+        assert_eq!(
+            ClientConfig::<Fake>::default().build().unwrap_err(),
+            ConfigError::NoApiKey
+        );
+        let e = ClientConfig::<Fake>::default()
+            .api_key("k")
+            .base_url("ftp://x")
+            .build()
+            .unwrap_err();
         assert!(matches!(e, ConfigError::InvalidBaseUrl { .. }));
-        let e = ClientConfig::<Fake>::default().api_key("k\n").build().unwrap_err();
+        let e = ClientConfig::<Fake>::default()
+            .api_key("k\n")
+            .build()
+            .unwrap_err();
         assert_eq!(e, ConfigError::InvalidApiKey);
-        let e = ClientConfig::<Fake>::default().api_key("k").auth_scheme(AuthScheme::Header("other")).build().unwrap_err();
+        let e = ClientConfig::<Fake>::default()
+            .api_key("k")
+            .auth_scheme(AuthScheme::Header("other"))
+            .build()
+            .unwrap_err();
         assert!(matches!(e, ConfigError::AuthSchemeNotInSpec(_)));
     }
 }

@@ -34,9 +34,21 @@ impl EnvelopeSpec {
         if self.success.contains(&code) {
             return None;
         }
-        let message = json.pointer(self.message).and_then(Value::as_str).unwrap_or_default().to_string();
-        let known = self.known.iter().find(|(c, _)| *c == code).map(|(_, meaning)| *meaning);
-        Some(EnvelopeFailure { code, message, known })
+        let message = json
+            .pointer(self.message)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let known = self
+            .known
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, meaning)| *meaning);
+        Some(EnvelopeFailure {
+            code,
+            message,
+            known,
+        })
     }
 }
 
@@ -44,11 +56,19 @@ impl EnvelopeSpec {
 mod tests {
     use super::*;
 
-    const AKOOL: EnvelopeSpec = EnvelopeSpec { code: "/code", message: "/msg", success: &[1000], known: &[(1006, "Your quota is not enough")] };
+    const AKOOL: EnvelopeSpec = EnvelopeSpec {
+        code: "/code",
+        message: "/msg",
+        success: &[1000],
+        known: &[(1006, "Your quota is not enough")],
+    };
 
     #[test]
     fn success_codes_and_non_envelopes_pass() {
-        assert_eq!(AKOOL.check(br#"{"code": 1000, "msg": "ok", "data": {}}"#), None);
+        assert_eq!(
+            AKOOL.check(br#"{"code": 1000, "msg": "ok", "data": {}}"#),
+            None
+        );
         assert_eq!(AKOOL.check(b"<html>bad gateway</html>"), None);
         assert_eq!(AKOOL.check(br#"{"message": "no code"}"#), None);
     }
@@ -56,7 +76,14 @@ mod tests {
     #[test]
     fn failure_codes_carry_message_and_documented_meaning() {
         let f = AKOOL.check(br#"{"code": 1006, "msg": "quota"}"#).unwrap();
-        assert_eq!(f, EnvelopeFailure { code: 1006, message: "quota".into(), known: Some("Your quota is not enough") });
+        assert_eq!(
+            f,
+            EnvelopeFailure {
+                code: 1006,
+                message: "quota".into(),
+                known: Some("Your quota is not enough")
+            }
+        );
         let f = AKOOL.check(br#"{"code": 4242, "msg": "new"}"#).unwrap();
         assert_eq!(f.known, None);
     }

@@ -17,7 +17,13 @@ pub struct RawResponse {
 }
 
 /// Headers APIs commonly use for a request id, checked in order.
-const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-amzn-requestid", "x-trace-id", "cf-ray"];
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-trace-id",
+    "cf-ray",
+];
 
 impl RawResponse {
     /// The body as text (lossy for invalid UTF-8).
@@ -27,7 +33,9 @@ impl RawResponse {
 
     /// The server's id for the request, for support tickets.
     pub fn request_id(&self) -> Option<&str> {
-        REQUEST_ID_HEADERS.iter().find_map(|h| self.headers.get(*h)?.to_str().ok())
+        REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|h| self.headers.get(*h)?.to_str().ok())
     }
 
     fn excerpt(&self) -> String {
@@ -40,7 +48,7 @@ impl RawResponse {
     }
 }
 
-/// Why an operation failed. `E` is the spec's documented error body (`()` when none).
+/// Why an operation failed. Responses are boxed so `Result`s stay small on the happy path. `E` is the spec's documented error body (`()` when none).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E = ()> {
@@ -48,21 +56,38 @@ pub enum Error<E = ()> {
     /// was not sent.
     InvalidRequest(String),
     /// No usable response: connection refused, TLS failure, timeout, reset.
-    Transport { source: reqwest::Error, attempts: u32 },
+    Transport {
+        source: reqwest::Error,
+        attempts: u32,
+    },
     /// The server answered with an error status; `error` is the documented error body when the
     /// body decoded as one.
-    Api { response: RawResponse, error: Option<E>, attempts: u32 },
+    Api {
+        response: Box<RawResponse>,
+        error: Option<E>,
+        attempts: u32,
+    },
     /// A success status whose envelope reports a failure code (Akool: `code != 1000`).
-    Envelope { code: i64, message: String, known: Option<&'static str>, response: RawResponse },
+    Envelope {
+        code: i64,
+        message: String,
+        known: Option<&'static str>,
+        response: Box<RawResponse>,
+    },
     /// The body does not match the spec (malformed JSON, an HTML error page, a missing field).
-    Decode { response: RawResponse, source: serde_json::Error },
+    Decode {
+        response: Box<RawResponse>,
+        source: serde_json::Error,
+    },
 }
 
 impl<E> Error<E> {
     /// The raw response, for every error that got one.
     pub fn response(&self) -> Option<&RawResponse> {
         match self {
-            Error::Api { response, .. } | Error::Envelope { response, .. } | Error::Decode { response, .. } => Some(response),
+            Error::Api { response, .. }
+            | Error::Envelope { response, .. }
+            | Error::Decode { response, .. } => Some(&**response),
             Error::InvalidRequest(_) | Error::Transport { .. } => None,
         }
     }
@@ -95,13 +120,38 @@ impl<E> Error<E> {
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let id = |r: &RawResponse| r.request_id().map(|id| format!(" (request id {id})")).unwrap_or_default();
+        let id = |r: &RawResponse| {
+            r.request_id()
+                .map(|id| format!(" (request id {id})"))
+                .unwrap_or_default()
+        };
         match self {
             Error::InvalidRequest(m) => write!(f, "invalid request, not sent: {m}"),
-            Error::Transport { source, attempts } => write!(f, "request failed after {attempts} attempt(s): {source}"),
-            Error::Api { response, error: Some(e), .. } => write!(f, "HTTP {}{}: {e:?}", response.status, id(response)),
-            Error::Api { response, error: None, .. } => write!(f, "HTTP {}{}: {}", response.status, id(response), response.excerpt()),
-            Error::Envelope { code, message, known, response } => {
+            Error::Transport { source, attempts } => {
+                write!(f, "request failed after {attempts} attempt(s): {source}")
+            }
+            Error::Api {
+                response,
+                error: Some(e),
+                ..
+            } => write!(f, "HTTP {}{}: {e:?}", response.status, id(response)),
+            Error::Api {
+                response,
+                error: None,
+                ..
+            } => write!(
+                f,
+                "HTTP {}{}: {}",
+                response.status,
+                id(response),
+                response.excerpt()
+            ),
+            Error::Envelope {
+                code,
+                message,
+                known,
+                response,
+            } => {
                 write!(f, "API error code {code}")?;
                 if let Some(meaning) = known {
                     write!(f, " ({meaning})")?;

@@ -15,7 +15,11 @@ pub struct FilePart {
 
 impl FilePart {
     pub fn bytes(bytes: impl Into<Bytes>) -> Self {
-        FilePart { bytes: bytes.into(), file_name: None, content_type: None }
+        FilePart {
+            bytes: bytes.into(),
+            file_name: None,
+            content_type: None,
+        }
     }
 
     /// Reads a file; its name becomes the part's file name, its extension the content type.
@@ -42,7 +46,11 @@ impl FilePart {
         if let Some(ct) = &self.content_type {
             return ct;
         }
-        let ext = self.file_name.as_deref().and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
+        let ext = self
+            .file_name
+            .as_deref()
+            .and_then(|n| n.rsplit_once('.'))
+            .map(|(_, e)| e.to_ascii_lowercase());
         match ext.as_deref() {
             Some("png") => "image/png",
             Some("jpg" | "jpeg") => "image/jpeg",
@@ -59,7 +67,8 @@ impl FilePart {
 
     /// The reqwest part; fails only for a content type that is not a valid MIME type.
     pub fn to_part(&self) -> reqwest::Result<reqwest::multipart::Part> {
-        let mut part = reqwest::multipart::Part::bytes(self.bytes.to_vec()).mime_str(self.effective_content_type())?;
+        let mut part = reqwest::multipart::Part::bytes(self.bytes.to_vec())
+            .mime_str(self.effective_content_type())?;
         if let Some(name) = &self.file_name {
             part = part.file_name(name.clone());
         }
@@ -73,9 +82,23 @@ mod tests {
 
     #[test]
     fn content_type_is_given_or_guessed() {
-        assert_eq!(FilePart::bytes(vec![1]).file_name("face.JPG").effective_content_type(), "image/jpeg");
-        assert_eq!(FilePart::bytes(vec![1]).effective_content_type(), "application/octet-stream");
-        assert_eq!(FilePart::bytes(vec![1]).file_name("a.png").content_type("image/webp").effective_content_type(), "image/webp");
+        assert_eq!(
+            FilePart::bytes(vec![1])
+                .file_name("face.JPG")
+                .effective_content_type(),
+            "image/jpeg"
+        );
+        assert_eq!(
+            FilePart::bytes(vec![1]).effective_content_type(),
+            "application/octet-stream"
+        );
+        assert_eq!(
+            FilePart::bytes(vec![1])
+                .file_name("a.png")
+                .content_type("image/webp")
+                .effective_content_type(),
+            "image/webp"
+        );
     }
 
     #[tokio::test]

@@ -31,7 +31,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No retries at all.
     pub fn none() -> Self {
-        RetryPolicy { max_attempts: 1, ..Self::default() }
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// Backoff delays (with jitter) for the retries this policy allows.
@@ -47,7 +50,10 @@ impl RetryPolicy {
 
 /// Methods that may be repeated without changing the result (RFC 9110 section 9.2.2).
 pub fn is_idempotent(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
 }
 
 /// Whether a response status allows sending the request again. A request that may have created
@@ -82,7 +88,15 @@ mod tests {
 
     #[test]
     fn post_is_retried_only_when_the_server_did_not_process_it() {
-        for (status, get, post) in [(408, true, false), (429, true, true), (500, false, false), (502, true, false), (503, true, true), (504, true, false), (404, false, false)] {
+        for (status, get, post) in [
+            (408, true, false),
+            (429, true, true),
+            (500, false, false),
+            (502, true, false),
+            (503, true, true),
+            (504, true, false),
+            (404, false, false),
+        ] {
             let s = StatusCode::from_u16(status).unwrap();
             assert_eq!(retry_status(&Method::GET, s), get, "GET {status}");
             assert_eq!(retry_status(&Method::POST, s), post, "POST {status}");
@@ -102,11 +116,18 @@ mod tests {
 
     #[test]
     fn delays_are_capped_in_number_and_size() {
-        let policy = RetryPolicy { max_attempts: 4, max_delay: Duration::from_secs(1), ..RetryPolicy::default() };
+        let policy = RetryPolicy {
+            max_attempts: 4,
+            max_delay: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        };
         let delays: Vec<_> = policy.delays().collect();
         assert_eq!(delays.len(), 3);
         // backon's jitter adds up to the current delay again, so twice the cap at most.
-        assert!(delays.iter().all(|d| *d <= Duration::from_secs(2)), "{delays:?}");
+        assert!(
+            delays.iter().all(|d| *d <= Duration::from_secs(2)),
+            "{delays:?}"
+        );
         assert_eq!(RetryPolicy::none().delays().count(), 0);
     }
 }

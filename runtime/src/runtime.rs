@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use reqwest::{Request, Response};
 use tracing::Instrument;
 
@@ -12,7 +12,7 @@ use crate::call::record;
 use crate::config::{ApiKey, AuthScheme};
 use crate::envelope::EnvelopeSpec;
 use crate::error::RawResponse;
-use crate::retry::{retry_after, retry_status, retry_transport, RetryPolicy};
+use crate::retry::{RetryPolicy, retry_after, retry_status, retry_transport};
 
 /// An operation as traced: its id, HTTP method and path template (never the filled-in URL).
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,13 @@ impl Runtime {
         envelope: Option<&'static EnvelopeSpec>,
         operations: &'static [OperationMeta],
     ) -> Self {
-        Runtime { key, auth, retry, envelope, operations }
+        Runtime {
+            key,
+            auth,
+            retry,
+            envelope,
+            operations,
+        }
     }
 
     pub fn retry_policy(&self) -> &RetryPolicy {
@@ -48,10 +54,18 @@ impl Runtime {
     }
 
     fn authorize(&self, request: &mut Request) {
-        let (Some(key), Some(scheme)) = (&self.key, self.auth) else { return };
+        let (Some(key), Some(scheme)) = (&self.key, self.auth) else {
+            return;
+        };
         let (name, value) = match scheme {
-            AuthScheme::Header(name) => (reqwest::header::HeaderName::from_static(name), HeaderValue::from_str(key.expose())),
-            AuthScheme::Bearer => (AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {}", key.expose()))),
+            AuthScheme::Header(name) => (
+                reqwest::header::HeaderName::from_static(name),
+                HeaderValue::from_str(key.expose()),
+            ),
+            AuthScheme::Bearer => (
+                AUTHORIZATION,
+                HeaderValue::from_str(&format!("Bearer {}", key.expose())),
+            ),
         };
         // The builder checked the key is a valid header value; `sensitive` keeps it out of Debug.
         if let Ok(mut value) = value {
@@ -61,7 +75,12 @@ impl Runtime {
     }
 
     /// Sends `request` (progenitor's `exec` hook lands here).
-    pub async fn execute(&self, http: &reqwest::Client, mut request: Request, operation_id: &str) -> reqwest::Result<Response> {
+    pub async fn execute(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+        operation_id: &str,
+    ) -> reqwest::Result<Response> {
         // progenitor adds `api-version: <info.version>`, which no vendor here defines.
         request.headers_mut().remove("api-version");
         self.authorize(&mut request);
@@ -77,7 +96,11 @@ impl Runtime {
         self.attempts(http, request).instrument(span).await
     }
 
-    async fn attempts(&self, http: &reqwest::Client, mut request: Request) -> reqwest::Result<Response> {
+    async fn attempts(
+        &self,
+        http: &reqwest::Client,
+        mut request: Request,
+    ) -> reqwest::Result<Response> {
         let span = tracing::Span::current();
         let start = Instant::now();
         let method = request.method().clone();
@@ -96,9 +119,17 @@ impl Runtime {
                     if retry_status(&method, status)
                         && let Some(copy) = copy
                     {
-                        let asked = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| retry_after(v, SystemTime::now()));
+                        let asked = response
+                            .headers()
+                            .get(RETRY_AFTER)
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| retry_after(v, SystemTime::now()));
                         if let Some(delay) = self.next_delay(&mut delays, asked, start) {
-                            tracing::info!(status = status.as_u16(), delay_ms = delay.as_millis() as u64, "retrying");
+                            tracing::info!(
+                                status = status.as_u16(),
+                                delay_ms = delay.as_millis() as u64,
+                                "retrying"
+                            );
                             tokio::time::sleep(delay).await;
                             request = copy;
                             continue;
@@ -125,7 +156,12 @@ impl Runtime {
 
     /// The wait before the next attempt, or `None` when attempts or time are used up. A
     /// `Retry-After` the server asks for replaces the backoff delay.
-    fn next_delay(&self, delays: &mut impl Iterator<Item = Duration>, asked: Option<Duration>, start: Instant) -> Option<Duration> {
+    fn next_delay(
+        &self,
+        delays: &mut impl Iterator<Item = Duration>,
+        asked: Option<Duration>,
+        start: Instant,
+    ) -> Option<Duration> {
         let backoff = delays.next()?;
         let delay = asked.unwrap_or(backoff);
         (start.elapsed() + delay <= self.retry.max_elapsed).then_some(delay)
@@ -146,7 +182,11 @@ impl Runtime {
             tracing::info!(code = failure.code, "envelope reports a failure");
         }
         record(|c| {
-            c.response = Some(RawResponse { status, headers: headers.clone(), body: body.clone() });
+            c.response = Some(RawResponse {
+                status,
+                headers: headers.clone(),
+                body: body.clone(),
+            });
             c.envelope = envelope;
         });
         let mut rebuilt = http::Response::new(body);

@@ -24,7 +24,9 @@ pub enum Match {
 impl Match {
     fn matches(&self, status: &Value) -> bool {
         match self {
-            Match::AnyOf(values) => values.iter().any(|v| serde_json::from_str::<Value>(v).is_ok_and(|v| &v == status)),
+            Match::AnyOf(values) => values
+                .iter()
+                .any(|v| serde_json::from_str::<Value>(v).is_ok_and(|v| &v == status)),
             Match::Present => !status.is_null(),
             Match::Never => false,
         }
@@ -42,24 +44,36 @@ pub struct WaiterSpec {
     pub reason: &'static [&'static str],
 }
 
+/// Receives each status a waiter observes.
+type StatusCallback = Box<dyn FnMut(&Value) + Send>;
+
 /// How long and how often to poll. `Wait::up_to` is the only constructor: every wait is bounded.
 pub struct Wait {
     max_wait: Duration,
     interval: Duration,
     max_interval: Duration,
-    on_status: Option<Box<dyn FnMut(&Value) + Send>>,
+    on_status: Option<StatusCallback>,
 }
 
 impl fmt::Debug for Wait {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Wait").field("max_wait", &self.max_wait).field("interval", &self.interval).field("max_interval", &self.max_interval).finish()
+        f.debug_struct("Wait")
+            .field("max_wait", &self.max_wait)
+            .field("interval", &self.interval)
+            .field("max_interval", &self.max_interval)
+            .finish()
     }
 }
 
 impl Wait {
     /// Polls for at most `max_wait`, first after 2 s, backing off to one poll every 30 s.
     pub fn up_to(max_wait: Duration) -> Self {
-        Wait { max_wait, interval: Duration::from_secs(2), max_interval: Duration::from_secs(30), on_status: None }
+        Wait {
+            max_wait,
+            interval: Duration::from_secs(2),
+            max_interval: Duration::from_secs(30),
+            on_status: None,
+        }
     }
 
     /// The first interval between polls; it doubles after each poll up to `max_interval`.
@@ -84,9 +98,16 @@ impl Wait {
 #[derive(Debug)]
 pub enum WaitError<E, T> {
     /// The job reached a failure status; `resource` is the last response.
-    Failed { status: Value, reason: Option<String>, resource: Box<T> },
+    Failed {
+        status: Value,
+        reason: Option<String>,
+        resource: Box<T>,
+    },
     /// `max_wait` passed; `last_status` is what the last poll saw.
-    TimedOut { waited: Duration, last_status: Value },
+    TimedOut {
+        waited: Duration,
+        last_status: Value,
+    },
     /// A poll itself failed.
     Request(Error<E>),
 }
@@ -101,7 +122,10 @@ impl<E: fmt::Debug, T> fmt::Display for WaitError<E, T> {
                 }
                 Ok(())
             }
-            WaitError::TimedOut { waited, last_status } => write!(f, "gave up after {waited:?}; last status {last_status}"),
+            WaitError::TimedOut {
+                waited,
+                last_status,
+            } => write!(f, "gave up after {waited:?}; last status {last_status}"),
             WaitError::Request(e) => write!(f, "polling failed: {e}"),
         }
     }
@@ -110,7 +134,11 @@ impl<E: fmt::Debug, T> fmt::Display for WaitError<E, T> {
 impl<E: fmt::Debug, T: fmt::Debug> std::error::Error for WaitError<E, T> {}
 
 /// Polls `call` until `spec` says the job is done.
-pub async fn poll<T, E, F, Fut>(spec: &WaiterSpec, mut wait: Wait, mut call: F) -> Result<T, WaitError<E, T>>
+pub async fn poll<T, E, F, Fut>(
+    spec: &WaiterSpec,
+    mut wait: Wait,
+    mut call: F,
+) -> Result<T, WaitError<E, T>>
 where
     T: Serialize,
     F: FnMut() -> Fut,
@@ -121,21 +149,37 @@ where
     loop {
         let resource = call().await.map_err(WaitError::Request)?;
         let json = serde_json::to_value(&resource).unwrap_or(Value::Null);
-        let status = spec.status.iter().find_map(|p| json.pointer(p)).cloned().unwrap_or(Value::Null);
+        let status = spec
+            .status
+            .iter()
+            .find_map(|p| json.pointer(p))
+            .cloned()
+            .unwrap_or(Value::Null);
         tracing::debug!(status = %status, "polled");
         if let Some(callback) = wait.on_status.as_mut() {
             callback(&status);
         }
         if spec.failure.matches(&status) {
-            let reason = spec.reason.iter().find_map(|p| json.pointer(p)).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
-            return Err(WaitError::Failed { status, reason, resource: Box::new(resource) });
+            let reason = spec
+                .reason
+                .iter()
+                .find_map(|p| json.pointer(p))
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+            return Err(WaitError::Failed {
+                status,
+                reason,
+                resource: Box::new(resource),
+            });
         }
         if spec.success.matches(&status) {
             return Ok(resource);
         }
         let waited = start.elapsed();
         if waited >= wait.max_wait {
-            return Err(WaitError::TimedOut { waited, last_status: status });
+            return Err(WaitError::TimedOut {
+                waited,
+                last_status: status,
+            });
         }
         tokio::time::sleep(interval.min(wait.max_wait - waited)).await;
         interval = (interval * 2).min(wait.max_interval);
@@ -148,21 +192,37 @@ mod tests {
     use serde_json::json;
     use std::sync::{Arc, Mutex};
 
-    const SPEC: WaiterSpec = WaiterSpec { status: &["/data/0/status", "/data/status"], success: Match::AnyOf(&["3"]), failure: Match::AnyOf(&["4"]), reason: &["/data/reason"] };
+    const SPEC: WaiterSpec = WaiterSpec {
+        status: &["/data/0/status", "/data/status"],
+        success: Match::AnyOf(&["3"]),
+        failure: Match::AnyOf(&["4"]),
+        reason: &["/data/reason"],
+    };
 
     fn fast(max: Duration) -> Wait {
-        Wait::up_to(max).interval(Duration::from_millis(1)).max_interval(Duration::from_millis(2))
+        Wait::up_to(max)
+            .interval(Duration::from_millis(1))
+            .max_interval(Duration::from_millis(2))
     }
 
     #[tokio::test]
     async fn reaches_success_reporting_every_status() {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
-        let mut statuses = vec![json!({"data": [{"status": 1}]}), json!({"data": {"status": 2}}), json!({"data": {"status": 3}})].into_iter();
-        let done = poll::<_, (), _, _>(&SPEC, fast(Duration::from_secs(5)).on_status(move |s| log.lock().unwrap().push(s.clone())), || {
-            let next = statuses.next().unwrap();
-            async move { Ok(next) }
-        })
+        let mut statuses = vec![
+            json!({"data": [{"status": 1}]}),
+            json!({"data": {"status": 2}}),
+            json!({"data": {"status": 3}}),
+        ]
+        .into_iter();
+        let done = poll::<_, (), _, _>(
+            &SPEC,
+            fast(Duration::from_secs(5)).on_status(move |s| log.lock().unwrap().push(s.clone())),
+            || {
+                let next = statuses.next().unwrap();
+                async move { Ok(next) }
+            },
+        )
         .await
         .unwrap();
         assert_eq!(done, json!({"data": {"status": 3}}));
@@ -171,16 +231,32 @@ mod tests {
 
     #[tokio::test]
     async fn failure_carries_status_and_reason() {
-        let err = poll::<_, (), _, _>(&SPEC, fast(Duration::from_secs(5)), || async { Ok(json!({"data": {"status": 4, "reason": "bad video"}})) }).await.unwrap_err();
-        let WaitError::Failed { status, reason, .. } = err else { panic!("{err}") };
+        let err = poll::<_, (), _, _>(&SPEC, fast(Duration::from_secs(5)), || async {
+            Ok(json!({"data": {"status": 4, "reason": "bad video"}}))
+        })
+        .await
+        .unwrap_err();
+        let WaitError::Failed { status, reason, .. } = err else {
+            panic!("{err}")
+        };
         assert_eq!(status, json!(4));
         assert_eq!(reason.as_deref(), Some("bad video"));
     }
 
     #[tokio::test]
     async fn times_out_with_the_last_status() {
-        let err = poll::<_, (), _, _>(&SPEC, fast(Duration::from_millis(20)), || async { Ok(json!({"data": {"status": 2}})) }).await.unwrap_err();
-        let WaitError::TimedOut { last_status, waited } = err else { panic!("{err}") };
+        let err = poll::<_, (), _, _>(&SPEC, fast(Duration::from_millis(20)), || async {
+            Ok(json!({"data": {"status": 2}}))
+        })
+        .await
+        .unwrap_err();
+        let WaitError::TimedOut {
+            last_status,
+            waited,
+        } = err
+        else {
+            panic!("{err}")
+        };
         assert_eq!(last_status, json!(2));
         assert!(waited >= Duration::from_millis(20));
     }

@@ -44,3 +44,34 @@ pub fn generate(folder: &str) -> Result<GeneratedCrate, codegen::Error> {
         runtime_path: "../../runtime",
     })
 }
+
+/// The API key the test clients use; tests assert it never leaks.
+pub const TEST_KEY: &str = "sk-test-key-6f1d2c";
+
+/// Fast retries so retry tests take milliseconds.
+pub fn fast_retries() -> sdk_runtime::RetryPolicy {
+    sdk_runtime::RetryPolicy {
+        max_attempts: 3,
+        max_elapsed: std::time::Duration::from_secs(10),
+        initial_delay: std::time::Duration::from_millis(10),
+        max_delay: std::time::Duration::from_millis(40),
+    }
+}
+
+macro_rules! client_for {
+    ($name:ident, $krate:ident) => {
+        /// A client of this vendor pointed at a loopback server.
+        pub fn $name(server: &wiremock::MockServer) -> $krate::Client {
+            $krate::Client::builder()
+                .api_key(TEST_KEY)
+                .base_url(server.uri())
+                .retry_policy(fast_retries())
+                .build()
+                .expect("client builds")
+        }
+    };
+}
+
+client_for!(akool, akool_client);
+client_for!(argil, argil_client);
+client_for!(anam, anam_client);

@@ -6,6 +6,7 @@
 use serde_json::json;
 use wiremock::matchers::{any, body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+use workspace_tests::{akool, anam, argil};
 
 /// A server that fails the test (on drop) if any request reaches it.
 async fn server_expecting_no_request() -> MockServer {
@@ -18,9 +19,9 @@ async fn server_expecting_no_request() -> MockServer {
     server
 }
 
-mod akool {
+mod akool_ops {
     use super::*;
-    use akool_client::{Client, Error, types};
+    use akool_client::{Error, types};
 
     fn avatar_example(kind: i64) -> serde_json::Value {
         json!({"_id": "655ffeada6976ea317087193", "disabled": false, "uid": 1, "type": kind, "from": 2,
@@ -45,7 +46,7 @@ mod akool {
             .expect(1)
             .mount(&server)
             .await;
-        let client = Client::new(&server.uri());
+        let client = akool(&server);
         let list = client
             .list_avatars()
             .from(2i64)
@@ -55,13 +56,12 @@ mod akool {
             .await
             .unwrap()
             .into_inner();
-        assert_eq!(list.code, 1000);
-        assert_eq!(list.data.len(), 1);
+        assert_eq!(list.len(), 1);
         assert_eq!(
-            list.data[0].avatar_id.as_deref(),
+            list[0].avatar_id.as_deref(),
             Some("Yasmin_in_White_shirt_20231121")
         );
-        assert_eq!(list.data[0].from, Some(2));
+        assert_eq!(list[0].from, Some(2));
     }
 
     #[tokio::test]
@@ -80,15 +80,15 @@ mod akool {
             .avatar_id("HHdEKhn7k7vVBlR5FSi0e")
             .name("My Talking Avatar")
             .type_(1i64);
-        let created = Client::new(&server.uri())
+        let created = akool(&server)
             .create_avatar()
             .body(body)
             .send()
             .await
             .unwrap()
             .into_inner();
-        match created.data {
-            Some(types::AvatarDetailData::Array(avatars)) => {
+        match created {
+            types::AvatarDetailData::Array(avatars) => {
                 assert_eq!(avatars.len(), 1);
                 assert_eq!(avatars[0].status, Some(1));
                 assert_eq!(avatars[0].id.as_deref(), Some("655ffeada6976ea317087193"));
@@ -114,15 +114,15 @@ mod akool {
             .name("My Streaming Avatar")
             .type_(2i64)
             .url_from(types::CreateAvatarRequestUrlFrom::try_from(1i64).unwrap());
-        let created = Client::new(&server.uri())
+        let created = akool(&server)
             .create_avatar()
             .body(body)
             .send()
             .await
             .unwrap()
             .into_inner();
-        let Some(types::AvatarDetailData::AvatarDetail(avatar)) = created.data else {
-            panic!("expected the object shape, got {:?}", created.data);
+        let types::AvatarDetailData::AvatarDetail(avatar) = created else {
+            panic!("expected the object shape, got {created:?}");
         };
         assert_eq!(avatar.type_, Some(2));
         assert_eq!(
@@ -134,7 +134,7 @@ mod akool {
     #[tokio::test]
     async fn invalid_avatar_requests_fail_before_sending() {
         let server = server_expecting_no_request().await;
-        let client = Client::new(&server.uri());
+        let client = akool(&server);
         let valid = || {
             types::CreateAvatarRequest::builder()
                 .url("https://example.com/v.mp4")
@@ -193,14 +193,14 @@ mod akool {
             .expect(1)
             .mount(&server)
             .await;
-        let detail = Client::new(&server.uri())
+        let detail = akool(&server)
             .get_avatar_detail()
             .id("66a1a02d591ad336275eda62")
             .send()
             .await
             .unwrap()
             .into_inner();
-        let Some(types::AvatarDetailData::Array(avatars)) = detail.data else {
+        let types::AvatarDetailData::Array(avatars) = detail else {
             panic!("array expected")
         };
         assert_eq!(avatars[0].status, Some(3));
@@ -235,7 +235,7 @@ mod akool {
             .expect(1)
             .mount(&server)
             .await;
-        let client = Client::new(&server.uri());
+        let client = akool(&server);
         let body: types::CreateTalkingAvatarRequest =
             serde_json::from_value(request).expect("the page's example is a valid request");
         let created = client
@@ -245,8 +245,7 @@ mod akool {
             .await
             .unwrap()
             .into_inner();
-        let job = created.data.expect("data");
-        let id = job.id.expect("_id");
+        let id = created.id.expect("_id");
         let info = client
             .get_video_info()
             .video_model_id(id)
@@ -254,15 +253,15 @@ mod akool {
             .await
             .unwrap()
             .into_inner();
-        let video = info.data.expect("data");
+        let video = info;
         assert_eq!(*video.video_status.expect("status"), 3);
         assert_eq!(video.video.as_deref(), Some("https://example.com/out.mp4"));
     }
 }
 
-mod argil {
+mod argil_ops {
     use super::*;
-    use argil_client::{Client, Error, types};
+    use argil_client::{Error, types};
     use sdk_runtime::BoundedMap;
 
     const AVATAR_ID: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
@@ -294,7 +293,7 @@ mod argil {
             "https://example.com/avatar-image.jpg".parse().unwrap(),
         );
         let body: types::AvatarCreateArgsImage = image_body(image).try_into().unwrap();
-        let avatar = Client::new(&server.uri())
+        let avatar = argil(&server)
             .create_avatar()
             .body(types::AvatarCreateRequest::Image(body))
             .send()
@@ -319,7 +318,7 @@ mod argil {
             vec![("crm_id", "42".to_string())].try_into().unwrap();
         let body: types::AvatarCreateArgsImage =
             image_body(image).extras(extras).try_into().unwrap();
-        Client::new(&server.uri())
+        argil(&server)
             .create_avatar()
             .body(types::AvatarCreateRequest::Image(body))
             .send()
@@ -342,7 +341,7 @@ mod argil {
             })
             .try_into()
             .unwrap();
-        Client::new(&server.uri())
+        argil(&server)
             .create_avatar()
             .body(types::AvatarCreateRequest::Videos(body))
             .send()
@@ -411,7 +410,7 @@ mod argil {
             .expect(1)
             .mount(&server)
             .await;
-        let client = Client::new(&server.uri());
+        let client = argil(&server);
         let a = client
             .get_avatar()
             .id(AVATAR_ID)
@@ -430,11 +429,17 @@ mod argil {
             .into_inner();
         assert!(b.created_at.is_some() && b.create_at.is_none());
         match client.get_avatar().id("missing").send().await.unwrap_err() {
-            Error::ErrorResponse(response) => {
-                assert_eq!(response.status(), 404);
+            Error::Api {
+                response, error, ..
+            } => {
+                assert_eq!(response.status, 404);
                 assert_eq!(
-                    response.into_inner().message.as_deref(),
+                    error.and_then(|e| e.message).as_deref(),
                     Some("Avatar not found")
+                );
+                assert_eq!(
+                    response.text(),
+                    r#"{"code":404,"message":"Avatar not found"}"#
                 );
             }
             other => panic!("expected a typed error response, got {other}"),
@@ -442,9 +447,9 @@ mod argil {
     }
 }
 
-mod anam {
+mod anam_ops {
     use super::*;
-    use anam_client::{Client, Error, types};
+    use anam_client::{Error, types};
 
     const AVATAR_ID: &str = "071b0286-4cce-4808-bee2-e642f1062de3";
 
@@ -460,7 +465,7 @@ mod anam {
             .expect(1)
             .mount(&server)
             .await;
-        let avatar = Client::new(&server.uri())
+        let avatar = anam(&server)
             .create_avatar()
             .body_map(|b| {
                 b.display_name("Alex")
@@ -487,7 +492,7 @@ mod anam {
             .expect(1)
             .mount(&server)
             .await;
-        let avatar = Client::new(&server.uri())
+        let avatar = anam(&server)
             .get_avatar()
             .id(AVATAR_ID)
             .send()
@@ -507,7 +512,7 @@ mod anam {
     #[tokio::test]
     async fn missing_display_name_and_bad_ids_fail_before_sending() {
         let server = server_expecting_no_request().await;
-        let client = Client::new(&server.uri());
+        let client = anam(&server);
         let err = client
             .create_avatar()
             .body_map(|b| b.image_url("https://example.com/a.jpg"))
@@ -541,7 +546,12 @@ async fn https_requests_speak_tls() {
         stream.read_exact(&mut buf).unwrap();
         buf
     });
-    let client = akool_client::Client::new(&format!("https://127.0.0.1:{port}"));
+    let client = akool_client::Client::builder()
+        .api_key("k")
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .retry_policy(akool_client::RetryPolicy::none())
+        .build()
+        .unwrap();
     // The server hangs up after reading, so the call fails; what matters is what was sent.
     assert!(client.list_avatars().send().await.is_err());
     let bytes = first_bytes.join().unwrap();

@@ -4,7 +4,9 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proc_macro2::TokenStream;
-use progenitor_impl::{CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor_impl::{
+    CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle,
+};
 
 use crate::error::{Error, Location, Result, Stage};
 

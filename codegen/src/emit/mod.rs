@@ -3,6 +3,7 @@
 
 mod cargo_toml;
 mod client;
+mod forward_compat;
 mod readme;
 mod sdk;
 
@@ -47,7 +48,10 @@ pub fn crate_files(input: &CrateInput<'_>) -> Result<BTreeMap<String, String>> {
     let mut client = parse_file(&tokens, input.source_dir)?;
     let sdk = sdk::emit(&mut client, input)?;
     let client = prettyplease::unparse(&client);
-    files.insert("src/client.rs".to_string(), format!("// {header}\n\n{client}"));
+    files.insert(
+        "src/client.rs".to_string(),
+        format!("// {header}\n\n{client}"),
+    );
     let sdk = quote! {
         //! What progenitor lacks, generated from the spec and the overlay's `x-sdk-*` extensions:
         //! constructors with credentials, the runtime hook, `send`, waiters, multipart builders.
@@ -129,5 +133,9 @@ fn parse_file(tokens: &TokenStream, source_dir: &str) -> Result<syn::File> {
 pub(crate) fn setter_ident(name: &str) -> String {
     use heck::ToSnakeCase;
     let snake = name.to_snake_case();
-    if syn::parse_str::<syn::Ident>(&snake).is_ok() { snake } else { format!("{snake}_") }
+    if syn::parse_str::<syn::Ident>(&snake).is_ok() {
+        snake
+    } else {
+        format!("{snake}_")
+    }
 }

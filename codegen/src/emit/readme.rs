@@ -50,10 +50,19 @@ pub fn render(header: &str, input: &CrateInput<'_>) -> String {
     let env_prefix = &input.settings.env_prefix;
     let _ = writeln!(out, "## Quick start\n\n```rust,no_run");
     let _ = writeln!(out, "use {lib}::Client;\n");
-    let _ = writeln!(out, "async fn example() -> Result<(), Box<dyn std::error::Error>> {{");
+    let _ = writeln!(
+        out,
+        "async fn example() -> Result<(), Box<dyn std::error::Error>> {{"
+    );
     if doc.pointer("/security/0").is_some() {
-        let _ = writeln!(out, "    // Reads {env_prefix}_API_KEY (and {env_prefix}_BASE_URL, default {base_url}).");
-        let _ = writeln!(out, "    // Or: Client::new(\"your-api-key\")?, or Client::builder().api_key(..).timeout(..).build()?");
+        let _ = writeln!(
+            out,
+            "    // Reads {env_prefix}_API_KEY (and {env_prefix}_BASE_URL, default {base_url})."
+        );
+        let _ = writeln!(
+            out,
+            "    // Or: Client::new(\"your-api-key\")?, or Client::builder().api_key(..).timeout(..).build()?"
+        );
     }
     let _ = writeln!(out, "    let client = Client::from_env()?;");
     match operations.iter().find_map(|o| o.sample_call.as_ref()) {
@@ -66,11 +75,20 @@ pub fn render(header: &str, input: &CrateInput<'_>) -> String {
         }
     }
     let _ = writeln!(out, "    Ok(())\n}}\n```\n");
-    let _ = writeln!(out, "Request bodies are built with typed builders (`.body_map(|b| b.field(..))`) or the `types` structs; the specs' constraints (required fields, patterns, lengths, enums, map sizes) are checked before a request is sent.\n");
+    let _ = writeln!(
+        out,
+        "Request bodies are built with typed builders (`.body_map(|b| b.field(..))`) or the `types` structs; the specs' constraints (required fields, patterns, lengths, enums, map sizes) are checked before a request is sent.\n"
+    );
     waiters_section(&mut out, doc, &lib);
     let _ = writeln!(out, "## Errors, retries, timeouts\n");
-    let _ = writeln!(out, "Every operation returns [`Error`]: `InvalidRequest` (not sent), `Transport` (connection, TLS, timeout), `Api` (an error status, with the documented error body when it decodes), `Envelope` (a failure code inside a success response), `Decode` (a body that does not match the spec). All but the first two keep the status, headers (`request_id()`) and raw body.\n");
-    let _ = writeln!(out, "Requests time out (10 s to connect, 60 s per attempt by default) and are retried with exponential backoff and jitter on connection failures, 408, 429, 502, 503 and 504, honouring `Retry-After`, up to 4 attempts and 60 s in all ([`RetryPolicy`]). A POST is sent again only when the server answered 429 or 503 or the connection never opened. The API key is never printed by `Debug` or traced.\n");
+    let _ = writeln!(
+        out,
+        "Every operation returns [`Error`]: `InvalidRequest` (not sent), `Transport` (connection, TLS, timeout), `Api` (an error status, with the documented error body when it decodes), `Envelope` (a failure code inside a success response), `Decode` (a body that does not match the spec). All but the first two keep the status, headers (`request_id()`) and raw body.\n"
+    );
+    let _ = writeln!(
+        out,
+        "Requests time out (10 s to connect, 60 s per attempt by default) and are retried with exponential backoff and jitter on connection failures, 408, 429, 502, 503 and 504, honouring `Retry-After`, up to 4 attempts and 60 s in all ([`RetryPolicy`]). A POST is sent again only when the server answered 429 or 503 or the connection never opened. The API key is never printed by `Debug` or traced.\n"
+    );
     let _ = writeln!(
         out,
         "## Operations\n\n| Method | HTTP | Path | Summary |\n|---|---|---|---|"
@@ -110,19 +128,40 @@ fn table_cell(text: &str) -> String {
 
 /// The waiters the overlay declares, and their create-then-wait examples (compiled as doctests).
 fn waiters_section(out: &mut String, doc: &Value, lib: &str) {
-    let waiters: Vec<&Value> = doc.get("x-sdk-waiters").and_then(Value::as_array).into_iter().flatten().collect();
+    let waiters: Vec<&Value> = doc
+        .get("x-sdk-waiters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
     if waiters.is_empty() {
         return;
     }
-    let _ = writeln!(out, "## Create, then wait\n\nJobs run asynchronously; each waiter polls with backoff until the job succeeds or fails, reports every status it sees, and takes a mandatory maximum wait:\n");
+    let _ = writeln!(
+        out,
+        "## Create, then wait\n\nJobs run asynchronously; each waiter polls with backoff until the job succeeds or fails, reports every status it sees, and takes a mandatory maximum wait:\n"
+    );
     for w in &waiters {
         let name = w.get("name").and_then(Value::as_str).unwrap_or_default();
-        let description = w.get("description").and_then(Value::as_str).unwrap_or_default();
-        let _ = writeln!(out, "- [`{name}`](Client::{name}): {}", first_paragraph(description));
+        let description = w
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "- [`{name}`](Client::{name}): {}",
+            first_paragraph(description)
+        );
     }
     out.push('\n');
-    for example in waiters.iter().filter_map(|w| w.get("example").and_then(Value::as_str)) {
-        let _ = writeln!(out, "```rust,no_run\nasync fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{");
+    for example in waiters
+        .iter()
+        .filter_map(|w| w.get("example").and_then(Value::as_str))
+    {
+        let _ = writeln!(
+            out,
+            "```rust,no_run\nasync fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{"
+        );
         for line in example.trim_end().lines() {
             let _ = writeln!(out, "    {line}");
         }
@@ -201,4 +240,3 @@ fn sample_call(method: &str, item: &Value, op: &Value) -> Option<String> {
     }
     Some(call)
 }
-

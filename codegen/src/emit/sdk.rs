@@ -37,23 +37,49 @@ pub fn emit(file: &mut syn::File, input: &CrateInput<'_>) -> Result<TokenStream>
     let fail = |message: String| {
         Error::new(
             Stage::Emit,
-            Location { file: input.source_dir.into(), pointer: String::new() },
+            Location {
+                file: input.source_dir.into(),
+                pointer: String::new(),
+            },
             message,
             "this is a generator bug for this input: report it with the vendor folder",
         )
     };
     let doc = input.document;
     let envelope = doc.get("x-sdk-envelope");
-    let data_field = envelope.and_then(|e| e.get("data")).and_then(Value::as_str).unwrap_or("data");
+    let data_field = envelope
+        .and_then(|e| e.get("data"))
+        .and_then(Value::as_str)
+        .unwrap_or("data");
     let sends = take_sends(file);
     hide_progenitor_constructor(file);
+    let response_roots: Vec<Type> = sends
+        .iter()
+        .flat_map(|(_, ok, err)| [ok.clone(), err.clone()])
+        .collect();
+    let request_roots = builder_inputs(file);
+    if let Some(types) = module_items_mut_vec(file, "types") {
+        crate::emit::forward_compat::relax(types, &response_roots, &request_roots);
+    }
     let types = module_items(file, "types");
     let mut operations = Vec::new();
     for (id, method, http, path) in routes(doc) {
         let builder = method.to_upper_camel_case();
-        let (ok, err) = sends.iter().find(|(name, ..)| *name == builder).map(|(_, ok, err)| (ok.clone(), err.clone())).ok_or_else(|| fail(format!("no builder `{builder}` for operation `{id}`")))?;
+        let (ok, err) = sends
+            .iter()
+            .find(|(name, ..)| *name == builder)
+            .map(|(_, ok, err)| (ok.clone(), err.clone()))
+            .ok_or_else(|| fail(format!("no builder `{builder}` for operation `{id}`")))?;
         let data = envelope.and_then(|_| field_type(&types, &ok, data_field));
-        operations.push(Operation { id, method, http, path, ok, err, data });
+        operations.push(Operation {
+            id,
+            method,
+            http,
+            path,
+            ok,
+            err,
+            data,
+        });
     }
     let mut out = TokenStream::new();
     out.extend(defaults(input, &operations));
@@ -68,8 +94,12 @@ fn take_sends(file: &mut syn::File) -> Vec<(String, Type, Type)> {
     let mut found = Vec::new();
     for item in module_items_mut(file, "builder") {
         let Item::Impl(imp) = item else { continue };
-        let Type::Path(self_ty) = &*imp.self_ty else { continue };
-        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else { continue };
+        let Type::Path(self_ty) = &*imp.self_ty else {
+            continue;
+        };
+        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
         for f in imp.items.iter_mut() {
             let ImplItem::Fn(f) = f else { continue };
             if f.sig.ident != "send" {
@@ -97,8 +127,18 @@ fn result_parts(ty: &Type) -> Option<(Type, Type)> {
 
 fn generic_args(ty: &Type) -> Option<Vec<Type>> {
     let Type::Path(p) = ty else { return None };
-    let PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else { return None };
-    Some(args.args.iter().filter_map(|a| match a { GenericArgument::Type(t) => Some(t.clone()), _ => None }).collect())
+    let PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+        return None;
+    };
+    Some(
+        args.args
+            .iter()
+            .filter_map(|a| match a {
+                GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect(),
+    )
 }
 
 /// progenitor's `Client::new` unwraps the reqwest builder (a panic when TLS cannot start); our
@@ -106,10 +146,13 @@ fn generic_args(ty: &Type) -> Option<Vec<Type>> {
 fn hide_progenitor_constructor(file: &mut syn::File) {
     for item in file.items.iter_mut() {
         let Item::Impl(imp) = item else { continue };
-        if imp.trait_.is_some() || !matches!(&*imp.self_ty, Type::Path(p) if p.path.is_ident("Client")) {
+        if imp.trait_.is_some()
+            || !matches!(&*imp.self_ty, Type::Path(p) if p.path.is_ident("Client"))
+        {
             continue;
         }
-        imp.items.retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
+        imp.items
+            .retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
         for i in imp.items.iter_mut() {
             if let ImplItem::Fn(f) = i
                 && f.sig.ident == "new_with_client"
@@ -120,11 +163,37 @@ fn hide_progenitor_constructor(file: &mut syn::File) {
     }
 }
 
+/// Every type a builder takes (its fields are `Result<T, String>`): bodies and parameters.
+fn builder_inputs(file: &syn::File) -> Vec<Type> {
+    module_items(file, "builder")
+        .into_iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(
+                s.fields
+                    .iter()
+                    .filter_map(|f| generic_args(&f.ty)?.into_iter().next())
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+fn module_items_mut_vec<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<Item>> {
+    file.items.iter_mut().find_map(|i| match i {
+        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
 fn module_items<'a>(file: &'a syn::File, name: &str) -> Vec<&'a Item> {
     file.items
         .iter()
         .find_map(|i| match i {
-            Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items.iter().collect()),
+            Item::Mod(m) if m.ident == name => {
+                m.content.as_ref().map(|(_, items)| items.iter().collect())
+            }
             _ => None,
         })
         .unwrap_or_default()
@@ -134,7 +203,10 @@ fn module_items_mut<'a>(file: &'a mut syn::File, name: &str) -> Vec<&'a mut Item
     file.items
         .iter_mut()
         .find_map(|i| match i {
-            Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items.iter_mut().collect()),
+            Item::Mod(m) if m.ident == name => m
+                .content
+                .as_mut()
+                .map(|(_, items)| items.iter_mut().collect()),
             _ => None,
         })
         .unwrap_or_default()
@@ -161,10 +233,24 @@ fn field_type(types: &[&Item], ty: &Type, field: &str) -> Option<(Type, bool)> {
 
 fn routes(doc: &Value) -> Vec<(String, String, String, String)> {
     let mut out = Vec::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         for http in METHODS {
-            if let Some(id) = item.get(*http).and_then(|op| op.get("operationId")).and_then(Value::as_str) {
-                out.push((id.to_string(), method_name(id), http.to_ascii_uppercase(), path.clone()));
+            if let Some(id) = item
+                .get(*http)
+                .and_then(|op| op.get("operationId"))
+                .and_then(Value::as_str)
+            {
+                out.push((
+                    id.to_string(),
+                    method_name(id),
+                    http.to_ascii_uppercase(),
+                    path.clone(),
+                ));
             }
         }
     }
@@ -175,7 +261,12 @@ fn routes(doc: &Value) -> Vec<(String, String, String, String)> {
 fn auth_schemes(doc: &Value) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let mut names: Vec<String> = Vec::new();
-    for requirement in doc.get("security").and_then(Value::as_array).into_iter().flatten() {
+    for requirement in doc
+        .get("security")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
             if !names.contains(name) {
                 names.push(name.clone());
@@ -183,18 +274,31 @@ fn auth_schemes(doc: &Value) -> Vec<TokenStream> {
         }
     }
     for name in names {
-        let Some(scheme) = doc.pointer(&crate::pointer::join("/components/securitySchemes", &name)) else { continue };
+        let Some(scheme) = doc.pointer(&crate::pointer::join("/components/securitySchemes", &name))
+        else {
+            continue;
+        };
         let kind = scheme.get("type").and_then(Value::as_str).unwrap_or("");
         let place = scheme.get("in").and_then(Value::as_str).unwrap_or("");
         let http_scheme = scheme.get("scheme").and_then(Value::as_str).unwrap_or("");
         match (kind, place) {
             ("apiKey", "header") => {
-                let header = scheme.get("name").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
-                if !header.is_empty() && header.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_!#$%&'*+.^`|~".contains(&b)) {
+                let header = scheme
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if !header.is_empty()
+                    && header
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_!#$%&'*+.^`|~".contains(&b))
+                {
                     out.push(quote!(::sdk_runtime::AuthScheme::Header(#header)));
                 }
             }
-            ("http", _) if http_scheme.eq_ignore_ascii_case("bearer") => out.push(quote!(::sdk_runtime::AuthScheme::Bearer)),
+            ("http", _) if http_scheme.eq_ignore_ascii_case("bearer") => {
+                out.push(quote!(::sdk_runtime::AuthScheme::Bearer))
+            }
             _ => {}
         }
     }
@@ -202,9 +306,20 @@ fn auth_schemes(doc: &Value) -> Vec<TokenStream> {
 }
 
 fn base_url(doc: &Value) -> String {
-    let Some(server) = doc.pointer("/servers/0") else { return String::new() };
-    let mut url = server.get("url").and_then(Value::as_str).unwrap_or("").to_string();
-    for (name, var) in server.get("variables").and_then(Value::as_object).into_iter().flatten() {
+    let Some(server) = doc.pointer("/servers/0") else {
+        return String::new();
+    };
+    let mut url = server
+        .get("url")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    for (name, var) in server
+        .get("variables")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         if let Some(default) = var.get("default").and_then(Value::as_str) {
             url = url.replace(&format!("{{{name}}}"), default);
         }
@@ -224,21 +339,39 @@ fn defaults(input: &CrateInput<'_>, operations: &[Operation]) -> TokenStream {
     let envelope = match doc.get("x-sdk-envelope") {
         Some(e) => {
             let code = e.get("code").and_then(Value::as_str).unwrap_or("/code");
-            let message = e.get("message").and_then(Value::as_str).unwrap_or("/message");
-            let success: Vec<i64> = e.get("success").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_i64).collect();
-            let known = e.get("codes").and_then(Value::as_object).into_iter().flatten().filter_map(|(c, m)| {
-                let c: i64 = c.parse().ok()?;
-                let m = m.as_str()?;
-                Some(quote!((#c, #m)))
-            });
+            let message = e
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("/message");
+            let success: Vec<i64> = e
+                .get("success")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_i64)
+                .collect();
+            let known = e
+                .get("codes")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(c, m)| {
+                    let c: i64 = c.parse().ok()?;
+                    let m = m.as_str()?;
+                    Some(quote!((#c, #m)))
+                });
             quote!(Some(&::sdk_runtime::EnvelopeSpec { code: #code, message: #message, success: &[#(#success),*], known: &[#(#known),*] }))
         }
         None => quote!(None),
     };
     let key_env = format!("{env_prefix}_API_KEY");
     let url_env = format!("{env_prefix}_BASE_URL");
-    let from_env_doc = format!("A client configured from the environment: `{key_env}` (required) and `{url_env}` (optional, default `{base_url}`).");
-    let new_doc = format!("A client for `{base_url}` with the given API key and default timeouts and retries.");
+    let from_env_doc = format!(
+        "A client configured from the environment: `{key_env}` (required) and `{url_env}` (optional, default `{base_url}`)."
+    );
+    let new_doc = format!(
+        "A client for `{base_url}` with the given API key and default timeouts and retries."
+    );
     let needs_key = !schemes.is_empty();
     let new_fn = if needs_key {
         quote! {
@@ -302,12 +435,21 @@ fn sends_tokens(operations: &[Operation], data_field: &str) -> TokenStream {
     for op in operations {
         let builder = format_ident!("{}", op.method.to_upper_camel_case());
         let (ok, err) = (&op.ok, &op.err);
-        let doc = format!("Sends the request: `{} {}`. Constraint violations fail before anything is sent.", op.http, op.path);
+        let doc = format!(
+            "Sends the request: `{} {}`. Constraint violations fail before anything is sent.",
+            op.http, op.path
+        );
         let body = match &op.data {
             Some((data, optional)) => {
                 let field = format_ident!("{}", data_field.to_snake_case());
-                let take = if *optional { quote!(|r: #ok| r.#field) } else { quote!(|r: #ok| Some(r.#field)) };
-                let doc = format!("{doc} The envelope is checked (a failure code is an `Error::Envelope`) and its `{data_field}` returned.");
+                let take = if *optional {
+                    quote!(|r: #ok| r.#field)
+                } else {
+                    quote!(|r: #ok| Some(r.#field))
+                };
+                let doc = format!(
+                    "{doc} The envelope is checked (a failure code is an `Error::Envelope`) and its `{data_field}` returned."
+                );
                 quote! {
                     #[doc = #doc]
                     pub async fn send(self) -> Result<ResponseValue<#data>, ::sdk_runtime::Error<#err>> {
@@ -337,25 +479,67 @@ fn output_type(op: &Operation) -> &Type {
     op.data.as_ref().map_or(&op.ok, |(t, _)| t)
 }
 
-fn waiters(doc: &Value, operations: &[Operation], file: &syn::File, input: &CrateInput<'_>) -> Result<TokenStream> {
+fn waiters(
+    doc: &Value,
+    operations: &[Operation],
+    file: &syn::File,
+    input: &CrateInput<'_>,
+) -> Result<TokenStream> {
     let mut out = TokenStream::new();
-    let Some(list) = doc.get("x-sdk-waiters") else { return Ok(out) };
+    let Some(list) = doc.get("x-sdk-waiters") else {
+        return Ok(out);
+    };
     let builders = module_items(file, "builder");
     for (i, w) in list.as_array().into_iter().flatten().enumerate() {
         let at = format!("/x-sdk-waiters/{i}");
         let bad = |what: &str| {
-            Error::new(Stage::Emit, Location { file: input.source_dir.into(), pointer: at.clone() }, format!("waiter: {what}"), "fix the waiter declaration in the vendor's overlay (name, operation, parameter, status, success, failure)")
+            Error::new(
+                Stage::Emit,
+                Location {
+                    file: input.source_dir.into(),
+                    pointer: at.clone(),
+                },
+                format!("waiter: {what}"),
+                "fix the waiter declaration in the vendor's overlay (name, operation, parameter, status, success, failure)",
+            )
         };
-        let name = w.get("name").and_then(Value::as_str).ok_or_else(|| bad("missing `name`"))?;
-        let op_id = w.get("operation").and_then(Value::as_str).ok_or_else(|| bad("missing `operation`"))?;
-        let op = operations.iter().find(|o| o.id == op_id).ok_or_else(|| bad(&format!("operation `{op_id}` does not exist")))?;
-        let param = w.get("parameter").and_then(Value::as_str).ok_or_else(|| bad("missing `parameter`"))?;
+        let name = w
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("missing `name`"))?;
+        let op_id = w
+            .get("operation")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("missing `operation`"))?;
+        let op = operations
+            .iter()
+            .find(|o| o.id == op_id)
+            .ok_or_else(|| bad(&format!("operation `{op_id}` does not exist")))?;
+        let param = w
+            .get("parameter")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("missing `parameter`"))?;
         let setter = format_ident!("{}", crate::emit::setter_ident(param));
-        let param_ty = builder_field_type(&builders, &op.method.to_upper_camel_case(), &setter.to_string()).ok_or_else(|| bad(&format!("operation `{op_id}` has no parameter `{param}`")))?;
-        let strings = |key: &str| -> Vec<String> { w.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect() };
+        let param_ty = builder_field_type(
+            &builders,
+            &op.method.to_upper_camel_case(),
+            &setter.to_string(),
+        )
+        .ok_or_else(|| bad(&format!("operation `{op_id}` has no parameter `{param}`")))?;
+        let strings = |key: &str| -> Vec<String> {
+            w.get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        };
         let matcher = |key: &str| -> TokenStream {
             match w.get(key) {
-                Some(Value::String(s)) if s == "present" => quote!(::sdk_runtime::waiter::Match::Present),
+                Some(Value::String(s)) if s == "present" => {
+                    quote!(::sdk_runtime::waiter::Match::Present)
+                }
                 Some(Value::Array(values)) => {
                     let texts = values.iter().map(|v| v.to_string());
                     quote!(::sdk_runtime::waiter::Match::AnyOf(&[#(#texts),*]))
@@ -373,11 +557,20 @@ fn waiters(doc: &Value, operations: &[Operation], file: &syn::File, input: &Crat
         let method = format_ident!("{}", op.method);
         let out_ty = output_type(op);
         let err = &op.err;
-        let description = w.get("description").and_then(Value::as_str).unwrap_or("Waits for an asynchronous job.");
-        let doc = format!("{description}\n\nPolls [`Client::{}`] with backoff until the status at {} is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.", op.method, status.join(" or "));
+        let description = w
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("Waits for an asynchronous job.");
+        let doc = format!(
+            "{description}\n\nPolls [`Client::{}`] with backoff until the status at {} is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.",
+            op.method,
+            status.join(" or ")
+        );
         out.extend(quote! {
             impl Client {
                 #[doc = #doc]
+                // The parameter type may or may not be `Copy`; cloning serves both.
+                #[allow(clippy::clone_on_copy)]
                 pub async fn #fn_name(
                     &self,
                     #setter: impl Into<#param_ty>,
@@ -405,7 +598,11 @@ fn waiters(doc: &Value, operations: &[Operation], file: &syn::File, input: &Crat
 /// The type a builder keeps for a parameter: its field is `Result<T, String>`.
 fn builder_field_type(builders: &[&Item], builder: &str, field: &str) -> Option<Type> {
     builders.iter().find_map(|item| match item {
-        Item::Struct(s) if s.ident == builder => s.fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == field)).and_then(|f| generic_args(&f.ty)?.into_iter().next()),
+        Item::Struct(s) if s.ident == builder => s
+            .fields
+            .iter()
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == field))
+            .and_then(|f| generic_args(&f.ty)?.into_iter().next()),
         _ => None,
     })
 }
@@ -414,25 +611,62 @@ fn builder_field_type(builders: &[&Item], builder: &str, field: &str) -> Option<
 /// normalize pass): text fields and file parts, path and query parameters as strings.
 fn multiparts(doc: &Value, operations: &[Operation]) -> TokenStream {
     let mut out = TokenStream::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         for http in METHODS {
-            let Some(op_json) = item.get(*http) else { continue };
-            let Some(schema) = op_json.get(OTHER_MEDIA_TYPES).and_then(|m| m.get("multipart/form-data")).and_then(|m| m.get("schema")) else { continue };
-            let Some(id) = op_json.get("operationId").and_then(Value::as_str) else { continue };
-            let Some(op) = operations.iter().find(|o| o.id == id) else { continue };
-            out.extend(multipart_builder(doc, path, http, item, op_json, schema, op));
+            let Some(op_json) = item.get(*http) else {
+                continue;
+            };
+            let Some(schema) = op_json
+                .get(OTHER_MEDIA_TYPES)
+                .and_then(|m| m.get("multipart/form-data"))
+                .and_then(|m| m.get("schema"))
+            else {
+                continue;
+            };
+            let Some(id) = op_json.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(op) = operations.iter().find(|o| o.id == id) else {
+                continue;
+            };
+            out.extend(multipart_builder(
+                doc, path, http, item, op_json, schema, op,
+            ));
         }
     }
     out
 }
 
 #[allow(clippy::too_many_arguments)]
-fn multipart_builder(doc: &Value, path: &str, http: &str, item: &Value, op_json: &Value, schema: &Value, op: &Operation) -> TokenStream {
-    let schema = match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+fn multipart_builder(
+    doc: &Value,
+    path: &str,
+    http: &str,
+    item: &Value,
+    op_json: &Value,
+    schema: &Value,
+    op: &Operation,
+) -> TokenStream {
+    let schema = match schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
         Some(p) => doc.pointer(p).unwrap_or(schema),
         None => schema,
     };
-    let required: Vec<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     let struct_name = format_ident!("{}Multipart", op.method.to_upper_camel_case());
     let method = format_ident!("{}_multipart", op.method);
     let mut fields = Vec::new();
@@ -440,10 +674,22 @@ fn multipart_builder(doc: &Value, path: &str, http: &str, item: &Value, op_json:
     let mut setters = Vec::new();
     let mut parts = Vec::new();
     let mut checks = Vec::new();
-    for (name, prop) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+    for (name, prop) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let ident = format_ident!("{}", crate::emit::setter_ident(name));
-        let is_file = prop.get("format").and_then(Value::as_str).is_some_and(|f| f == "binary" || f == "byte");
-        let doc = prop.get("description").and_then(Value::as_str).unwrap_or("").to_string();
+        let is_file = prop
+            .get("format")
+            .and_then(Value::as_str)
+            .is_some_and(|f| f == "binary" || f == "byte");
+        let doc = prop
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         field_idents.push(ident.clone());
         if is_file {
             fields.push(quote!(#ident: Option<::sdk_runtime::FilePart>));
@@ -463,12 +709,32 @@ fn multipart_builder(doc: &Value, path: &str, http: &str, item: &Value, op_json:
             checks.push(quote! { if self.#ident.is_none() { return Err(::sdk_runtime::Error::InvalidRequest(#message.into())); } });
         }
     }
-    let params: Vec<&Value> = item.get("parameters").and_then(Value::as_array).into_iter().flatten().chain(op_json.get("parameters").and_then(Value::as_array).into_iter().flatten()).collect();
+    let params: Vec<&Value> = item
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(
+            op_json
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        )
+        .collect();
     let mut url_code = TokenStream::new();
     let mut query = Vec::new();
     for p in params {
-        let (Some(name), Some(place)) = (p.get("name").and_then(Value::as_str), p.get("in").and_then(Value::as_str)) else { continue };
-        let ident = format_ident!("param_{}", crate::emit::setter_ident(name).trim_end_matches('_'));
+        let (Some(name), Some(place)) = (
+            p.get("name").and_then(Value::as_str),
+            p.get("in").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let ident = format_ident!(
+            "param_{}",
+            crate::emit::setter_ident(name).trim_end_matches('_')
+        );
         let setter = format_ident!("{}", crate::emit::setter_ident(name));
         field_idents.push(ident.clone());
         fields.push(quote!(#ident: Option<String>));
@@ -492,11 +758,26 @@ fn multipart_builder(doc: &Value, path: &str, http: &str, item: &Value, op_json:
     } else {
         quote! { let url = format!("{}{}", self.client.baseurl, #path); }
     };
-    let request_binding = if query.is_empty() { quote!(let request) } else { quote!(let mut request) };
-    let success: Vec<u16> = op_json.get("responses").and_then(Value::as_object).into_iter().flatten().filter_map(|(c, _)| c.parse::<u16>().ok()).filter(|c| (200..300).contains(c)).collect();
+    let request_binding = if query.is_empty() {
+        quote!(let request)
+    } else {
+        quote!(let mut request)
+    };
+    let success: Vec<u16> = op_json
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(c, _)| c.parse::<u16>().ok())
+        .filter(|c| (200..300).contains(c))
+        .collect();
     let http_method = format_ident!("{}", http);
     let (ok, err) = (&op.ok, &op.err);
-    let doc = format!("`{} {path}` as `multipart/form-data` (the JSON form is [`Client::{}`]): text fields and file parts.", http.to_ascii_uppercase(), op.method);
+    let doc = format!(
+        "`{} {path}` as `multipart/form-data` (the JSON form is [`Client::{}`]): text fields and file parts.",
+        http.to_ascii_uppercase(),
+        op.method
+    );
     let struct_doc = format!("Builder for [`Client::{method}`].");
     let op_id = format!("{}_multipart", op.method);
     quote! {

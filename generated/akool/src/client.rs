@@ -739,8 +739,7 @@ request is failed or wrong.
         where
             D: ::serde::Deserializer<'de>,
         {
-            Self::try_from(<i64>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+            ::serde::Deserialize::deserialize(deserializer).map(Self)
         }
     }
     ///video_status: the status of video：【1:queueing, 2:processing, 3:completed, 4:failed】 video: Generated video resource url _id: Interface returns data
@@ -830,8 +829,7 @@ request is failed or wrong.
         where
             D: ::serde::Deserializer<'de>,
         {
-            Self::try_from(<i64>::deserialize(deserializer)?)
-                .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
+            ::serde::Deserialize::deserialize(deserializer).map(Self)
         }
     }
     /// Types for composing complex structures.

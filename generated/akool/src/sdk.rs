@@ -143,6 +143,7 @@ impl Client {
     /**Waits for a talking-avatar video (createTalkingAvatar) to finish rendering: video_status 1 queueing, 2 processing, 3 completed, 4 failed (seed 001, Get Video Info).
 
 Polls [`Client::get_video_info`] with backoff until the status at /video_status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.*/
+    #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_video(
         &self,
         video_model_id: impl Into<::std::string::String>,
@@ -176,6 +177,7 @@ impl Client {
     /**Waits for an uploaded avatar (createAvatar) to be ready: status 3 completed, 4 failed (seed 000: "wait until status is 3 before you can use it").
 
 Polls [`Client::get_avatar_detail`] with backoff until the status at /0/status or /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.*/
+    #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_avatar(
         &self,
         id: impl Into<::std::string::String>,

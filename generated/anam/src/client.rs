@@ -113,7 +113,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -130,14 +129,18 @@ pub mod types {
         Illustrated,
         #[serde(rename = "unknown")]
         Unknown,
+        /// A value this version of the client does not know (the API added it later).
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AvatarRenderStyle {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::Realistic => f.write_str("realistic"),
                 Self::Animated3d => f.write_str("animated_3d"),
                 Self::Illustrated => f.write_str("illustrated"),
                 Self::Unknown => f.write_str("unknown"),
+                Self::Other(value) => f.write_str(value),
             }
         }
     }

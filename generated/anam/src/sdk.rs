@@ -76,6 +76,7 @@ impl Client {
     /**Waits until a new avatar's preview video exists (`videoUrl` is no longer null).
 
 Polls [`Client::get_avatar`] with backoff until the status at /videoUrl is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.*/
+    #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_preview(
         &self,
         id: impl Into<::uuid::Uuid>,

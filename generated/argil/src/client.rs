@@ -622,7 +622,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -635,12 +634,16 @@ pub mod types {
         ArgilV1,
         #[serde(rename = "ARGIL_ATOM")]
         ArgilAtom,
+        /// A value this version of the client does not know (the API added it later).
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AvatarModel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::ArgilV1 => f.write_str("ARGIL_V1"),
                 Self::ArgilAtom => f.write_str("ARGIL_ATOM"),
+                Self::Other(value) => f.write_str(value),
             }
         }
     }
@@ -677,7 +680,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -690,12 +692,16 @@ pub mod types {
         AspectRatio169,
         #[serde(rename = "ASPECT_RATIO_9_16")]
         AspectRatio916,
+        /// A value this version of the client does not know (the API added it later).
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AvatarOrientation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::AspectRatio169 => f.write_str("ASPECT_RATIO_16_9"),
                 Self::AspectRatio916 => f.write_str("ASPECT_RATIO_9_16"),
+                Self::Other(value) => f.write_str(value),
             }
         }
     }
@@ -732,7 +738,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -751,15 +756,19 @@ pub mod types {
         Idle,
         #[serde(rename = "REFUSED")]
         Refused,
+        /// A value this version of the client does not know (the API added it later).
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AvatarStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
+            match self {
                 Self::NotTrained => f.write_str("NOT_TRAINED"),
                 Self::Training => f.write_str("TRAINING"),
                 Self::TrainingFailed => f.write_str("TRAINING_FAILED"),
                 Self::Idle => f.write_str("IDLE"),
                 Self::Refused => f.write_str("REFUSED"),
+                Self::Other(value) => f.write_str(value),
             }
         }
     }

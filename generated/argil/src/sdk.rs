@@ -76,6 +76,7 @@ impl Client {
     /**Waits for a new avatar's training to end (IDLE is ready; TRAINING_FAILED and REFUSED are failures).
 
 Polls [`Client::get_avatar`] with backoff until the status at /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.*/
+    #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_training(
         &self,
         id: impl Into<::std::string::String>,
