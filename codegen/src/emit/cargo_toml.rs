@@ -38,7 +38,10 @@ pub fn render(header: &str, settings: &VendorSettings, uses: Uses, runtime_path:
          readme = \"README.md\"\n\
          \n\
          [dependencies]\n\
-         {deps}\n",
+         {deps}\n\
+         \n\
+         [dev-dependencies]\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         name = settings.crate_name,
         version = settings.version,
         description = toml_string(&settings.description),

@@ -67,6 +67,9 @@ pub fn crate_files(input: &CrateInput<'_>) -> Result<BTreeMap<String, String>> {
         cargo_toml::render(&header, input.settings, uses, input.runtime_path),
     );
     files.insert("README.md".to_string(), readme::render(&header, input));
+    for (name, code) in examples(&header, input) {
+        files.insert(format!("examples/{name}.rs"), code);
+    }
     let mut json = serde_json::to_string_pretty(input.document).map_err(|e| {
         Error::new(
             Stage::Emit,
@@ -126,6 +129,33 @@ fn parse_file(tokens: &TokenStream, source_dir: &str) -> Result<syn::File> {
             "this is a generator bug: report it with the vendor folder",
         )
     })
+}
+
+/// Runnable examples, one per waiter the overlay gives an example for: the README's
+/// create-then-wait flow as a program configured from the environment.
+fn examples(header: &str, input: &CrateInput<'_>) -> Vec<(String, String)> {
+    let lib = input.settings.lib_name();
+    let prefix = &input.settings.env_prefix;
+    let krate = &input.settings.crate_name;
+    let waiters = input
+        .document
+        .get("x-sdk-waiters")
+        .and_then(serde_json::Value::as_array);
+    waiters
+        .into_iter()
+        .flatten()
+        .filter_map(|w| {
+            let name = setter_ident(w.get("name")?.as_str()?);
+            let example = w.get("example")?.as_str()?;
+            let description = w.get("description").and_then(serde_json::Value::as_str).unwrap_or_default().trim();
+            let body: String = example.trim_end().lines().map(|l| format!("    {l}\n")).collect();
+            let code = format!(
+                "// {header}\n\n//! {description}\n//!\n//! Against a local server (a mock, or a proxy):\n//! `{prefix}_API_KEY=test {prefix}_BASE_URL=http://127.0.0.1:4010 cargo run -p {krate} --example {name}`\n\n\
+                 #[rustfmt::skip]\n#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {{\n    let client = &{lib}::Client::from_env()?;\n{body}    Ok(())\n}}\n"
+            );
+            Some((name, code))
+        })
+        .collect()
 }
 
 /// A Rust identifier for a spec name (`type` -> `type_`, `displayName` -> `display_name`), as
