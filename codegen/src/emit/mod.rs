@@ -70,17 +70,18 @@ pub fn crate_files(input: &CrateInput<'_>) -> Result<BTreeMap<String, String>> {
     for (name, code) in examples(&header, input) {
         files.insert(format!("examples/{name}.rs"), code);
     }
-    let mut json = serde_json::to_string_pretty(input.document).map_err(|e| {
-        Error::new(
-            Stage::Emit,
-            Location {
-                file: input.source_dir.into(),
-                pointer: String::new(),
-            },
-            e.to_string(),
-            "report this as a generator bug",
-        )
-    })?;
+    let mut json = serde_json::to_string_pretty(&crate::normalize::published(input.document))
+        .map_err(|e| {
+            Error::new(
+                Stage::Emit,
+                Location {
+                    file: input.source_dir.into(),
+                    pointer: String::new(),
+                },
+                e.to_string(),
+                "report this as a generator bug",
+            )
+        })?;
     json.push('\n');
     files.insert("openapi.json".to_string(), json);
     Ok(files)

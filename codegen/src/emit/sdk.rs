@@ -369,9 +369,13 @@ fn defaults(input: &CrateInput<'_>, operations: &[Operation]) -> TokenStream {
     let from_env_doc = format!(
         "A client configured from the environment: `{key_env}` (required) and `{url_env}` (optional, default `{base_url}`)."
     );
-    let new_doc = format!(
-        "A client for `{base_url}` with the given API key and default timeouts and retries."
-    );
+    let new_doc = if base_url.is_empty() {
+        "A client with the given API key; the spec names no server, so set one with `builder().base_url(..)`.".to_string()
+    } else {
+        format!(
+            "A client for `{base_url}` with the given API key and default timeouts and retries."
+        )
+    };
     let needs_key = !schemes.is_empty();
     let new_fn = if needs_key {
         quote! {

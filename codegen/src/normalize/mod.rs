@@ -78,3 +78,44 @@ pub fn for_each_operation(
     }
     Ok(())
 }
+
+/// The document as published beside a crate (`openapi.json`): the normalized document with
+/// what the engine workarounds set aside put back (other request media types, bodiless error
+/// responses), so tools such as mock servers see every shape the crate supports.
+pub fn published(normalized: &Value) -> Value {
+    let mut doc = normalized.clone();
+    let _ = for_each_operation(&mut doc, |_, _, _, op| {
+        if let Some(Value::Object(others)) = op.shift_remove(OTHER_MEDIA_TYPES)
+            && let Some(Value::Object(content)) =
+                op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
+        {
+            content.extend(others);
+        }
+        if let Some(Value::Object(aside)) = op.shift_remove(responses::UNTYPED)
+            && let Some(Value::Object(responses)) = op.get_mut("responses")
+        {
+            responses.extend(aside);
+        }
+        Ok(())
+    });
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn published_documents_get_the_set_aside_shapes_back() {
+        let original = json!({"openapi": "3.0.3", "paths": {"/a": {"post": {"operationId": "a",
+            "requestBody": {"content": {"multipart/form-data": {"schema": {}}, "application/json": {"schema": {}}}},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {}}}},
+                          "400": {"description": "bad", "content": {"application/json": {"schema": {"type": "string"}}}},
+                          "401": {"description": "no body"}}}}}});
+        let mut normalized = original.clone();
+        normalize(&mut normalized, &Origins::default()).unwrap();
+        assert_ne!(normalized, original);
+        assert_eq!(published(&normalized), original);
+    }
+}

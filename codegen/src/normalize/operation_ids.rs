@@ -23,23 +23,19 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
 }
 
 pub fn derive(method: &str, path: &str) -> String {
+    use heck::ToSnakeCase;
     let mut words = vec![method.to_string()];
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         let (prefix, name) = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             Some(param) => ("by_", param),
             None => ("", segment),
         };
+        // heck splits camelCase and separators alike: `groupId` -> `group_id`, `a.b-c` -> `a_b_c`.
         let cleaned: String = name
             .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
             .collect();
-        let cleaned = cleaned.trim_matches('_');
+        let cleaned = cleaned.to_snake_case();
         if !cleaned.is_empty() {
             words.push(format!("{prefix}{cleaned}"));
         }

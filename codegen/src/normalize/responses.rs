@@ -4,7 +4,7 @@
 //! - `default` next to explicit success codes can only mean errors: it becomes `4XX` and `5XX`
 //!   (progenitor would otherwise count it as a success too);
 //! - error responses without a body, beside typed ones, are left out of the typed set: the client
-//!   still returns them as errors with status, headers and body (listed in `x-codegen-untyped-responses`);
+//!   still returns them as errors with status, headers and body (kept in `x-codegen-untyped-responses`);
 //! - several different JSON schemas in one class become one `oneOf` component that every
 //!   response of the class refers to.
 
@@ -143,12 +143,15 @@ pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
             }
         }
         if !untyped.is_empty() {
-            op.insert(UNTYPED.into(), json!(untyped));
+            let mut aside = Map::new();
             if let Some(Value::Object(responses)) = op.get_mut("responses") {
                 for code in &untyped {
-                    responses.shift_remove(code);
+                    if let Some(response) = responses.shift_remove(code) {
+                        aside.insert(code.clone(), response);
+                    }
                 }
             }
+            op.insert(UNTYPED.into(), Value::Object(aside));
         }
         Ok(())
     })?;
@@ -225,7 +228,7 @@ mod tests {
         let doc = run_on(json!({"200": body(json!({})), "400": body(json!({"$ref": "#/components/schemas/E"})), "401": {"description": "no body"}})).unwrap();
         let op = &doc["paths"]["/a"]["get"];
         assert!(op["responses"].get("401").is_none());
-        assert_eq!(op[UNTYPED], json!(["401"]));
+        assert_eq!(op[UNTYPED], json!({"401": {"description": "no body"}}));
     }
 
     #[test]
