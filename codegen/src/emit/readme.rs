@@ -16,6 +16,8 @@ struct Operation {
     path: String,
     summary: String,
     sample_call: Option<String>,
+    /// Also offered as `multipart/form-data` (a `<method>_multipart` builder).
+    multipart: bool,
 }
 
 pub fn render(header: &str, input: &CrateInput<'_>) -> String {
@@ -102,6 +104,15 @@ pub fn render(header: &str, input: &CrateInput<'_>) -> String {
             table_cell(&op.summary),
             m = op.method
         );
+        if op.multipart {
+            let _ = writeln!(
+                out,
+                "| [`{m}_multipart`](Client::{m}_multipart) | {} | `{}` | the same as `multipart/form-data` (file uploads) |",
+                op.http,
+                op.path,
+                m = op.method
+            );
+        }
     }
     let _ = writeln!(
         out,
@@ -188,7 +199,14 @@ fn operations(doc: &Value) -> Vec<Operation> {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
+            let multipart = op
+                .pointer(&crate::pointer::join(
+                    &format!("/{}", crate::normalize::OTHER_MEDIA_TYPES),
+                    "multipart/form-data",
+                ))
+                .is_some();
             out.push(Operation {
+                multipart,
                 sample_call: sample_call(&method, item, op),
                 method,
                 http: http.to_ascii_uppercase(),

@@ -663,7 +663,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Anam AI API
 
-Anam AI API: real-time AI personas. This crate covers avatars: create a one-shot avatar from an image (JSON with an image URL, or a multipart upload) and fetch it to follow its preview video.
+Real-time AI personas. This crate covers avatars: create a one-shot avatar from an image (JSON with an image URL, or a multipart upload) and fetch it to follow its preview video.
 
 Version: 1.0*/
 pub struct Client {
