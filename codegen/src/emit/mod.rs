@@ -99,7 +99,7 @@ fn lib_tokens() -> TokenStream {
         pub use reqwest;
 
         #[rustfmt::skip]
-        #[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports)]
+        #[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code)]
         mod client;
         pub use client::*;
 

@@ -53,6 +53,7 @@ pub fn emit(file: &mut syn::File, input: &CrateInput<'_>) -> Result<TokenStream>
         .unwrap_or("data");
     let sends = take_sends(file);
     hide_progenitor_constructor(file);
+    hide_bodiless_methods(file, doc);
     let response_roots: Vec<Type> = sends
         .iter()
         .flat_map(|(_, ok, err)| [ok.clone(), err.clone()])
@@ -185,6 +186,40 @@ fn module_items_mut_vec<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a m
         Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
         _ => None,
     })
+}
+
+/// Operations whose body moved aside entirely (multipart only) would send no body through
+/// progenitor's method; it is hidden and our multipart builder takes its name.
+fn hide_bodiless_methods(file: &mut syn::File, doc: &Value) {
+    let aside: Vec<String> = routes(doc)
+        .into_iter()
+        .filter(|(_, _, http, path)| {
+            doc.pointer(&crate::pointer::join(
+                &crate::pointer::join("/paths", path),
+                &http.to_ascii_lowercase(),
+            ))
+            .and_then(|op| op.get(crate::normalize::BODY_ASIDE))
+            .is_some()
+        })
+        .map(|(_, method, ..)| method)
+        .collect();
+    for item in file.items.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some()
+            || !matches!(&*imp.self_ty, Type::Path(p) if p.path.is_ident("Client"))
+        {
+            continue;
+        }
+        for i in imp.items.iter_mut() {
+            if let ImplItem::Fn(f) = i
+                && aside.contains(&f.sig.ident.to_string())
+            {
+                f.sig.ident = format_ident!("{}_without_body", f.sig.ident);
+                f.vis = syn::parse_quote!(pub(crate));
+                f.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+            }
+        }
+    }
 }
 
 fn module_items<'a>(file: &'a syn::File, name: &str) -> Vec<&'a Item> {
@@ -672,7 +707,12 @@ fn multipart_builder(
         .filter_map(Value::as_str)
         .collect();
     let struct_name = format_ident!("{}Multipart", op.method.to_upper_camel_case());
-    let method = format_ident!("{}_multipart", op.method);
+    let only_multipart = op_json.get(crate::normalize::BODY_ASIDE).is_some();
+    let method = if only_multipart {
+        format_ident!("{}", op.method)
+    } else {
+        format_ident!("{}_multipart", op.method)
+    };
     let mut fields = Vec::new();
     let mut field_idents: Vec<Ident> = Vec::new();
     let mut setters = Vec::new();
@@ -777,13 +817,25 @@ fn multipart_builder(
         .collect();
     let http_method = format_ident!("{}", http);
     let (ok, err) = (&op.ok, &op.err);
-    let doc = format!(
-        "`{} {path}` as `multipart/form-data` (the JSON form is [`Client::{}`]): text fields and file parts.",
-        http.to_ascii_uppercase(),
-        op.method
-    );
+    let doc = if only_multipart {
+        let summary = op_json
+            .get("summary")
+            .or_else(|| op_json.get("description"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        format!(
+            "{summary}\n\n`{} {path}` as `multipart/form-data`: text fields and file parts.",
+            http.to_ascii_uppercase()
+        )
+    } else {
+        format!(
+            "`{} {path}` as `multipart/form-data` (the JSON form is [`Client::{}`]): text fields and file parts.",
+            http.to_ascii_uppercase(),
+            op.method
+        )
+    };
     let struct_doc = format!("Builder for [`Client::{method}`].");
-    let op_id = format!("{}_multipart", op.method);
+    let op_id = method.to_string();
     quote! {
         #[doc = #struct_doc]
         #[derive(Debug, Clone)]

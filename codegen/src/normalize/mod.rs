@@ -9,7 +9,7 @@ mod responses;
 pub mod schemas;
 
 pub use bounded_maps::RUNTIME_CRATE;
-pub use request_bodies::OTHER_MEDIA_TYPES;
+pub use request_bodies::{BODY_ASIDE, OTHER_MEDIA_TYPES};
 
 use serde_json::Value;
 
@@ -85,11 +85,19 @@ pub fn for_each_operation(
 pub fn published(normalized: &Value) -> Value {
     let mut doc = normalized.clone();
     let _ = for_each_operation(&mut doc, |_, _, _, op| {
-        if let Some(Value::Object(others)) = op.shift_remove(OTHER_MEDIA_TYPES)
-            && let Some(Value::Object(content)) =
-                op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
-        {
-            content.extend(others);
+        op.shift_remove(BODY_ASIDE);
+        if let Some(Value::Object(mut others)) = op.shift_remove(OTHER_MEDIA_TYPES) {
+            let mut body = match others.shift_remove("x-request-body") {
+                Some(Value::Object(body)) => body,
+                _ => serde_json::Map::new(),
+            };
+            let body = op.entry("requestBody").or_insert_with(|| {
+                body.insert("content".into(), Value::Object(serde_json::Map::new()));
+                Value::Object(body)
+            });
+            if let Some(Value::Object(content)) = body.get_mut("content") {
+                content.extend(others);
+            }
         }
         if let Some(Value::Object(aside)) = op.shift_remove(responses::UNTYPED)
             && let Some(Value::Object(responses)) = op.get_mut("responses")
@@ -112,7 +120,10 @@ mod tests {
             "requestBody": {"content": {"multipart/form-data": {"schema": {}}, "application/json": {"schema": {}}}},
             "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {}}}},
                           "400": {"description": "bad", "content": {"application/json": {"schema": {"type": "string"}}}},
-                          "401": {"description": "no body"}}}}}});
+                          "401": {"description": "no body"}}}},
+                              "/b": {"post": {"operationId": "b",
+            "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+            "responses": {"201": {"description": "created"}}}}}});
         let mut normalized = original.clone();
         normalize(&mut normalized, &Origins::default()).unwrap();
         assert_ne!(normalized, original);

@@ -1,7 +1,10 @@
 //! Pass `single-request-media-type`: progenitor panics on a request body offered in several media
-//! types. The pass keeps the one progenitor handles best (JSON first, then form-urlencoded) for
+//! types and rejects media types it does not know (`multipart/form-data`). The pass keeps the
+//! one progenitor handles best (JSON first, then form-urlencoded, octet-stream, plain text) for
 //! the generated method and moves the others, unchanged, to the operation's
-//! `x-codegen-other-request-media-types`, where our own emitters (multipart) pick them up.
+//! `x-codegen-other-request-media-types`, where our own emitters (multipart) pick them up. When
+//! no media type suits progenitor, the whole body moves aside and the operation is marked
+//! `x-codegen-body-aside` (its method is then our multipart builder alone).
 
 use serde_json::{Map, Value};
 
@@ -10,6 +13,7 @@ use crate::merge::Origins;
 use crate::normalize::for_each_operation;
 
 pub const OTHER_MEDIA_TYPES: &str = "x-codegen-other-request-media-types";
+pub const BODY_ASIDE: &str = "x-codegen-body-aside";
 
 pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     for_each_operation(doc, |_, _, _, op| {
@@ -18,42 +22,49 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
         else {
             return Ok(());
         };
-        if content.len() < 2 {
+        let keep = preferred(content);
+        if content.len() < 2 && keep.is_some() {
             return Ok(());
         }
-        let keep = preferred(content);
         let mut others = Map::new();
         for key in content.keys().cloned().collect::<Vec<_>>() {
-            if key != keep
+            if Some(&key) != keep.as_ref()
                 && let Some(v) = content.shift_remove(&key)
             {
                 others.insert(key, v);
             }
+        }
+        if keep.is_none() {
+            // The body object (description, required) travels with the media types it described.
+            if let Some(Value::Object(mut body)) = op.shift_remove("requestBody") {
+                body.shift_remove("content");
+                others.insert("x-request-body".into(), Value::Object(body));
+            }
+            op.insert(BODY_ASIDE.into(), Value::Bool(true));
         }
         op.insert(OTHER_MEDIA_TYPES.into(), Value::Object(others));
         Ok(())
     })
 }
 
-fn rank(media_type: &str) -> u8 {
-    let essence = media_type.split(';').next().unwrap_or("").trim();
-    match essence {
-        "application/json" => 0,
-        m if m.ends_with("+json") => 1,
-        "application/x-www-form-urlencoded" => 2,
-        "application/octet-stream" => 3,
-        m if m.starts_with("text/") => 4,
-        _ => 5,
+/// progenitor's rank of a media type; `None` for types it cannot send.
+fn rank(media_type: &str) -> Option<u8> {
+    match media_type.split(';').next().unwrap_or("").trim() {
+        "application/json" => Some(0),
+        "application/x-www-form-urlencoded" => Some(1),
+        "application/octet-stream" => Some(2),
+        "text/plain" | "text/x-markdown" => Some(3),
+        _ => None,
     }
 }
 
-fn preferred(content: &Map<String, Value>) -> String {
+fn preferred(content: &Map<String, Value>) -> Option<String> {
     // min_by_key keeps the first of equal ranks, so the document's order breaks ties.
     content
         .keys()
-        .min_by_key(|k| rank(k))
-        .cloned()
-        .unwrap_or_default()
+        .filter_map(|k| Some((rank(k)?, k)))
+        .min_by_key(|(r, _)| *r)
+        .map(|(_, k)| k.clone())
 }
 
 #[cfg(test)]
@@ -76,6 +87,21 @@ mod tests {
         assert_eq!(
             op[OTHER_MEDIA_TYPES],
             json!({"multipart/form-data": {"schema": {"type": "object"}}})
+        );
+    }
+
+    #[test]
+    fn bodies_progenitor_cannot_send_move_aside_whole() {
+        let mut doc = json!({"paths": {"/a": {"post": {"requestBody": {"required": true, "content": {
+            "multipart/form-data": {"schema": {"type": "object"}}
+        }}}}}});
+        run(&mut doc, &Origins::default()).unwrap();
+        let op = &doc["paths"]["/a"]["post"];
+        assert!(op.get("requestBody").is_none());
+        assert_eq!(op[BODY_ASIDE], json!(true));
+        assert_eq!(
+            op[OTHER_MEDIA_TYPES],
+            json!({"multipart/form-data": {"schema": {"type": "object"}}, "x-request-body": {"required": true}})
         );
     }
 

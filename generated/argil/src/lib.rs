@@ -5,7 +5,7 @@
 /// configure it (default headers, timeouts, proxies) without a version mismatch.
 pub use reqwest;
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports)]
+#[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code)]
 mod client;
 pub use client::*;
 #[rustfmt::skip]

@@ -1,0 +1,55 @@
+//! The generator on real, whole API descriptions (tests/corpus) and on every fixture: all of
+//! them generate, into one scratch workspace, and that workspace compiles.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use workspace_tests::root;
+use xtask::gen_cmd::{GenOptions, run};
+
+fn copy_folders(from: &Path, to: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if !entry.file_type().unwrap().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let target = to.join(&name);
+        std::fs::create_dir_all(&target).unwrap();
+        for file in std::fs::read_dir(entry.path()).unwrap() {
+            let file = file.unwrap();
+            std::fs::copy(file.path(), target.join(file.file_name())).unwrap();
+        }
+        names.push(name);
+    }
+    names
+}
+
+#[test]
+fn every_corpus_and_fixture_spec_generates_a_crate_that_compiles() {
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let specs = scratch.join("specs");
+    let mut names = copy_folders(&root().join("tests/corpus"), &specs);
+    names.extend(copy_folders(&root().join("tests/fixtures"), &specs));
+    names.sort();
+
+    let mut options = GenOptions::for_workspace(root());
+    options.specs_dir = specs;
+    options.out_dir = scratch.join("out");
+    let outcome = run(&options).unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(outcome.report.len(), names.len(), "{:#?}", outcome.report);
+
+    let check = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--offline"])
+        .current_dir(scratch.join("out"))
+        .env("CARGO_TARGET_DIR", root().join("target"))
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "the generated corpus does not compile:\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
