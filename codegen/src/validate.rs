@@ -192,8 +192,8 @@ fn percent_decode(s: &str) -> String {
 
 /// The Rust method name progenitor derives from an operationId.
 pub fn method_name(operation_id: &str) -> String {
-    use heck::ToSnakeCase;
-    operation_id.to_snake_case()
+    // progenitor escapes keywords the same way (`type` -> `type_`).
+    crate::emit::setter_ident(operation_id)
 }
 
 fn operation_ids(doc: &Value, origins: &Origins) -> Result<()> {

@@ -10,6 +10,7 @@ const FIXTURES: &[&str] = &[
     "request-media-types",
     "response-types",
     "merge-and-overlay",
+    "real-world-constructs",
 ];
 
 #[test]

@@ -22,6 +22,10 @@ pub fn render(header: &str, settings: &VendorSettings, uses: Uses, runtime_path:
     if uses.regress {
         deps.push(r#"regress = "0.12""#.into());
     }
+    if uses.websockets {
+        deps.push(r#"base64 = "0.22""#.into());
+        deps.push(r#"rand = "0.9""#.into());
+    }
     if uses.futures {
         deps.push(r#"futures = "0.3""#.into());
     }

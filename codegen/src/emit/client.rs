@@ -1,7 +1,11 @@
 //! Runs progenitor (and through it typify) over the validated document. progenitor panics on
-//! input it does not support; the panic is caught and turned into an error naming the operation.
+//! some input it does not support; the panic is caught (quietly: no backtrace on the user's
+//! terminal) and turned into an error, and on any failure each operation is tried alone so the
+//! error can name the one that fails.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
 use proc_macro2::TokenStream;
 use progenitor_impl::{
@@ -17,9 +21,11 @@ pub struct Uses {
     pub uuid: bool,
     pub regress: bool,
     pub futures: bool,
+    /// Websocket upgrades (dropshot's `x-dropshot-websocket`) need a random key, base64-encoded.
+    pub websockets: bool,
 }
 
-pub fn progenitor_tokens(spec: &openapiv3::OpenAPI, doc_file: &str) -> Result<(TokenStream, Uses)> {
+fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -30,8 +36,34 @@ pub fn progenitor_tokens(spec: &openapiv3::OpenAPI, doc_file: &str) -> Result<(T
         .with_hooks(HooksMode::Expected)
         // Types the normalize passes point at with `x-rust-type` come from our runtime crate.
         .with_crate(crate::normalize::RUNTIME_CRATE, CrateVers::Any, None);
+    settings
+}
+
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A panic hook that stays silent on threads running progenitor and defers to the previous hook
+/// everywhere else (other threads' panics, such as failing tests, still print).
+fn install_quiet_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// progenitor's output, or the message of its error or panic (first line, shortened: panics
+/// dump whole schemas).
+fn run(spec: &openapiv3::OpenAPI) -> std::result::Result<(TokenStream, Uses), String> {
+    install_quiet_hook();
+    QUIET.with(|q| q.set(true));
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = Generator::new(&settings);
+        let mut generator = Generator::new(&settings());
         generator.generate_tokens(spec).map(|tokens| {
             let types = generator.get_type_space();
             let uses = Uses {
@@ -39,34 +71,78 @@ pub fn progenitor_tokens(spec: &openapiv3::OpenAPI, doc_file: &str) -> Result<(T
                 uuid: types.uses_uuid(),
                 regress: types.uses_regress(),
                 futures: generator.uses_futures(),
+                websockets: generator.uses_websockets(),
             };
             (tokens, uses)
         })
     }));
-    let at = || Location {
-        file: doc_file.to_string(),
-        pointer: String::new(),
-    };
-    match outcome {
-        Ok(Ok(result)) => Ok(result),
-        Ok(Err(e)) => Err(Error::new(
-            Stage::Emit,
-            at(),
-            format!("progenitor rejected the normalized document: {e}"),
-            "look at the named schema or operation; fix it with an overlay, or teach a normalize pass this case",
-        )),
+    QUIET.with(|q| q.set(false));
+    let message = match outcome {
+        Ok(Ok(result)) => return Ok(result),
+        Ok(Err(e)) => format!("progenitor rejected it: {e}"),
         Err(panic) => {
             let text = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(Error::new(
-                Stage::Emit,
-                at(),
-                format!("progenitor panicked: {text}"),
-                "this is a generator bug for this input: report it with the document; meanwhile an overlay can remove the construct",
-            ))
+            format!("progenitor panicked: {text}")
+        }
+    };
+    let first = message.lines().next().unwrap_or_default();
+    Err(first.chars().take(300).collect())
+}
+
+/// The first operation that fails on its own, as a JSON pointer.
+fn culprit(spec: &openapiv3::OpenAPI) -> Option<String> {
+    for (path, item) in &spec.paths.paths {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, _) in item.iter() {
+            let mut alone = spec.clone();
+            let mut only = item.clone();
+            for m in crate::normalize::METHODS.iter().filter(|m| **m != method) {
+                match *m {
+                    "get" => only.get = None,
+                    "put" => only.put = None,
+                    "post" => only.post = None,
+                    "delete" => only.delete = None,
+                    "options" => only.options = None,
+                    "head" => only.head = None,
+                    "patch" => only.patch = None,
+                    "trace" => only.trace = None,
+                    _ => {}
+                }
+            }
+            alone.paths.paths = [(path.clone(), openapiv3::ReferenceOr::Item(only))]
+                .into_iter()
+                .collect();
+            if run(&alone).is_err() {
+                return Some(crate::pointer::join(
+                    &crate::pointer::join("/paths", path),
+                    method,
+                ));
+            }
         }
     }
+    None
+}
+
+pub fn progenitor_tokens(
+    spec: &openapiv3::OpenAPI,
+    source_dir: &str,
+) -> Result<(TokenStream, Uses)> {
+    run(spec).map_err(|message| {
+        let (pointer, subject) = match culprit(spec) {
+            Some(pointer) => (pointer, "this operation"),
+            None => (String::new(), "the document (its components, as no single operation fails alone)"),
+        };
+        Error::new(
+            Stage::Emit,
+            Location { file: source_dir.to_string(), pointer },
+            format!("cannot generate {subject}: {message}"),
+            "remove or reshape the construct with an overlay action, or teach a normalize pass this case (and report it)",
+        )
+    })
 }

@@ -55,7 +55,8 @@ pub fn crate_files(input: &CrateInput<'_>) -> Result<BTreeMap<String, String>> {
     let sdk = quote! {
         //! What progenitor lacks, generated from the spec and the overlay's `x-sdk-*` extensions:
         //! constructors with credentials, the runtime hook, `send`, waiters, multipart builders.
-        use crate::{builder, types, Client, ResponseValue};
+        #[allow(unused_imports)]
+        use crate::{builder, types, ByteStream, Client, ResponseValue};
         #[allow(unused_imports)]
         use crate::types::*;
         #sdk

@@ -114,8 +114,22 @@ fn take_sends(file: &mut syn::File) -> Vec<(String, Type, Type)> {
             f.sig.ident = Ident::new("send_unchecked", Span::call_site());
             f.vis = syn::parse_quote!(pub(crate));
         }
+        // progenitor's own callers (pagination streams) keep calling its send.
+        syn::visit_mut::VisitMut::visit_item_impl_mut(&mut SendCalls, imp);
     }
     found
+}
+
+/// Rewrites `x.send()` calls to `x.send_unchecked()`.
+struct SendCalls;
+
+impl syn::visit_mut::VisitMut for SendCalls {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        if call.method == "send" && call.args.is_empty() {
+            call.method = Ident::new("send_unchecked", call.method.span());
+        }
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+    }
 }
 
 /// `Result<ResponseValue<T>, Error<E>>` -> (T, E).
@@ -296,17 +310,44 @@ fn routes(doc: &Value) -> Vec<(String, String, String, String)> {
 fn auth_schemes(doc: &Value) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let mut names: Vec<String> = Vec::new();
-    for requirement in doc
+    // The document's requirements first, then operations' own, then (for specs that declare
+    // schemes but never require them) every declared scheme.
+    let mut requirements: Vec<&Value> = doc
         .get("security")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
+        .collect();
+    for item in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values())
     {
+        for method in METHODS {
+            requirements.extend(
+                item.get(*method)
+                    .and_then(|op| op.get("security"))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+    }
+    for requirement in requirements {
         for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
             if !names.contains(name) {
                 names.push(name.clone());
             }
         }
+    }
+    if names.is_empty() {
+        names = doc
+            .pointer("/components/securitySchemes")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|m| m.keys().cloned())
+            .collect();
     }
     for name in names {
         let Some(scheme) = doc.pointer(&crate::pointer::join("/components/securitySchemes", &name))

@@ -6,7 +6,9 @@ mod openapi31;
 mod operation_ids;
 mod request_bodies;
 mod responses;
+mod schemaless;
 pub mod schemas;
+mod type_names;
 
 pub use bounded_maps::RUNTIME_CRATE;
 pub use request_bodies::{BODY_ASIDE, OTHER_MEDIA_TYPES};
@@ -34,12 +36,20 @@ pub const PASSES: &[Pass] = &[
         run: operation_ids::run,
     },
     Pass {
+        name: "schemaless-bodies",
+        run: schemaless::run,
+    },
+    Pass {
         name: "single-request-media-type",
         run: request_bodies::run,
     },
     Pass {
         name: "one-response-type-per-class",
         run: responses::run,
+    },
+    Pass {
+        name: "distinct-type-names",
+        run: type_names::run,
     },
     Pass {
         name: "bounded-maps",

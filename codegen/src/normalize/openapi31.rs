@@ -2,8 +2,9 @@
 //! (JSON Schema 2020-12) constructs into their 3.0 equivalents:
 //! `type: [T, 'null']` -> `type: T, nullable: true`; several types -> `anyOf`; `const` -> a
 //! one-value `enum`; `examples: [..]` -> `example`; numeric `exclusiveMinimum`/`Maximum` ->
-//! `minimum` + boolean; a `{type: 'null'}` branch of `oneOf`/`anyOf` -> `nullable`. Top-level
-//! `webhooks` (no client code calls them) are dropped.
+//! `minimum` + boolean; a `{type: 'null'}` branch of `oneOf`/`anyOf` -> `nullable`; an operation
+//! without `responses` gets a bodiless `2XX`. Top-level `webhooks` (the API calls them, the
+//! client does not) are dropped.
 
 use serde_json::{Map, Value, json};
 
@@ -24,6 +25,13 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
         root.shift_remove("webhooks");
         root.shift_remove("jsonSchemaDialect");
     }
+    // `responses` became optional in 3.1; openapiv3 requires it. Any 2xx is then a bodiless success.
+    crate::normalize::for_each_operation(doc, |_, _, _, op| {
+        op.entry("responses").or_insert_with(
+            || json!({"2XX": {"description": "Success (the document describes no responses)"}}),
+        );
+        Ok(())
+    })?;
     for_each_schema(doc, &mut |_, schema| {
         rewrite(schema);
         Ok(())
@@ -157,6 +165,16 @@ mod tests {
                 json!({"properties": {"p": {"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}}})
             ),
             json!({"properties": {"p": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]}}})
+        );
+    }
+
+    #[test]
+    fn operations_without_responses_get_a_bodiless_success() {
+        let mut doc = json!({"openapi": "3.1.0", "paths": {"/u": {"get": {"security": []}}}});
+        run(&mut doc, &Origins::default()).unwrap();
+        assert_eq!(
+            doc["paths"]["/u"]["get"]["responses"]["2XX"]["description"],
+            "Success (the document describes no responses)"
         );
     }
 

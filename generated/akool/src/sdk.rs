@@ -2,7 +2,8 @@
 
 //! What progenitor lacks, generated from the spec and the overlay's `x-sdk-*` extensions:
 //! constructors with credentials, the runtime hook, `send`, waiters, multipart builders.
-use crate::{builder, types, Client, ResponseValue};
+#[allow(unused_imports)]
+use crate::{builder, types, ByteStream, Client, ResponseValue};
 #[allow(unused_imports)]
 use crate::types::*;
 const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::config::VendorDefaults {
