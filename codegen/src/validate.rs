@@ -133,39 +133,106 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
     None
 }
 
+/// How the keys of an object are to be read while looking for references.
+#[derive(Clone, Copy, PartialEq)]
+enum Keys {
+    /// Keywords of an OpenAPI or schema object (`schema`, `items`, `example`...).
+    Keywords,
+    /// Names chosen by the document (`properties`, `paths`, `responses`...): every value counts.
+    Names,
+    /// The entries of an `examples` map: Example objects whose `value` is literal data.
+    Examples,
+}
+
+/// Maps whose keys are names rather than keywords.
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "paths",
+    "content",
+    "encoding",
+    "variables",
+    "webhooks",
+    "mapping",
+    "pathItems",
+];
+
+/// Keywords whose values are literal data, where a `$ref` key is just data.
+const LITERALS: &[&str] = &["example", "default", "enum", "const"];
+
 fn refs_resolve(root: &Value, node: &Value, at: &str, origins: &Origins) -> Result<()> {
+    refs_in(root, node, at, origins, Keys::Keywords)
+}
+
+fn refs_in(root: &Value, node: &Value, at: &str, origins: &Origins, keys: Keys) -> Result<()> {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get("$ref") {
-                let here = crate::pointer::join(at, "$ref");
-                let Some(local) = target.strip_prefix('#') else {
-                    return Err(Error::new(
-                        Stage::Validate,
-                        origins.locate(&here),
-                        format!("external reference `{target}` is not supported"),
-                        "vendor the referenced document into the same folder and point at it with a local `#/...` reference via an overlay",
-                    ));
-                };
-                let decoded = percent_decode(local);
-                if root.pointer(&decoded).is_none() {
-                    return Err(Error::new(
-                        Stage::Validate,
-                        origins.locate(&here),
-                        format!("reference `{target}` points at nothing"),
-                        "add the missing component, or correct the reference with an overlay action",
-                    ));
-                }
+            if keys == Keys::Keywords
+                && let Some(Value::String(target)) = map.get("$ref")
+            {
+                check_ref(root, target, &crate::pointer::join(at, "$ref"), origins)?;
             }
             for (k, v) in map {
-                refs_resolve(root, v, &crate::pointer::join(at, k), origins)?;
+                let child_keys = match keys {
+                    Keys::Names | Keys::Examples => Keys::Keywords,
+                    Keys::Keywords if LITERALS.contains(&k.as_str()) || k.starts_with("x-") => {
+                        continue;
+                    }
+                    Keys::Keywords if k == "examples" && v.is_object() => Keys::Examples,
+                    Keys::Keywords if NAME_MAPS.contains(&k.as_str()) => Keys::Names,
+                    Keys::Keywords => Keys::Keywords,
+                };
+                if keys == Keys::Examples {
+                    // An Example object: its `value` is data; a `$ref` to a shared example counts.
+                    if let Some(Value::String(target)) = v.get("$ref") {
+                        check_ref(
+                            root,
+                            target,
+                            &crate::pointer::join(&crate::pointer::join(at, k), "$ref"),
+                            origins,
+                        )?;
+                    }
+                    continue;
+                }
+                refs_in(root, v, &crate::pointer::join(at, k), origins, child_keys)?;
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                refs_resolve(root, v, &format!("{at}/{i}"), origins)?;
+                refs_in(root, v, &format!("{at}/{i}"), origins, keys)?;
             }
         }
         _ => {}
+    }
+    Ok(())
+}
+
+fn check_ref(root: &Value, target: &str, here: &str, origins: &Origins) -> Result<()> {
+    let Some(local) = target.strip_prefix('#') else {
+        return Err(Error::new(
+            Stage::Validate,
+            origins.locate(here),
+            format!("external reference `{target}` is not supported"),
+            "vendor the referenced document into the same folder and point at it with a local `#/...` reference via an overlay",
+        ));
+    };
+    if root.pointer(&percent_decode(local)).is_none() {
+        return Err(Error::new(
+            Stage::Validate,
+            origins.locate(here),
+            format!("reference `{target}` points at nothing"),
+            "add the missing component, or correct the reference with an overlay action",
+        ));
     }
     Ok(())
 }
@@ -260,6 +327,23 @@ mod tests {
                 .unwrap_err()
                 .message
                 .contains("external")
+        );
+    }
+
+    #[test]
+    fn refs_inside_literal_data_are_not_references() {
+        let doc = base(
+            json!({"/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"},
+                    "example": {"$ref": "https://elsewhere"},
+                    "examples": {"one": {"value": {"$ref": "https://elsewhere"}}, "two": {"$ref": "#/components/examples/Missing"}}}}}}}}}),
+            json!({"A": {"type": "object", "properties": {"default": {"$ref": "#/components/schemas/B"}}, "default": {"$ref": "x"}}, "B": {}}),
+        );
+        let e = validate(&doc, &Origins::default()).unwrap_err();
+        assert_eq!(
+            e.location.pointer,
+            "/paths/~1a/get/responses/200/content/application~1json/examples/two/$ref",
+            "{e}"
         );
     }
 

@@ -2,6 +2,7 @@
 //! what it can, keeping the meaning. Each rewrite is a small named pass with its own tests.
 
 mod bounded_maps;
+mod enum_names;
 mod openapi31;
 mod operation_ids;
 mod request_bodies;
@@ -50,6 +51,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "distinct-type-names",
         run: type_names::run,
+    },
+    Pass {
+        name: "enum-variant-names",
+        run: enum_names::run,
     },
     Pass {
         name: "bounded-maps",

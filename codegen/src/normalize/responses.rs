@@ -3,8 +3,9 @@
 //! losing meaning:
 //! - `default` next to explicit success codes can only mean errors: it becomes `4XX` and `5XX`
 //!   (progenitor would otherwise count it as a success too);
-//! - error responses without a body, beside typed ones, are left out of the typed set: the client
-//!   still returns them as errors with status, headers and body (kept in `x-codegen-untyped-responses`);
+//! - responses without a body, beside typed ones of their class, are left out of the typed set:
+//!   the client still returns them, as `Error::Api` with status, headers and body (kept in
+//!   `x-codegen-untyped-responses`, and named in the crate's README);
 //! - several different JSON schemas in one class become one `oneOf` component that every
 //!   response of the class refers to.
 
@@ -54,6 +55,32 @@ fn json_schema(response: &Value) -> Result<Option<Value>, String> {
 
 pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
     let mut hoisted: Vec<(String, Value)> = Vec::new();
+    // Responses shared through `#/components/responses` are inlined first, so each one is
+    // classified by what it really carries.
+    let shared = doc
+        .pointer("/components/responses")
+        .cloned()
+        .unwrap_or(Value::Null);
+    for_each_operation(doc, |_, _, _, op| {
+        if let Some(Value::Object(responses)) = op.get_mut("responses") {
+            for response in responses.values_mut() {
+                let target = response
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/responses/"));
+                if let Some(resolved) = target.and_then(|name| {
+                    shared.get(
+                        crate::pointer::tokens(&format!("/{name}"))?
+                            .first()?
+                            .as_str(),
+                    )
+                }) {
+                    *response = resolved.clone();
+                }
+            }
+        }
+        Ok(())
+    })?;
     for_each_operation(doc, |_, _, at, op| {
         let op_id = op
             .get("operationId")
@@ -94,20 +121,10 @@ pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
             if typed.is_empty() || bodiless.is_empty() && typed.len() == 1 {
                 continue;
             }
-            if !bodiless.is_empty() {
-                if class == Class::Success {
-                    return Err(Error::new(
-                        Stage::Normalize,
-                        origins.locate(&format!("{at}/responses/{}", bodiless[0])),
-                        format!(
-                            "success response {} has no body while {} has one",
-                            bodiless[0], typed[0].0
-                        ),
-                        "add an overlay that documents the body (or removes the bodiless response) so the client has one success type",
-                    ));
-                }
-                untyped.extend(bodiless);
-            }
+            // Bodiless responses beside typed ones (an error without a body, or a 205 beside a
+            // 202 with one) leave the typed set; the client still returns them, with status,
+            // headers and body, as an `Error::Api` (its status tells a success from a failure).
+            untyped.extend(bodiless);
             let mut distinct: Vec<Value> = Vec::new();
             for (_, schema) in &typed {
                 if !distinct.contains(schema) {
@@ -212,6 +229,30 @@ mod tests {
     }
 
     #[test]
+    fn shared_responses_are_inlined_and_classified() {
+        let mut doc = json!({
+            "paths": {"/a": {"get": {"operationId": "get_a", "responses": {
+                "200": body(json!({"type": "string"})),
+                "404": {"$ref": "#/components/responses/NotFound"},
+                "422": {"$ref": "#/components/responses/Invalid"}}}}},
+            "components": {"responses": {"NotFound": body(json!({"$ref": "#/components/schemas/E"})), "Invalid": body(json!({"$ref": "#/components/schemas/V"}))}}
+        });
+        run(&mut doc, &Origins::default()).unwrap();
+        let r = &doc["paths"]["/a"]["get"]["responses"];
+        assert_eq!(
+            r["404"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/GetAErrorResponse"
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["GetAErrorResponse"]["oneOf"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    #[test]
     fn default_beside_success_becomes_error_ranges() {
         let doc = run_on(json!({"200": body(json!({"type": "string"})), "default": body(json!({"$ref": "#/components/schemas/E"}))})).unwrap();
         let r = &doc["paths"]["/a"]["get"]["responses"];
@@ -246,10 +287,10 @@ mod tests {
     }
 
     #[test]
-    fn success_with_and_without_body_is_a_clear_error() {
-        let e =
-            run_on(json!({"200": body(json!({})), "204": {"description": "none"}})).unwrap_err();
-        assert_eq!(e.location.pointer, "/paths/~1a/get/responses/204");
-        assert!(e.help.contains("overlay"));
+    fn bodiless_successes_beside_typed_ones_are_set_aside_too() {
+        let doc = run_on(json!({"200": body(json!({})), "204": {"description": "none"}})).unwrap();
+        let op = &doc["paths"]["/a"]["get"];
+        assert_eq!(op[UNTYPED], json!({"204": {"description": "none"}}));
+        assert!(op["responses"].get("204").is_none());
     }
 }
