@@ -28,11 +28,23 @@ fn copy_folders(from: &Path, to: &Path) -> Vec<String> {
 
 #[test]
 fn every_corpus_and_fixture_spec_generates_a_crate_that_compiles() {
-    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus");
+    generate_and_check("corpus", &["tests/corpus", "tests/fixtures"]);
+}
+
+#[test]
+#[ignore = "slow (minutes): GitHub's 3.7 MB description; .ci/run runs it with --ignored"]
+fn githubs_whole_description_generates_a_crate_that_compiles() {
+    generate_and_check("corpus-large", &["tests/corpus-large"]);
+}
+
+fn generate_and_check(scratch_name: &str, sources: &[&str]) {
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(scratch_name);
     let _ = std::fs::remove_dir_all(&scratch);
     let specs = scratch.join("specs");
-    let mut names = copy_folders(&root().join("tests/corpus"), &specs);
-    names.extend(copy_folders(&root().join("tests/fixtures"), &specs));
+    let mut names = Vec::new();
+    for source in sources {
+        names.extend(copy_folders(&root().join(source), &specs));
+    }
     names.sort();
 
     let mut options = GenOptions::for_workspace(root());

@@ -100,7 +100,7 @@ fn lib_tokens() -> TokenStream {
         pub use reqwest;
 
         #[rustfmt::skip]
-        #[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code)]
+        #[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code, nonstandard_style)]
         mod client;
         pub use client::*;
 

@@ -3,6 +3,7 @@
 
 mod bounded_maps;
 mod enum_names;
+mod notes;
 mod openapi31;
 mod operation_ids;
 mod request_bodies;
@@ -12,6 +13,7 @@ pub mod schemas;
 mod type_names;
 
 pub use bounded_maps::RUNTIME_CRATE;
+pub use notes::NOTES;
 pub use request_bodies::{BODY_ASIDE, OTHER_MEDIA_TYPES};
 
 use serde_json::Value;
@@ -28,6 +30,10 @@ pub struct Pass {
 /// The passes in the order they run; later passes may rely on earlier ones (operation ids are
 /// derived before bodies and responses are named after them).
 pub const PASSES: &[Pass] = &[
+    Pass {
+        name: "callbacks-and-webhooks",
+        run: notes::run,
+    },
     Pass {
         name: "openapi-3.1-to-3.0",
         run: openapi31::run,

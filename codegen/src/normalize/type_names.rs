@@ -13,6 +13,8 @@ use crate::merge::Origins;
 use crate::pointer::join;
 
 pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
+    drop_component_titles(doc);
+    split_titled_nullables(doc)?;
     let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
         return Ok(());
     };
@@ -66,6 +68,62 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     Ok(())
 }
 
+/// A component is named by its key, but typify names the types it derives from it (the inner
+/// type of a nullable schema) by `title`: `nullable-simple-user` titled "Simple User" would
+/// define `SimpleUser` a second time. Titles of components move into the description.
+fn drop_component_titles(doc: &mut Value) {
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return;
+    };
+    for (name, schema) in schemas.iter_mut() {
+        let Value::Object(schema) = schema else {
+            continue;
+        };
+        let Some(Value::String(title)) = schema.get("title").cloned() else {
+            continue;
+        };
+        if title.to_upper_camel_case() == name.to_upper_camel_case() {
+            continue;
+        }
+        schema.shift_remove("title");
+        if !schema.contains_key("description") {
+            schema.insert("description".into(), Value::String(title));
+        }
+    }
+}
+
+/// typify names both the `Option` wrapper of a nullable titled object and the object itself
+/// after the title, defining one type twice. The object moves into an `allOf` under an untitled
+/// nullable wrapper, so only the object takes the title.
+fn split_titled_nullables(doc: &mut Value) -> Result<()> {
+    crate::normalize::schemas::for_each_schema(doc, &mut |at, schema| {
+        let is_component = at.starts_with("/components/schemas/") && at.matches('/').count() == 3;
+        if is_component && schema.get("nullable") == Some(&Value::Bool(true)) {
+            // The key names a component; its title would name the inner type the same.
+            if let Some(Value::String(title)) = schema.shift_remove("title")
+                && !schema.contains_key("description")
+            {
+                schema.insert("description".into(), Value::String(title));
+            }
+            return Ok(());
+        }
+        let titled_nullable = schema.get("nullable") == Some(&Value::Bool(true))
+            && schema.contains_key("title")
+            && (schema.contains_key("properties")
+                || schema.get("type").and_then(Value::as_str) == Some("object"));
+        if titled_nullable {
+            let mut inner = std::mem::take(schema);
+            inner.shift_remove("nullable");
+            if let Some(description) = inner.get("description").cloned() {
+                schema.insert("description".into(), description);
+            }
+            schema.insert("nullable".into(), Value::Bool(true));
+            schema.insert("allOf".into(), Value::Array(vec![Value::Object(inner)]));
+        }
+        Ok(())
+    })
+}
+
 fn rewrite_refs(node: &mut Value, refs: &BTreeMap<String, String>) {
     match node {
         Value::Object(map) => {
@@ -99,6 +157,35 @@ fn rewrite_refs(node: &mut Value, refs: &BTreeMap<String, String>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn component_titles_that_would_name_another_type_become_descriptions() {
+        let mut doc = json!({"components": {"schemas": {
+            "nullable-simple-user": {"title": "Simple User", "nullable": true, "type": "object"},
+            "simple-user": {"title": "Simple User", "type": "object", "description": "kept"}
+        }}});
+        run(&mut doc, &Origins::default()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["nullable-simple-user"],
+            json!({"nullable": true, "type": "object", "description": "Simple User"})
+        );
+        assert_eq!(
+            schemas["simple-user"]["title"], "Simple User",
+            "a title matching the key stays"
+        );
+    }
+
+    #[test]
+    fn titled_nullable_objects_get_an_untitled_wrapper() {
+        let mut doc = json!({"components": {"schemas": {"PR": {"properties": {"auto_merge": {
+            "title": "Auto merge", "type": "object", "nullable": true, "properties": {"a": {"type": "string"}}}}}}}});
+        run(&mut doc, &Origins::default()).unwrap();
+        assert_eq!(
+            doc["components"]["schemas"]["PR"]["properties"]["auto_merge"],
+            json!({"nullable": true, "allOf": [{"title": "Auto merge", "type": "object", "properties": {"a": {"type": "string"}}}]})
+        );
+    }
 
     #[test]
     fn later_collisions_are_renamed_and_refs_follow() {

@@ -5,7 +5,14 @@
 /// configure it (default headers, timeouts, proxies) without a version mismatch.
 pub use reqwest;
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code)]
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::all,
+    unused_imports,
+    dead_code,
+    nonstandard_style
+)]
 mod client;
 pub use client::*;
 #[rustfmt::skip]
