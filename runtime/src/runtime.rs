@@ -58,17 +58,19 @@ impl Runtime {
             return;
         };
         let (name, value) = match scheme {
+            // `from_bytes`, not `from_static`: a malformed name must not panic (the builder only
+            // accepts the spec's schemes, whose names the generator checked).
             AuthScheme::Header(name) => (
-                reqwest::header::HeaderName::from_static(name),
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).ok(),
                 HeaderValue::from_str(key.expose()),
             ),
             AuthScheme::Bearer => (
-                AUTHORIZATION,
+                Some(AUTHORIZATION),
                 HeaderValue::from_str(&format!("Bearer {}", key.expose())),
             ),
         };
         // The builder checked the key is a valid header value; `sensitive` keeps it out of Debug.
-        if let Ok(mut value) = value {
+        if let (Some(name), Ok(mut value)) = (name, value) {
             value.set_sensitive(true);
             request.headers_mut().insert(name, value);
         }

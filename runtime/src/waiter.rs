@@ -182,7 +182,7 @@ where
             });
         }
         tokio::time::sleep(interval.min(wait.max_wait - waited)).await;
-        interval = (interval * 2).min(wait.max_interval);
+        interval = interval.saturating_mul(2).min(wait.max_interval);
     }
 }
 

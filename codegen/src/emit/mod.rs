@@ -164,10 +164,47 @@ fn examples(header: &str, input: &CrateInput<'_>) -> Vec<(String, String)> {
 /// progenitor names builder setters.
 pub(crate) fn setter_ident(name: &str) -> String {
     use heck::ToSnakeCase;
-    let snake = name.to_snake_case();
-    if syn::parse_str::<syn::Ident>(&snake).is_ok() {
-        snake
-    } else {
-        format!("{snake}_")
+    // Always a valid identifier, whatever the spec says: `format_ident!` panics otherwise.
+    let mut ident: String = name
+        .to_snake_case()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if ident.is_empty() {
+        ident.push_str("value");
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    if syn::parse_str::<syn::Ident>(&ident).is_err() {
+        ident.push('_');
+    }
+    ident
+}
+
+#[cfg(test)]
+mod tests {
+    use super::setter_ident;
+
+    #[test]
+    fn identifiers_are_always_valid() {
+        for (name, ident) in [
+            ("displayName", "display_name"),
+            ("type", "type_"),
+            ("self", "self_"),
+            ("2fa-code", "_2fa_code"),
+            ("ñame", "_ame"),
+            ("", "value"),
+            ("-", "value"),
+        ] {
+            assert_eq!(setter_ident(name), ident, "{name}");
+            assert!(syn::parse_str::<syn::Ident>(&setter_ident(name)).is_ok());
+        }
     }
 }

@@ -633,7 +633,7 @@ fn waiters(
         }
         let reason = strings("reason");
         let (success, failure) = (matcher("success"), matcher("failure"));
-        let fn_name = format_ident!("{}", name.to_snake_case());
+        let fn_name = format_ident!("{}", crate::emit::setter_ident(name));
         let method = format_ident!("{}", op.method);
         let out_ty = output_type(op);
         let err = &op.err;
