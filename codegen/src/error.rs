@@ -55,6 +55,19 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error in the generator itself (its output does not parse, ...), not in the spec.
+    pub fn bug(source_dir: &str, message: impl Into<String>) -> Self {
+        Error::new(
+            Stage::Emit,
+            Location {
+                file: source_dir.to_string(),
+                pointer: String::new(),
+            },
+            message,
+            "this is a generator bug: report it with the vendor folder",
+        )
+    }
+
     pub fn new(
         stage: Stage,
         location: Location,

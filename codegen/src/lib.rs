@@ -104,18 +104,16 @@ pub fn generate(input: &VendorInput<'_>) -> Result<GeneratedCrate> {
         document_files: effective.document_files.clone(),
         runtime_path: input.runtime_path,
     })?;
-    let routes = routes(&effective.document);
+    let routes: Vec<(String, String, String)> = normalize::routes(&effective.document)
+        .into_iter()
+        .map(|r| (r.method, r.http, r.path))
+        .collect();
     let file = |name: &str| files.get(name).map(String::as_str).unwrap_or_default();
     let (surface, mut stats) = surface::surface(file("src/client.rs"), file("src/sdk.rs"), &routes)
         .map_err(|e| {
-            Error::new(
-                Stage::Emit,
-                Location {
-                    file: input.source_dir.into(),
-                    pointer: String::new(),
-                },
+            Error::bug(
+                input.source_dir,
                 format!("generated code does not parse: {e}"),
-                "this is a generator bug: report it with the vendor folder",
             )
         })?;
     stats.lines = files
@@ -129,27 +127,4 @@ pub fn generate(input: &VendorInput<'_>) -> Result<GeneratedCrate> {
         surface,
         stats,
     })
-}
-
-/// (method name, HTTP method, path) for every operation, in document order.
-fn routes(doc: &Value) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    if let Some(Value::Object(paths)) = doc.get("paths") {
-        for (path, item) in paths {
-            for http in normalize::METHODS {
-                if let Some(id) = item
-                    .get(*http)
-                    .and_then(|op| op.get("operationId"))
-                    .and_then(Value::as_str)
-                {
-                    out.push((
-                        validate::method_name(id),
-                        http.to_ascii_uppercase(),
-                        path.clone(),
-                    ));
-                }
-            }
-        }
-    }
-    out
 }

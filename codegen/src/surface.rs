@@ -139,7 +139,8 @@ fn public_fns(out: &mut String, imp: &syn::ItemImpl, prefix: &str) {
     }
 }
 
-fn module<'a>(items: &'a [Item], name: &str) -> Vec<&'a Item> {
+/// The items of the inline module `name` (progenitor's `types`, `builder`).
+pub(crate) fn module<'a>(items: &'a [Item], name: &str) -> Vec<&'a Item> {
     items
         .iter()
         .find_map(|i| match i {

@@ -27,19 +27,24 @@ pub(crate) fn record(f: impl FnOnce(&mut Capture)) {
     let _ = CAPTURE.try_with(|c| f(&mut c.borrow_mut()));
 }
 
+/// Runs `call` with a fresh capture slot; returns its output and what the executor recorded.
+async fn captured<F: Future>(call: F) -> (F::Output, Capture) {
+    CAPTURE
+        .scope(RefCell::new(Capture::default()), async {
+            let output = call.await;
+            let capture = CAPTURE.with(|c| std::mem::take(&mut *c.borrow_mut()));
+            (output, capture)
+        })
+        .await
+}
+
 /// Runs a progenitor `send` future and returns its value, or an [`Error`] that keeps status,
 /// headers and body. Envelope failures win over whatever progenitor decoded.
 pub async fn finish<T, E, F>(call: F) -> Result<ResponseValue<T>, Error<E>>
 where
     F: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>>,
 {
-    let (result, capture) = CAPTURE
-        .scope(RefCell::new(Capture::default()), async {
-            let result = call.await;
-            let capture = CAPTURE.with(|c| std::mem::take(&mut *c.borrow_mut()));
-            (result, capture)
-        })
-        .await;
+    let (result, capture) = captured(call).await;
     convert(result, capture)
 }
 
@@ -50,13 +55,7 @@ where
     T: serde::de::DeserializeOwned,
     E: serde::de::DeserializeOwned,
 {
-    let (result, capture) = CAPTURE
-        .scope(RefCell::new(Capture::default()), async {
-            let result = call.await;
-            let capture = CAPTURE.with(|c| std::mem::take(&mut *c.borrow_mut()));
-            (result, capture)
-        })
-        .await;
+    let (result, capture) = captured(call).await;
     let attempts = capture.attempts.max(1);
     if let Err(source) = result {
         return Err(Error::Transport { source, attempts });

@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::error::{Error, Location, Result, Stage};
+use crate::error::{Error, Result};
 use crate::settings::VendorSettings;
 
 pub use client::Uses;
@@ -72,17 +72,7 @@ pub fn crate_files(input: &CrateInput<'_>) -> Result<BTreeMap<String, String>> {
         files.insert(format!("examples/{name}.rs"), code);
     }
     let mut json = serde_json::to_string_pretty(&crate::normalize::published(input.document))
-        .map_err(|e| {
-            Error::new(
-                Stage::Emit,
-                Location {
-                    file: input.source_dir.into(),
-                    pointer: String::new(),
-                },
-                e.to_string(),
-                "report this as a generator bug",
-            )
-        })?;
+        .map_err(|e| Error::bug(input.source_dir, e.to_string()))?;
     json.push('\n');
     files.insert("openapi.json".to_string(), json);
     Ok(files)
@@ -120,17 +110,8 @@ fn format_file(tokens: &TokenStream, source_dir: &str) -> Result<String> {
 }
 
 fn parse_file(tokens: &TokenStream, source_dir: &str) -> Result<syn::File> {
-    syn::parse2::<syn::File>(tokens.clone()).map_err(|e| {
-        Error::new(
-            Stage::Emit,
-            Location {
-                file: source_dir.into(),
-                pointer: String::new(),
-            },
-            format!("generated code does not parse: {e}"),
-            "this is a generator bug: report it with the vendor folder",
-        )
-    })
+    syn::parse2::<syn::File>(tokens.clone())
+        .map_err(|e| Error::bug(source_dir, format!("generated code does not parse: {e}")))
 }
 
 /// Runnable examples, one per waiter the overlay gives an example for: the README's

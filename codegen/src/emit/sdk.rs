@@ -18,7 +18,6 @@ use crate::emit::CrateInput;
 use crate::error::{Error, Location, Result, Stage};
 use crate::normalize::METHODS;
 use crate::normalize::OTHER_MEDIA_TYPES;
-use crate::validate::method_name;
 
 /// One operation as the emitter needs it.
 struct Operation {
@@ -34,17 +33,7 @@ struct Operation {
 }
 
 pub fn emit(file: &mut syn::File, input: &CrateInput<'_>) -> Result<TokenStream> {
-    let fail = |message: String| {
-        Error::new(
-            Stage::Emit,
-            Location {
-                file: input.source_dir.into(),
-                pointer: String::new(),
-            },
-            message,
-            "this is a generator bug for this input: report it with the vendor folder",
-        )
-    };
+    let fail = |message: String| Error::bug(input.source_dir, message);
     let doc = input.document;
     let envelope = doc.get("x-sdk-envelope");
     let data_field = envelope
@@ -64,7 +53,13 @@ pub fn emit(file: &mut syn::File, input: &CrateInput<'_>) -> Result<TokenStream>
     }
     let types = module_items(file, "types");
     let mut operations = Vec::new();
-    for (id, method, http, path) in routes(doc) {
+    for crate::normalize::Route {
+        operation_id: id,
+        method,
+        http,
+        path,
+    } in crate::normalize::routes(doc)
+    {
         let builder = method.to_upper_camel_case();
         let (ok, err) = sends
             .iter()
@@ -205,9 +200,9 @@ fn module_items_mut_vec<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a m
 /// Operations whose body moved aside entirely (multipart only) would send no body through
 /// progenitor's method; it is hidden and our multipart builder takes its name.
 fn hide_bodiless_methods(file: &mut syn::File, doc: &Value) {
-    let aside: Vec<String> = routes(doc)
+    let aside: Vec<String> = crate::normalize::routes(doc)
         .into_iter()
-        .filter(|(_, _, http, path)| {
+        .filter(|crate::normalize::Route { http, path, .. }| {
             doc.pointer(&crate::pointer::join(
                 &crate::pointer::join("/paths", path),
                 &http.to_ascii_lowercase(),
@@ -215,7 +210,7 @@ fn hide_bodiless_methods(file: &mut syn::File, doc: &Value) {
             .and_then(|op| op.get(crate::normalize::BODY_ASIDE))
             .is_some()
         })
-        .map(|(_, method, ..)| method)
+        .map(|r| r.method)
         .collect();
     for item in file.items.iter_mut() {
         let Item::Impl(imp) = item else { continue };
@@ -237,15 +232,7 @@ fn hide_bodiless_methods(file: &mut syn::File, doc: &Value) {
 }
 
 fn module_items<'a>(file: &'a syn::File, name: &str) -> Vec<&'a Item> {
-    file.items
-        .iter()
-        .find_map(|i| match i {
-            Item::Mod(m) if m.ident == name => {
-                m.content.as_ref().map(|(_, items)| items.iter().collect())
-            }
-            _ => None,
-        })
-        .unwrap_or_default()
+    crate::surface::module(&file.items, name)
 }
 
 fn module_items_mut<'a>(file: &'a mut syn::File, name: &str) -> Vec<&'a mut Item> {
@@ -278,32 +265,6 @@ fn field_type(types: &[&Item], ty: &Type, field: &str) -> Option<(Type, bool)> {
         }),
         _ => None,
     })
-}
-
-fn routes(doc: &Value) -> Vec<(String, String, String, String)> {
-    let mut out = Vec::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for http in METHODS {
-            if let Some(id) = item
-                .get(*http)
-                .and_then(|op| op.get("operationId"))
-                .and_then(Value::as_str)
-            {
-                out.push((
-                    id.to_string(),
-                    method_name(id),
-                    http.to_ascii_uppercase(),
-                    path.clone(),
-                ));
-            }
-        }
-    }
-    out
 }
 
 /// Auth schemes in the order of the spec's `security` requirements.

@@ -80,6 +80,44 @@ pub const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// An operation as the emitters name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub operation_id: String,
+    /// The Rust method name (`listAvatars` -> `list_avatars`).
+    pub method: String,
+    /// The HTTP method in capitals.
+    pub http: String,
+    pub path: String,
+}
+
+/// Every operation with an operationId, in document order.
+pub fn routes(doc: &Value) -> Vec<Route> {
+    let mut out = Vec::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for http in METHODS {
+            if let Some(id) = item
+                .get(*http)
+                .and_then(|op| op.get("operationId"))
+                .and_then(Value::as_str)
+            {
+                out.push(Route {
+                    operation_id: id.to_string(),
+                    method: crate::validate::method_name(id),
+                    http: http.to_ascii_uppercase(),
+                    path: path.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Calls `f` with (path, method, pointer, operation) for every operation of the document.
 pub fn for_each_operation(
     doc: &mut Value,
