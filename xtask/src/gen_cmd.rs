@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use codegen::{GeneratedCrate, SourceFile, VendorInput};
 
 use crate::files::{self, Changes, Orphans};
+use crate::lock::{self, LOCK_FILE, Lock, VendorEntry};
 
 #[derive(Debug, Clone)]
 pub struct GenOptions {
@@ -106,25 +107,57 @@ fn read_vendor(dir: &Path) -> Result<Vec<SourceFile>> {
     Ok(files)
 }
 
-/// Generates every selected vendor in memory; fails with every vendor's error if any failed.
-pub fn generate_all(options: &GenOptions) -> Result<Vec<VendorCrate>> {
+/// A vendor folder as read from disk, with the hash of what was read.
+pub struct VendorSource {
+    pub vendor: String,
+    pub dir: PathBuf,
+    pub files: Vec<SourceFile>,
+    pub inputs: String,
+}
+
+fn read_sources(options: &GenOptions, generator: &str) -> Result<Vec<VendorSource>> {
+    let mut sources = Vec::new();
+    for (vendor, dir) in vendor_dirs(options)? {
+        let mut files = read_vendor(&dir)?;
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        // The folder's display name is an input too: it appears in every generated header.
+        let shown = options.display(&dir);
+        let mut parts: Vec<&[u8]> = vec![generator.as_bytes(), shown.as_bytes()];
+        for f in &files {
+            parts.push(f.name.as_bytes());
+            parts.push(f.text.as_bytes());
+        }
+        let inputs = lock::hash(&parts);
+        sources.push(VendorSource {
+            vendor,
+            dir,
+            files,
+            inputs,
+        });
+    }
+    Ok(sources)
+}
+
+fn generate_sources(options: &GenOptions, sources: &[VendorSource]) -> Result<Vec<VendorCrate>> {
     let mut crates = Vec::new();
     let mut errors = Vec::new();
-    for (vendor, dir) in vendor_dirs(options)? {
-        let files = read_vendor(&dir)?;
-        let source_dir = options.display(&dir);
+    for source in sources {
+        let source_dir = options.display(&source.dir);
         let runtime_path = relative_path(
-            &options.out_dir.join(&vendor),
+            &options.out_dir.join(&source.vendor),
             &options.root.join("runtime"),
         );
         match codegen::generate(&VendorInput {
-            vendor: &vendor,
+            vendor: &source.vendor,
             source_dir: &source_dir,
-            files: &files,
+            files: &source.files,
             runtime_path: &runtime_path,
         }) {
-            Ok(generated) => crates.push(VendorCrate { vendor, generated }),
-            Err(e) => errors.push(format!("{vendor}: {e}")),
+            Ok(generated) => crates.push(VendorCrate {
+                vendor: source.vendor.clone(),
+                generated,
+            }),
+            Err(e) => errors.push(format!("{}: {e}", source.vendor)),
         }
     }
     if !errors.is_empty() {
@@ -136,8 +169,49 @@ pub fn generate_all(options: &GenOptions) -> Result<Vec<VendorCrate>> {
     Ok(crates)
 }
 
+/// Generates every selected vendor in memory; fails with every vendor's error if any failed.
+pub fn generate_all(options: &GenOptions) -> Result<Vec<VendorCrate>> {
+    let generator = lock::generator_hash(&options.root)?;
+    generate_sources(options, &read_sources(options, &generator)?)
+}
+
+/// The report when the lock shows nothing changed, or `None` when generation must run.
+fn unchanged_from_lock(
+    options: &GenOptions,
+    sources: &[VendorSource],
+    generator: &str,
+) -> Option<Outcome> {
+    let lock = Lock::read(&options.out_dir)?;
+    if lock.generator != generator {
+        return None;
+    }
+    // A full run must also see vendors that disappeared (their crates are orphans).
+    if options.vendor.is_none() && !lock.vendors.keys().eq(sources.iter().map(|s| &s.vendor)) {
+        return None;
+    }
+    let mut outcome = Outcome::default();
+    for source in sources {
+        let entry = lock.vendors.get(&source.vendor)?;
+        if entry.inputs != source.inputs
+            || !lock::outputs_match(&options.out_dir.join(&source.vendor), entry)
+        {
+            return None;
+        }
+        outcome.report.push(format!(
+            "{}: {} operations, {} types, {} lines, unchanged",
+            source.vendor, entry.operations, entry.types, entry.lines
+        ));
+    }
+    Some(outcome)
+}
+
 pub fn run(options: &GenOptions) -> Result<Outcome> {
-    let crates = generate_all(options)?;
+    let generator = lock::generator_hash(&options.root)?;
+    let sources = read_sources(options, &generator)?;
+    if let Some(outcome) = unchanged_from_lock(options, &sources, &generator) {
+        return Ok(outcome);
+    }
+    let crates = generate_sources(options, &sources)?;
     let mut outcome = Outcome::default();
     for c in &crates {
         let dir = options.out_dir.join(&c.vendor);
@@ -156,19 +230,58 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
     if options.vendor.is_none() {
         remove_orphan_crates(options, &crates, &mut outcome)?;
     }
+    let mut top = BTreeMap::from([(
+        LOCK_FILE.to_string(),
+        new_lock(options, &sources, &crates, &generator).render(),
+    )]);
     if !options.is_workspace_tree() {
-        let manifest = out_workspace_manifest(options, &crates)?;
-        let files = BTreeMap::from([("Cargo.toml".to_string(), manifest)]);
-        let changes = files::sync_dir(
-            &options.out_dir,
-            &files,
-            Orphans::Keep,
-            options.check,
-            &options.display(&options.out_dir),
-        )?;
-        absorb(&mut outcome, changes);
+        top.insert(
+            "Cargo.toml".to_string(),
+            out_workspace_manifest(options, &crates)?,
+        );
     }
+    let changes = files::sync_dir(
+        &options.out_dir,
+        &top,
+        Orphans::Keep,
+        options.check,
+        &options.display(&options.out_dir),
+    )?;
+    absorb(&mut outcome, changes);
     Ok(outcome)
+}
+
+/// The lock after this run; with `--vendor`, other vendors keep their entries.
+fn new_lock(
+    options: &GenOptions,
+    sources: &[VendorSource],
+    crates: &[VendorCrate],
+    generator: &str,
+) -> Lock {
+    let mut lock = match (&options.vendor, Lock::read(&options.out_dir)) {
+        (Some(_), Some(previous)) => previous,
+        _ => Lock::default(),
+    };
+    lock.generator = generator.to_string();
+    for (source, c) in sources.iter().zip(crates) {
+        let s = c.generated.stats;
+        lock.vendors.insert(
+            source.vendor.clone(),
+            VendorEntry {
+                inputs: source.inputs.clone(),
+                outputs: c
+                    .generated
+                    .files
+                    .iter()
+                    .map(|(path, text)| (path.clone(), lock::hash(&[text.as_bytes()])))
+                    .collect(),
+                operations: s.operations as u64,
+                types: s.types as u64,
+                lines: s.lines as u64,
+            },
+        );
+    }
+    lock
 }
 
 /// `to` relative to `from` (both absolute), with `/` separators: `../../runtime`.

@@ -2,6 +2,7 @@
 
 pub mod files;
 pub mod gen_cmd;
+pub mod lock;
 
 use std::path::{Path, PathBuf};
 

@@ -112,6 +112,22 @@ fn gen_check_and_regenerate_cycle() {
     assert_eq!(mtime(&client), before);
     assert_eq!(tree.run_gen(&["--check"]).status.code(), Some(0));
 
+    // A hand edit of generated code is seen even though the inputs did not change.
+    let original = fs::read_to_string(&client).unwrap();
+    fs::write(
+        &client,
+        original.replace("pub struct Client", "pub struct EditedClient"),
+    )
+    .unwrap();
+    assert_eq!(
+        tree.run_gen(&["--check"]).status.code(),
+        Some(4),
+        "--check must not trust the lock over the files"
+    );
+    assert_eq!(tree.run_gen(&[]).status.code(), Some(0));
+    assert_eq!(fs::read_to_string(&client).unwrap(), original);
+    assert!(tree.out().join("gen.lock").exists());
+
     // A new operation makes --check fail with exit 4 and a diff, without writing.
     tree.add_operation();
     let check = tree.run_gen(&["--check"]);
