@@ -57,7 +57,16 @@ pub struct GeneratedCrate {
 
 /// Load, merge, overlay, normalize and validate a vendor folder.
 pub fn effective_document(input: &VendorInput<'_>) -> Result<Effective> {
+    effective_document_observed(input, &mut |_| {})
+}
+
+/// [`effective_document`], calling `done` as each stage completes (benchmarks time the stages).
+pub fn effective_document_observed(
+    input: &VendorInput<'_>,
+    done: &mut dyn FnMut(Stage),
+) -> Result<Effective> {
     let mut sources = source::load(input.source_dir, input.files)?;
+    done(Stage::Load);
     let (pre_merge, post_merge): (Vec<_>, Vec<_>) = sources
         .overlays
         .iter()
@@ -78,11 +87,15 @@ pub fn effective_document(input: &VendorInput<'_>) -> Result<Effective> {
         overlay::apply(o, &mut doc.value)?;
     }
     let (mut document, origins) = merge::merge(&sources.documents)?;
+    done(Stage::Merge);
     for o in post_merge {
         overlay::apply(o, &mut document)?;
     }
+    done(Stage::Overlay);
     normalize::normalize(&mut document, &origins)?;
+    done(Stage::Normalize);
     let spec = validate::validate(&document, &origins)?;
+    done(Stage::Validate);
     let settings =
         VendorSettings::resolve(input.vendor, sources.settings.as_ref(), &spec.info.title)?;
     Ok(Effective {
@@ -95,8 +108,16 @@ pub fn effective_document(input: &VendorInput<'_>) -> Result<Effective> {
 
 /// Runs the whole pipeline for one vendor folder.
 pub fn generate(input: &VendorInput<'_>) -> Result<GeneratedCrate> {
-    let effective = effective_document(input)?;
-    let files = emit::crate_files(&emit::CrateInput {
+    generate_observed(input, &mut |_| {})
+}
+
+/// [`generate`], calling `done` as each stage completes.
+pub fn generate_observed(
+    input: &VendorInput<'_>,
+    done: &mut dyn FnMut(Stage),
+) -> Result<GeneratedCrate> {
+    let effective = effective_document_observed(input, done)?;
+    let emit::CrateFiles { files, client, sdk } = emit::crate_files(&emit::CrateInput {
         source_dir: input.source_dir,
         settings: &effective.settings,
         document: &effective.document,
@@ -108,14 +129,8 @@ pub fn generate(input: &VendorInput<'_>) -> Result<GeneratedCrate> {
         .into_iter()
         .map(|r| (r.method, r.http, r.path))
         .collect();
-    let file = |name: &str| files.get(name).map(String::as_str).unwrap_or_default();
-    let (surface, mut stats) = surface::surface(file("src/client.rs"), file("src/sdk.rs"), &routes)
-        .map_err(|e| {
-            Error::bug(
-                input.source_dir,
-                format!("generated code does not parse: {e}"),
-            )
-        })?;
+    let (surface, mut stats) = surface::surface(&client, &sdk, &routes);
+    done(Stage::Emit);
     stats.lines = files
         .iter()
         .filter(|(p, _)| p.ends_with(".rs"))

@@ -171,10 +171,11 @@ impl Runtime {
 
     /// Reads the whole body, records it (and any envelope failure), and hands progenitor an
     /// equivalent response to decode.
-    async fn capture(&self, response: Response) -> reqwest::Result<Response> {
+    async fn capture(&self, mut response: Response) -> reqwest::Result<Response> {
         let status = response.status();
         let version = response.version();
-        let headers = response.headers().clone();
+        // Taken, not cloned: the body read below consumes the response anyway.
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await?;
         let envelope = match self.envelope {
             Some(spec) if status.is_success() => spec.check(&body),

@@ -1,5 +1,6 @@
 //! The workspace's driver, as a library so tests can run exactly what `cargo xtask gen` runs.
 
+pub mod bench;
 pub mod files;
 pub mod gen_cmd;
 pub mod lock;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use xtask::gen_cmd::{GenOptions, run};
 
-const USAGE: &str = "usage: cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]";
+const USAGE: &str = "usage: cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]\n       cargo xtask bench [--iterations N] [FOLDER...]   (build with --release for real numbers)";
 
 fn main() -> ExitCode {
     match real_main() {
@@ -23,6 +23,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("gen") => {}
+        Some("bench") => return bench(args.collect()),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return Ok(ExitCode::SUCCESS);
@@ -62,6 +63,38 @@ fn real_main() -> anyhow::Result<ExitCode> {
         eprintln!("generated code is stale: run `cargo xtask gen` and commit the result");
         return Ok(ExitCode::from(4));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench(args: Vec<String>) -> anyhow::Result<ExitCode> {
+    let mut iterations = 15;
+    let mut folders = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--iterations" {
+            iterations = args
+                .next()
+                .context("--iterations needs a number")?
+                .parse()
+                .context("--iterations needs a number")?;
+        } else {
+            folders.push(arg);
+        }
+    }
+    if folders.is_empty() {
+        folders = [
+            "specs/akool",
+            "specs/argil",
+            "specs/anam",
+            "tests/corpus/anam-full",
+        ]
+        .map(String::from)
+        .to_vec();
+    }
+    print!(
+        "{}",
+        xtask::bench::run(&xtask::workspace_root(), &folders, iterations)?
+    );
     Ok(ExitCode::SUCCESS)
 }
 

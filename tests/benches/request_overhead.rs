@@ -1,0 +1,82 @@
+//! Per-request overhead of a generated client against a hand-written reqwest call: both make
+//! 1000 sequential GETs to the same loopback server and decode the same type. Rounds alternate
+//! so machine noise hits both; the medians and their ratio are printed.
+//!
+//!     cargo bench -p workspace-tests --bench request_overhead
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const REQUESTS: usize = 1000;
+const ROUNDS: usize = 7;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let server = MockServer::start().await;
+    let body = json!({"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a", "name": "n", "status": "IDLE", "createdAt": "2023-11-07T05:31:56Z"});
+    Mock::given(path("/avatars/a1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let generated = argil_client::Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let raw = reqwest::Client::new();
+    let url = format!("{}/avatars/a1", server.uri());
+
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        for _ in 0..REQUESTS {
+            let avatar = generated
+                .get_avatar()
+                .id("a1")
+                .send()
+                .await
+                .unwrap()
+                .into_inner();
+            std::hint::black_box(avatar);
+        }
+        ours.push(start.elapsed());
+
+        let start = Instant::now();
+        for _ in 0..REQUESTS {
+            let avatar: argil_client::types::Avatar = raw
+                .get(&url)
+                .header("x-api-key", "k")
+                .send()
+                .await
+                .unwrap()
+                .error_for_status()
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            std::hint::black_box(avatar);
+        }
+        theirs.push(start.elapsed());
+    }
+    let (ours, theirs) = (median(ours), median(theirs));
+    println!("{REQUESTS} sequential requests, median of {ROUNDS} alternating rounds:");
+    println!(
+        "  generated client: {:.1} ms ({:.1} us/request)",
+        ours.as_secs_f64() * 1e3,
+        ours.as_secs_f64() * 1e6 / REQUESTS as f64
+    );
+    println!(
+        "  raw reqwest:      {:.1} ms ({:.1} us/request)",
+        theirs.as_secs_f64() * 1e3,
+        theirs.as_secs_f64() * 1e6 / REQUESTS as f64
+    );
+    println!("  ratio: {:.3}", ours.as_secs_f64() / theirs.as_secs_f64());
+}
