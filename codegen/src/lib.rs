@@ -45,6 +45,8 @@ pub struct Effective {
     pub spec: openapiv3::OpenAPI,
     pub settings: VendorSettings,
     pub document_files: Vec<String>,
+    /// Which input file each part of the document came from, for messages of later stages.
+    pub origins: merge::Origins,
 }
 
 /// A generated crate: relative path -> contents, plus a reviewable API summary.
@@ -103,6 +105,7 @@ pub fn effective_document_observed(
         spec,
         settings,
         document_files: sources.documents.iter().map(|d| d.name.clone()).collect(),
+        origins,
     })
 }
 
@@ -124,6 +127,7 @@ pub fn generate_observed(
         spec: &effective.spec,
         document_files: effective.document_files.clone(),
         runtime_path: input.runtime_path,
+        origins: &effective.origins,
     })?;
     let routes: Vec<(String, String, String)> = normalize::routes(&effective.document)
         .into_iter()
@@ -142,4 +146,35 @@ pub fn generate_observed(
         surface,
         stats,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Input progenitor panics on (a JSON body with an `encoding`, which it `todo!`s) is an
+    /// error naming the file and the operation, and nothing panics out of the library.
+    #[test]
+    fn engine_panics_become_errors_naming_file_and_operation() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ok:\n    get:\n      operationId: ok\n      responses: {'204': {description: none}}\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}\n            encoding: {a: {contentType: text/plain}}\n      responses: {'204': {description: none}}\n";
+        let files = [SourceFile {
+            name: "api.yaml".into(),
+            text: spec.into(),
+        }];
+        let input = VendorInput {
+            vendor: "v",
+            source_dir: "specs/v",
+            files: &files,
+            runtime_path: "../../runtime",
+        };
+        let error = generate(&input)
+            .err()
+            .expect("progenitor cannot take this body");
+        assert_eq!(error.stage, Stage::Emit);
+        assert_eq!(
+            error.location.to_string(),
+            "specs/v/api.yaml#/paths/~1a/post"
+        );
+        assert!(error.message.contains("panicked"), "{error}");
+    }
 }

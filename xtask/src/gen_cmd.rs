@@ -247,6 +247,16 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
         options.check,
         &options.display(&options.out_dir),
     )?;
+    for path in &changes.written {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        outcome.report.push(format!(
+            "{name}: {}",
+            if options.check { "STALE" } else { "updated" }
+        ));
+    }
     absorb(&mut outcome, changes);
     Ok(outcome)
 }

@@ -12,7 +12,7 @@ use progenitor_impl::{
     CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle,
 };
 
-use crate::error::{Error, Location, Result, Stage};
+use crate::error::{Error, Result, Stage};
 
 /// What the base client needs from the Cargo.toml beyond the fixed dependencies.
 #[derive(Debug, Clone, Copy, Default)]
@@ -131,7 +131,7 @@ fn culprit(spec: &openapiv3::OpenAPI) -> Option<String> {
 
 pub fn progenitor_tokens(
     spec: &openapiv3::OpenAPI,
-    source_dir: &str,
+    origins: &crate::merge::Origins,
 ) -> Result<(TokenStream, Uses)> {
     run(spec).map_err(|message| {
         let (pointer, subject) = match culprit(spec) {
@@ -140,7 +140,7 @@ pub fn progenitor_tokens(
         };
         Error::new(
             Stage::Emit,
-            Location { file: source_dir.to_string(), pointer },
+            origins.locate(&pointer),
             format!("cannot generate {subject}: {message}"),
             "remove or reshape the construct with an overlay action, or teach a normalize pass this case (and report it)",
         )

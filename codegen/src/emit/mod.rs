@@ -21,7 +21,7 @@ pub use client::Uses;
 /// What progenitor's own generator does (tokens, then prettyplease), without our emitters, for
 /// benchmarks that compare the pipeline with the engine's own cost. Returns the line count.
 pub fn progenitor_only(spec: &openapiv3::OpenAPI) -> usize {
-    client::progenitor_tokens(spec, "")
+    client::progenitor_tokens(spec, &crate::merge::Origins::default())
         .ok()
         .and_then(|(tokens, _)| syn::parse2::<syn::File>(tokens).ok())
         .map_or(0, |file| prettyplease::unparse(&file).lines().count())
@@ -39,6 +39,8 @@ pub struct CrateInput<'a> {
     pub document_files: Vec<String>,
     /// Path from the crate's directory to the runtime crate, for its Cargo.toml.
     pub runtime_path: &'a str,
+    /// Where each part of the document came from, so emit errors name the right file.
+    pub origins: &'a crate::merge::Origins,
 }
 
 /// The marker every generated file starts with; the driver only deletes files that carry it.
@@ -58,7 +60,7 @@ pub struct CrateFiles {
 
 pub fn crate_files(input: &CrateInput<'_>) -> Result<CrateFiles> {
     let header = header(input.source_dir);
-    let (tokens, uses) = client::progenitor_tokens(input.spec, input.source_dir)?;
+    let (tokens, uses) = client::progenitor_tokens(input.spec, input.origins)?;
     let mut files = BTreeMap::new();
     let lib = format_file(&lib_tokens(), input.source_dir)?;
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
