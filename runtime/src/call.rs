@@ -45,7 +45,7 @@ where
     F: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>>,
 {
     let (result, capture) = captured(call).await;
-    convert(result, capture)
+    convert(result, capture).await
 }
 
 /// Runs a call made outside progenitor (multipart): `send` executes, `decode` reads the body.
@@ -57,16 +57,24 @@ where
 {
     let (result, capture) = captured(call).await;
     let attempts = capture.attempts.max(1);
-    if let Err(source) = result {
-        return Err(Error::Transport { source, attempts });
-    }
-    let Some(response) = capture.response else {
+    let unread = match result {
+        Ok(unread) => unread,
+        Err(source) => return Err(Error::Transport { source, attempts }),
+    };
+    let Some(mut response) = capture.response else {
         return Err(Error::InvalidRequest(
             "the runtime recorded no response".into(),
         ));
     };
     if let Some(failure) = capture.envelope {
         return Err(envelope_error(failure, response));
+    }
+    // Success bodies stream past the runtime unread; read this one here.
+    if response.body.is_empty() {
+        response.body = match unread.bytes().await {
+            Ok(body) => body,
+            Err(source) => return Err(Error::Transport { source, attempts }),
+        };
     }
     if !success.contains(&response.status.as_u16()) {
         let error = serde_json::from_slice(&response.body).ok();
@@ -98,7 +106,7 @@ fn envelope_error<E>(failure: EnvelopeFailure, response: RawResponse) -> Error<E
     }
 }
 
-fn convert<T, E>(
+async fn convert<T, E>(
     result: Result<ResponseValue<T>, ProgenitorError<E>>,
     capture: Capture,
 ) -> Result<ResponseValue<T>, Error<E>> {
@@ -126,8 +134,9 @@ fn convert<T, E>(
             None => missing(),
         },
         ProgenitorError::InvalidResponsePayload(body, source) => match response {
+            // Success bodies are not buffered by the runtime; progenitor's bytes are the body.
             Some(response) => Error::Decode {
-                response: Box::new(response),
+                response: Box::new(RawResponse { body, ..response }),
                 source,
             },
             None => Error::Decode {
@@ -139,12 +148,18 @@ fn convert<T, E>(
                 source,
             },
         },
-        ProgenitorError::UnexpectedResponse(_) => match response {
-            Some(response) => Error::Api {
-                response: Box::new(response),
-                error: None,
-                attempts,
-            },
+        ProgenitorError::UnexpectedResponse(unread) => match response {
+            Some(mut response) => {
+                // An undocumented success status arrives unread (success bodies are not buffered).
+                if response.body.is_empty() {
+                    response.body = unread.bytes().await.unwrap_or_default();
+                }
+                Error::Api {
+                    response: Box::new(response),
+                    error: None,
+                    attempts,
+                }
+            }
             None => missing(),
         },
         ProgenitorError::Custom(m) => Error::InvalidRequest(m),

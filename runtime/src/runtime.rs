@@ -112,8 +112,13 @@ impl Runtime {
             attempt += 1;
             span.record("attempt", attempt);
             record(|c| c.attempts = attempt);
-            // A streaming body cannot be cloned, and so cannot be sent twice.
-            let copy = request.try_clone();
+            // A streaming body cannot be cloned, and so cannot be sent twice; the last allowed
+            // attempt needs no copy at all.
+            let copy = if attempt < self.retry.max_attempts {
+                request.try_clone()
+            } else {
+                None
+            };
             match http.execute(request).await {
                 Ok(response) => {
                     let status = response.status();
@@ -169,11 +174,24 @@ impl Runtime {
         (start.elapsed() + delay <= self.retry.max_elapsed).then_some(delay)
     }
 
-    /// Reads the whole body, records it (and any envelope failure), and hands progenitor an
-    /// equivalent response to decode.
+    /// Records the response for [`crate::finish`]. Error statuses and envelope responses are read
+    /// whole (their bodies must survive progenitor) and handed on as an equivalent response.
     async fn capture(&self, mut response: Response) -> reqwest::Result<Response> {
         let status = response.status();
         let version = response.version();
+        // The hot path: a success without an envelope to check streams straight to progenitor;
+        // should its body not decode, progenitor hands the bytes back with the error.
+        if status.is_success() && self.envelope.is_none() {
+            let headers = response.headers().clone();
+            record(|c| {
+                c.response = Some(RawResponse {
+                    status,
+                    headers,
+                    body: Default::default(),
+                })
+            });
+            return Ok(response);
+        }
         // Taken, not cloned: the body read below consumes the response anyway.
         let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await?;

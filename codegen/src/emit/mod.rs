@@ -112,7 +112,7 @@ fn lib_tokens() -> TokenStream {
         pub use reqwest;
 
         #[rustfmt::skip]
-        #[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports, dead_code, nonstandard_style)]
+        #[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports, unused_mut, dead_code, nonstandard_style)]
         mod client;
         pub use client::*;
 

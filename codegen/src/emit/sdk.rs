@@ -115,10 +115,25 @@ fn take_sends(file: &mut syn::File) -> Vec<(String, Type, Type)> {
     found
 }
 
-/// Rewrites `x.send()` calls to `x.send_unchecked()`.
+/// Rewrites `x.send()` calls to `x.send_unchecked()`, and drops progenitor's `api-version`
+/// header (the spec's document version, which no API here asks for; building it cost time on
+/// every request).
 struct SendCalls;
 
 impl syn::visit_mut::VisitMut for SendCalls {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        block.stmts.retain(|stmt| {
+            let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+                return true;
+            };
+            !(call.method == "append"
+                && quote::ToTokens::to_token_stream(&call.args)
+                    .to_string()
+                    .contains("\"api-version\""))
+        });
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+
     fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
         if call.method == "send" && call.args.is_empty() {
             call.method = Ident::new("send_unchecked", call.method.span());

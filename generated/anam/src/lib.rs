@@ -10,6 +10,7 @@ pub use reqwest;
     clippy::pedantic,
     rustdoc::all,
     unused_imports,
+    unused_mut,
     dead_code,
     nonstandard_style
 )]
