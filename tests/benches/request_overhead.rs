@@ -13,6 +13,12 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const REQUESTS: usize = 1000;
 const ROUNDS: usize = 7;
 
+/// `BENCH_ONLY=generated` or `raw` runs one side only, `BENCH_REQUESTS` sets the count: for
+/// counting instructions with callgrind, one side per process.
+fn setting(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -34,6 +40,38 @@ async fn main() {
     let raw = reqwest::Client::new();
     let url = format!("{}/avatars/a1", server.uri());
 
+    if let Some(side) = setting("BENCH_ONLY") {
+        let n: usize = setting("BENCH_REQUESTS")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(REQUESTS);
+        for _ in 0..n {
+            if side == "generated" {
+                std::hint::black_box(
+                    generated
+                        .get_avatar()
+                        .id("a1")
+                        .send()
+                        .await
+                        .unwrap()
+                        .into_inner(),
+                );
+            } else {
+                let avatar: argil_client::types::Avatar = raw
+                    .get(&url)
+                    .header("x-api-key", "k")
+                    .send()
+                    .await
+                    .unwrap()
+                    .error_for_status()
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                std::hint::black_box(avatar);
+            }
+        }
+        return;
+    }
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         let start = Instant::now();
