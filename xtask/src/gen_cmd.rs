@@ -189,6 +189,13 @@ fn unchanged_from_lock(
     if options.vendor.is_none() && !lock.vendors.keys().eq(sources.iter().map(|s| &s.vendor)) {
         return None;
     }
+    // An out tree's workspace manifest is output too: a missing or edited one means work to do.
+    if !options.is_workspace_tree() {
+        let expected = out_workspace_manifest(options, sources.iter().map(|s| &s.vendor));
+        if fs::read_to_string(options.out_dir.join("Cargo.toml")).ok()? != expected {
+            return None;
+        }
+    }
     let mut outcome = Outcome::default();
     for source in sources {
         let entry = lock.vendors.get(&source.vendor)?;
@@ -237,7 +244,7 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
     if !options.is_workspace_tree() {
         top.insert(
             "Cargo.toml".to_string(),
-            out_workspace_manifest(options, &crates)?,
+            out_workspace_manifest(options, crates.iter().map(|c| &c.vendor)),
         );
     }
     let changes = files::sync_dir(
@@ -378,8 +385,11 @@ fn remove_orphan_crates(
     Ok(())
 }
 
-fn out_workspace_manifest(options: &GenOptions, crates: &[VendorCrate]) -> Result<String> {
-    let mut members: Vec<String> = crates.iter().map(|c| c.vendor.clone()).collect();
+fn out_workspace_manifest<'a>(
+    options: &GenOptions,
+    vendors: impl Iterator<Item = &'a String>,
+) -> String {
+    let mut members: Vec<String> = vendors.cloned().collect();
     if let Ok(entries) = fs::read_dir(&options.out_dir) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -394,10 +404,10 @@ fn out_workspace_manifest(options: &GenOptions, crates: &[VendorCrate]) -> Resul
         .map(|m| format!("    {m:?},"))
         .collect::<Vec<_>>()
         .join("\n");
-    Ok(format!(
+    format!(
         "# {}\n[workspace]\nresolver = \"3\"\nmembers = [\n{list}\n]\n",
         codegen::emit::header(&options.display(&options.specs_dir))
-    ))
+    )
 }
 
 #[cfg(test)]

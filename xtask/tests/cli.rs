@@ -173,6 +173,23 @@ fn orphans_are_removed_and_reported_by_check() {
 }
 
 #[test]
+fn a_lost_out_tree_manifest_is_reported_and_restored() {
+    let tree = Tree::new("manifest");
+    assert_eq!(tree.run_gen(&[]).status.code(), Some(0));
+    let manifest = tree.out().join("Cargo.toml");
+    let original = fs::read_to_string(&manifest).unwrap();
+    fs::remove_file(&manifest).unwrap();
+    let check = tree.run_gen(&["--check"]);
+    assert_eq!(
+        check.status.code(),
+        Some(4),
+        "the lock must not hide a missing manifest"
+    );
+    assert_eq!(tree.run_gen(&[]).status.code(), Some(0));
+    assert_eq!(fs::read_to_string(&manifest).unwrap(), original);
+}
+
+#[test]
 fn a_failing_vendor_fails_the_run_and_nothing_is_written() {
     let tree = Tree::new("failure");
     assert_eq!(tree.run_gen(&[]).status.code(), Some(0));
