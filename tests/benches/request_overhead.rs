@@ -39,13 +39,10 @@ async fn main() {
         .unwrap();
     let raw = reqwest::Client::new();
     let url = format!("{}/avatars/a1", server.uri());
-
-    if let Some(side) = setting("BENCH_ONLY") {
-        let n: usize = setting("BENCH_REQUESTS")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(REQUESTS);
-        for _ in 0..n {
-            if side == "generated" {
+    let generated_calls = |n: usize| {
+        let generated = &generated;
+        async move {
+            for _ in 0..n {
                 std::hint::black_box(
                     generated
                         .get_avatar()
@@ -55,53 +52,44 @@ async fn main() {
                         .unwrap()
                         .into_inner(),
                 );
-            } else {
-                let avatar: argil_client::types::Avatar = raw
-                    .get(&url)
+            }
+        }
+    };
+    let raw_calls = |n: usize| {
+        let (raw, url) = (&raw, &url);
+        async move {
+            for _ in 0..n {
+                let response = raw
+                    .get(url)
                     .header("x-api-key", "k")
                     .send()
                     .await
                     .unwrap()
                     .error_for_status()
-                    .unwrap()
-                    .json()
-                    .await
                     .unwrap();
+                let avatar: argil_client::types::Avatar = response.json().await.unwrap();
                 std::hint::black_box(avatar);
             }
+        }
+    };
+
+    if let Some(side) = setting("BENCH_ONLY") {
+        let n: usize = setting("BENCH_REQUESTS")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(REQUESTS);
+        match side.as_str() {
+            "generated" => generated_calls(n).await,
+            _ => raw_calls(n).await,
         }
         return;
     }
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         let start = Instant::now();
-        for _ in 0..REQUESTS {
-            let avatar = generated
-                .get_avatar()
-                .id("a1")
-                .send()
-                .await
-                .unwrap()
-                .into_inner();
-            std::hint::black_box(avatar);
-        }
+        generated_calls(REQUESTS).await;
         ours.push(start.elapsed());
-
         let start = Instant::now();
-        for _ in 0..REQUESTS {
-            let avatar: argil_client::types::Avatar = raw
-                .get(&url)
-                .header("x-api-key", "k")
-                .send()
-                .await
-                .unwrap()
-                .error_for_status()
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            std::hint::black_box(avatar);
-        }
+        raw_calls(REQUESTS).await;
         theirs.push(start.elapsed());
     }
     let (ours, theirs) = (median(ours), median(theirs));

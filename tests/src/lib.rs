@@ -75,3 +75,22 @@ macro_rules! client_for {
 client_for!(akool, akool_client);
 client_for!(argil, argil_client);
 client_for!(anam, anam_client);
+
+/// Mounts `responses` for the requests `route` matches: each answers once, in order, and the
+/// last answers every request after that (a job's statuses, a retry's failures then success).
+pub async fn respond_in_turn(
+    server: &wiremock::MockServer,
+    route: impl Fn() -> wiremock::MockBuilder,
+    responses: Vec<wiremock::ResponseTemplate>,
+) {
+    let last = responses.len().saturating_sub(1);
+    for (i, response) in responses.into_iter().enumerate() {
+        let mock = route().respond_with(response);
+        let mock = if i < last {
+            mock.up_to_n_times(1)
+        } else {
+            mock
+        };
+        mock.mount(server).await;
+    }
+}

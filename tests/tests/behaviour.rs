@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::{TEST_KEY, akool, anam, argil, fast_retries};
+use workspace_tests::{TEST_KEY, akool, anam, argil, fast_retries, respond_in_turn};
 
 const AVATAR_ID: &str = "071b0286-4cce-4808-bee2-e642f1062de3";
 
@@ -369,15 +369,9 @@ mod retries {
     #[tokio::test]
     async fn get_is_retried_on_transient_statuses_honouring_retry_after() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a"))
-            .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "1"))
-            .up_to_n_times(1)
-            .mount(&server)
-            .await;
-        Mock::given(path("/avatars/a"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "IDLE"})))
-            .mount(&server)
-            .await;
+        let ok = ResponseTemplate::new(200).set_body_json(json!({"status": "IDLE"}));
+        let busy = ResponseTemplate::new(503).insert_header("retry-after", "1");
+        respond_in_turn(&server, || Mock::given(path("/avatars/a")), vec![busy, ok]).await;
         let start = Instant::now();
         argil(&server).get_avatar().id("a").send().await.unwrap();
         assert!(
@@ -388,20 +382,14 @@ mod retries {
         assert_eq!(count(&server).await, 2);
 
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/b"))
-            .respond_with(ResponseTemplate::new(502))
-            .up_to_n_times(1)
-            .mount(&server)
-            .await;
-        Mock::given(path("/avatars/b"))
-            .respond_with(ResponseTemplate::new(504))
-            .up_to_n_times(1)
-            .mount(&server)
-            .await;
-        Mock::given(path("/avatars/b"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-            .mount(&server)
-            .await;
+        let ok = ResponseTemplate::new(200).set_body_json(json!({}));
+        let failures = [ResponseTemplate::new(502), ResponseTemplate::new(504)];
+        respond_in_turn(
+            &server,
+            || Mock::given(path("/avatars/b")),
+            [failures.to_vec(), vec![ok]].concat(),
+        )
+        .await;
         argil(&server).get_avatar().id("b").send().await.unwrap();
         assert_eq!(count(&server).await, 3);
     }
@@ -479,17 +467,13 @@ mod retries {
     async fn post_is_sent_again_when_the_server_did_not_process_it() {
         for status in [429, 503] {
             let server = MockServer::start().await;
-            Mock::given(method("POST"))
-                .respond_with(ResponseTemplate::new(status))
-                .up_to_n_times(1)
-                .mount(&server)
-                .await;
-            Mock::given(method("POST"))
-                .respond_with(
-                    ResponseTemplate::new(201).set_body_json(json!({"status": "TRAINING"})),
-                )
-                .mount(&server)
-                .await;
+            let created = ResponseTemplate::new(201).set_body_json(json!({"status": "TRAINING"}));
+            respond_in_turn(
+                &server,
+                || Mock::given(method("POST")),
+                vec![ResponseTemplate::new(status), created],
+            )
+            .await;
             argil(&server)
                 .create_avatar()
                 .body(image_body())
@@ -701,19 +685,17 @@ mod waiters {
     #[tokio::test]
     async fn akool_video_reaches_completed_reporting_each_status() {
         let server = MockServer::start().await;
-        for status in [1, 2] {
-            Mock::given(path("/api/open/v3/content/video/infobymodelid"))
-                .respond_with(ok_envelope(json!({"_id": "v1", "video_status": status})))
-                .up_to_n_times(1)
-                .mount(&server)
-                .await;
-        }
-        Mock::given(path("/api/open/v3/content/video/infobymodelid"))
-            .respond_with(ok_envelope(
-                json!({"_id": "v1", "video_status": 3, "video": "https://e.com/v.mp4"}),
-            ))
-            .mount(&server)
-            .await;
+        let statuses = vec![
+            ok_envelope(json!({"_id": "v1", "video_status": 1})),
+            ok_envelope(json!({"_id": "v1", "video_status": 2})),
+            ok_envelope(json!({"_id": "v1", "video_status": 3, "video": "https://e.com/v.mp4"})),
+        ];
+        respond_in_turn(
+            &server,
+            || Mock::given(path("/api/open/v3/content/video/infobymodelid")),
+            statuses,
+        )
+        .await;
         let seen = Arc::new(Mutex::new(Vec::new()));
         let video = akool(&server)
             .wait_for_video("v1", fast(Duration::from_secs(5), &seen))
@@ -752,15 +734,9 @@ mod waiters {
     #[tokio::test]
     async fn argil_training_ends_in_success_or_failure() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/ok"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "TRAINING"})))
-            .up_to_n_times(2)
-            .mount(&server)
-            .await;
-        Mock::given(path("/avatars/ok"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "IDLE"})))
-            .mount(&server)
-            .await;
+        let status = |s: &str| ResponseTemplate::new(200).set_body_json(json!({"status": s}));
+        let statuses = vec![status("TRAINING"), status("TRAINING"), status("IDLE")];
+        respond_in_turn(&server, || Mock::given(path("/avatars/ok")), statuses).await;
         Mock::given(path("/avatars/refused"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "REFUSED"})))
             .mount(&server)
@@ -867,15 +843,13 @@ mod tracing_spans {
             .finish();
         let _guard = tracing::subscriber::set_default(subscriber);
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a1"))
-            .respond_with(ResponseTemplate::new(503))
-            .up_to_n_times(1)
-            .mount(&server)
-            .await;
-        Mock::given(path("/avatars/a1"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-            .mount(&server)
-            .await;
+        let ok = ResponseTemplate::new(200).set_body_json(json!({}));
+        respond_in_turn(
+            &server,
+            || Mock::given(path("/avatars/a1")),
+            vec![ResponseTemplate::new(503), ok],
+        )
+        .await;
         argil(&server).get_avatar().id("a1").send().await.unwrap();
         let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         assert!(log.contains("operation=\"get_avatar\""), "{log}");
