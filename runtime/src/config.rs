@@ -175,6 +175,8 @@ impl<C: FromParts> ClientConfig<C> {
     }
 
     /// Uses a prepared `reqwest::Client` (proxies, custom TLS); its own timeouts then apply.
+    /// Build it from [`http_client_builder`](crate::http_client_builder), which has this crate's
+    /// TLS backend configured.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -234,7 +236,7 @@ impl<C: FromParts> ClientConfig<C> {
         }
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
+            None => crate::tls::http_client_builder()?
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
                 .build()

@@ -8,6 +8,7 @@
 //! - [`waiter`]: polling an asynchronous job until it succeeds, fails or runs out of time.
 //! - [`multipart`]: file parts for `multipart/form-data` operations.
 //! - [`bounded_map`]: maps whose size the API limits.
+//! - [`tls`]: the TLS backend (cargo features `rustls`, the default, or `native-tls`).
 
 pub mod bounded_map;
 mod call;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod multipart;
 pub mod retry;
 pub mod runtime;
+pub mod tls;
 pub mod waiter;
 
 pub use bounded_map::{BoundedMap, ConstraintError};
@@ -27,6 +29,7 @@ pub use error::{Error, RawResponse};
 pub use multipart::FilePart;
 pub use retry::RetryPolicy;
 pub use runtime::{OperationMeta, Runtime};
+pub use tls::http_client_builder;
 pub use waiter::{Wait, WaitError, WaiterSpec};
 
 /// Re-exported for the generated crates, so they need no direct dependency on these.

@@ -37,7 +37,8 @@ async fn main() {
         .base_url(server.uri())
         .build()
         .unwrap();
-    let raw = reqwest::Client::new();
+    // The same TLS set-up as the generated client (only plain http is used here).
+    let raw = sdk_runtime::http_client_builder().unwrap().build().unwrap();
     let url = format!("{}/avatars/a1", server.uri());
     let generated_calls = |n: usize| {
         let generated = &generated;

@@ -268,7 +268,9 @@ async fn anam_operations_satisfy_the_spec() {
 #[tokio::test]
 async fn prism_rejects_an_invalid_request() {
     let Some(prism) = start("argil") else { return };
-    let response = reqwest::Client::new()
+    // Built the way the crates' README tells users to: reqwest alone has no crypto provider here.
+    let http = sdk_runtime::http_client_builder().unwrap().build().unwrap();
+    let response = http
         .post(format!("{}/avatars", prism.url))
         .header("x-api-key", TEST_KEY)
         .json(&json!({"type": "IMAGE", "name": ""}))
@@ -285,7 +287,7 @@ async fn prism_rejects_an_invalid_request() {
         log.contains("Violation") && log.contains("datasetImage"),
         "{log}"
     );
-    let response = reqwest::Client::new()
+    let response = http
         .get(format!("{}/avatars/x", prism.url))
         .send()
         .await

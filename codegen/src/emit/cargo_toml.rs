@@ -6,10 +6,13 @@ use crate::settings::VendorSettings;
 
 pub fn render(header: &str, settings: &VendorSettings, uses: Uses, runtime_path: &str) -> String {
     let mut deps = vec![
-        format!("sdk-runtime = {{ path = {} }}", toml_string(runtime_path)),
+        format!(
+            "sdk-runtime = {{ path = {}, default-features = false }}",
+            toml_string(runtime_path)
+        ),
         r#"progenitor-client = "0.15.1""#.to_string(),
-        // rustls: progenitor-client enables no TLS backend, and https must work out of the box.
-        r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query", "rustls", "multipart"] }"#.to_string(),
+        // No TLS feature here: sdk-runtime's `rustls` or `native-tls` chooses it (see [features]).
+        r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query", "multipart"] }"#.to_string(),
         r#"serde = { version = "1", features = ["derive"] }"#.to_string(),
         r#"serde_json = "1""#.to_string(),
     ];
@@ -43,6 +46,13 @@ pub fn render(header: &str, settings: &VendorSettings, uses: Uses, runtime_path:
          \n\
          [dependencies]\n\
          {deps}\n\
+         \n\
+         [features]\n\
+         default = [\"rustls\"]\n\
+         # rustls with the ring provider and the OS trust store; pure Rust apart from ring.\n\
+         rustls = [\"sdk-runtime/rustls\"]\n\
+         # The system's TLS library (OpenSSL on Linux: needs libssl-dev to build).\n\
+         native-tls = [\"sdk-runtime/native-tls\"]\n\
          \n\
          [dev-dependencies]\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",

@@ -123,7 +123,7 @@ fn lib_tokens() -> TokenStream {
 
         /// The error every operation returns; it keeps status, headers and body of any response.
         pub use sdk_runtime::Error;
-        pub use sdk_runtime::{AuthScheme, ConfigError, FilePart, RawResponse, RetryPolicy, Wait, WaitError};
+        pub use sdk_runtime::{AuthScheme, ConfigError, FilePart, RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};
     }
 }
 

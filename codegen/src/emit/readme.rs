@@ -93,6 +93,14 @@ pub fn render(header: &str, input: &CrateInput<'_>) -> String {
     );
     let _ = writeln!(
         out,
+        "## TLS\n\nhttps uses rustls with the ring crypto provider and the operating system's trust store (cargo feature `rustls`, the default). For the system's TLS library instead (OpenSSL on Linux, which needs its headers, e.g. `libssl-dev`, to build), depend on this crate with `default-features = false, features = [\"native-tls\"]`. To pass your own `reqwest::Client` (proxies, default headers), start from [`http_client_builder`], which has the backend configured. (The `rustls` feature switches on reqwest's rustls without a crypto provider, so `reqwest::Client::new()` in a program whose reqwest has no TLS feature of its own panics asking for one; reqwest's `rustls` or `native-tls` features, or this builder, avoid that.)\n"
+    );
+    let _ = writeln!(
+        out,
+        "```rust\nfn main() -> Result<(), Box<dyn std::error::Error>> {{\n    let http = {lib}::http_client_builder()?.user_agent(\"my-app/1.0\").build()?;\n    let _client = {lib}::Client::builder().api_key(\"your-api-key\").http_client(http).build()?;\n    Ok(())\n}}\n```\n"
+    );
+    let _ = writeln!(
+        out,
         "## Operations\n\n| Method | HTTP | Path | Summary |\n|---|---|---|---|"
     );
     for op in &operations {

@@ -24,4 +24,5 @@ pub use sdk::*;
 pub use sdk_runtime::Error;
 pub use sdk_runtime::{
     AuthScheme, ConfigError, FilePart, RawResponse, RetryPolicy, Wait, WaitError,
+    http_client_builder,
 };
