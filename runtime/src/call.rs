@@ -27,10 +27,15 @@ pub(crate) fn record(f: impl FnOnce(&mut Capture)) {
     let _ = CAPTURE.try_with(|c| f(&mut c.borrow_mut()));
 }
 
+/// Whether a call is being captured (the executor runs inside [`finish`] or [`finish_raw`]).
+pub(crate) fn capturing() -> bool {
+    CAPTURE.try_with(|_| ()).is_ok()
+}
+
 /// Runs `call` with a fresh capture slot; returns its output and what the executor recorded.
 async fn captured<F: Future>(call: F) -> (F::Output, Capture) {
     CAPTURE
-        .scope(RefCell::new(Capture::default()), async {
+        .scope(RefCell::default(), async {
             let output = call.await;
             let capture = CAPTURE.with(|c| std::mem::take(&mut *c.borrow_mut()));
             (output, capture)
@@ -40,12 +45,19 @@ async fn captured<F: Future>(call: F) -> (F::Output, Capture) {
 
 /// Runs a progenitor `send` future and returns its value, or an [`Error`] that keeps status,
 /// headers and body. Envelope failures win over whatever progenitor decoded.
-pub async fn finish<T, E, F>(call: F) -> Result<ResponseValue<T>, Error<E>>
+///
+/// Not an `async fn`: that would keep `call` (progenitor's state machine) in its own state and
+/// again in every future it awaits, and each enclosing future would copy the lot at every step.
+/// Boxed here, the caller's future holds a pointer (BENCHMARKS.md, section 4).
+pub fn finish<T, E, F>(call: F) -> impl Future<Output = Result<ResponseValue<T>, Error<E>>>
 where
     F: Future<Output = Result<ResponseValue<T>, ProgenitorError<E>>>,
 {
-    let (result, capture) = captured(call).await;
-    convert(result, capture).await
+    let call = Box::pin(call);
+    Box::pin(async move {
+        let (result, capture) = captured(call).await;
+        convert(result, capture).await
+    })
 }
 
 /// Runs a call made outside progenitor (multipart): `send` executes, `decode` reads the body.
@@ -85,11 +97,7 @@ where
         });
     }
     match serde_json::from_slice(&response.body) {
-        Ok(value) => Ok(ResponseValue::new(
-            value,
-            response.status,
-            response.headers.clone(),
-        )),
+        Ok(value) => Ok(ResponseValue::new(value, response.status, response.headers)),
         Err(source) => Err(Error::Decode {
             response: Box::new(response),
             source,
@@ -115,7 +123,16 @@ async fn convert<T, E>(
         return Err(envelope_error(failure, response));
     }
     let error = match result {
-        Ok(value) => return Ok(value),
+        // The executor moved the headers into the capture (progenitor saw none); give them back.
+        Ok(value) => {
+            return Ok(match capture.response {
+                Some(response) => {
+                    let status = value.status();
+                    ResponseValue::new(value.into_inner(), status, response.headers)
+                }
+                None => value,
+            });
+        }
         Err(e) => e,
     };
     let response = capture.response;
@@ -152,7 +169,8 @@ async fn convert<T, E>(
             Some(mut response) => {
                 // An undocumented success status arrives unread (success bodies are not buffered).
                 if response.body.is_empty() {
-                    response.body = unread.bytes().await.unwrap_or_default();
+                    // Boxed: this rare read would otherwise size every call's future.
+                    response.body = Box::pin(unread.bytes()).await.unwrap_or_default();
                 }
                 Error::Api {
                     response: Box::new(response),

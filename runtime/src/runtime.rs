@@ -2,13 +2,15 @@
 //! retried (backoff with jitter, `Retry-After`, capped in attempts and time), traces each attempt,
 //! and records the final response (and any envelope failure) for [`crate::finish`].
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Request, Response};
 use tracing::Instrument;
 
-use crate::call::record;
+use crate::call::{capturing, record};
 use crate::config::{ApiKey, AuthScheme};
 use crate::envelope::EnvelopeSpec;
 use crate::error::RawResponse;
@@ -22,11 +24,18 @@ pub struct OperationMeta {
     pub path: &'static str,
 }
 
+/// The future of one call through the runtime. Boxed because its state machine is a few
+/// kilobytes (request, retry timer, body read): unboxed, every enclosing async fn would hold and
+/// move a copy of it, and those copies were most of the generated client's per-request cost
+/// (BENCHMARKS.md, section 4).
+pub type Executing<'a> = Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>>;
+
 /// The generated `Client`'s inner state (progenitor's `inner` type).
 #[derive(Debug, Clone)]
 pub struct Runtime {
-    key: Option<ApiKey>,
-    auth: Option<AuthScheme>,
+    /// The credential header, built once: parsing and checking it per request showed up in the
+    /// request-overhead profile. The value is marked sensitive, so `Debug` does not print it.
+    credential: Option<(HeaderName, HeaderValue)>,
     retry: RetryPolicy,
     envelope: Option<&'static EnvelopeSpec>,
     operations: &'static [OperationMeta],
@@ -41,8 +50,7 @@ impl Runtime {
         operations: &'static [OperationMeta],
     ) -> Self {
         Runtime {
-            key,
-            auth,
+            credential: credential(key.as_ref(), auth),
             retry,
             envelope,
             operations,
@@ -53,49 +61,38 @@ impl Runtime {
         &self.retry
     }
 
-    fn authorize(&self, request: &mut Request) {
-        let (Some(key), Some(scheme)) = (&self.key, self.auth) else {
-            return;
-        };
-        let (name, value) = match scheme {
-            // `from_bytes`, not `from_static`: a malformed name must not panic (the builder only
-            // accepts the spec's schemes, whose names the generator checked).
-            AuthScheme::Header(name) => (
-                reqwest::header::HeaderName::from_bytes(name.as_bytes()).ok(),
-                HeaderValue::from_str(key.expose()),
-            ),
-            AuthScheme::Bearer => (
-                Some(AUTHORIZATION),
-                HeaderValue::from_str(&format!("Bearer {}", key.expose())),
-            ),
-        };
-        // The builder checked the key is a valid header value; `sensitive` keeps it out of Debug.
-        if let (Some(name), Ok(mut value)) = (name, value) {
-            value.set_sensitive(true);
-            request.headers_mut().insert(name, value);
-        }
-    }
-
     /// Sends `request` (progenitor's `exec` hook lands here).
-    pub async fn execute(
-        &self,
-        http: &reqwest::Client,
+    pub fn execute<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
         mut request: Request,
-        operation_id: &str,
-    ) -> reqwest::Result<Response> {
-        // progenitor adds `api-version: <info.version>`, which no vendor here defines.
-        request.headers_mut().remove("api-version");
-        self.authorize(&mut request);
-        let meta = self.operations.iter().find(|m| m.id == operation_id);
+        operation_id: &'a str,
+    ) -> Executing<'a> {
+        if let Some((name, value)) = &self.credential {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+        // Field values are only computed when a subscriber wants the span.
         let span = tracing::info_span!(
             "http_request",
             operation = operation_id,
             method = %request.method(),
-            path = meta.map_or("", |m| m.path),
+            path = self.path_template(operation_id),
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.attempts(http, request).instrument(span).await
+        if span.is_disabled() {
+            // Entering and leaving a disabled span on every poll still costs; skip the wrapper.
+            Box::pin(self.attempts(http, request))
+        } else {
+            Box::pin(self.attempts(http, request).instrument(span))
+        }
+    }
+
+    fn path_template(&self, operation_id: &str) -> &'static str {
+        self.operations
+            .iter()
+            .find(|m| m.id == operation_id)
+            .map_or("", |m| m.path)
     }
 
     async fn attempts(
@@ -177,12 +174,17 @@ impl Runtime {
     /// Records the response for [`crate::finish`]. Error statuses and envelope responses are read
     /// whole (their bodies must survive progenitor) and handed on as an equivalent response.
     async fn capture(&self, mut response: Response) -> reqwest::Result<Response> {
+        // Outside `finish` (progenitor's own pagination streams) nothing would read the record.
+        if !capturing() {
+            return Ok(response);
+        }
         let status = response.status();
-        let version = response.version();
+        // Moved, not cloned: progenitor copies the headers of what it is given, so it gets none,
+        // and `finish` puts these back into the value it returns.
+        let headers = std::mem::take(response.headers_mut());
         // The hot path: a success without an envelope to check streams straight to progenitor;
         // should its body not decode, progenitor hands the bytes back with the error.
         if status.is_success() && self.envelope.is_none() {
-            let headers = response.headers().clone();
             record(|c| {
                 c.response = Some(RawResponse {
                     status,
@@ -192,8 +194,7 @@ impl Runtime {
             });
             return Ok(response);
         }
-        // Taken, not cloned: the body read below consumes the response anyway.
-        let headers = std::mem::take(response.headers_mut());
+        let version = response.version();
         let body = response.bytes().await?;
         let envelope = match self.envelope {
             Some(spec) if status.is_success() => spec.check(&body),
@@ -202,10 +203,11 @@ impl Runtime {
         if let Some(failure) = &envelope {
             tracing::info!(code = failure.code, "envelope reports a failure");
         }
+        // `Bytes` clones share one buffer.
         record(|c| {
             c.response = Some(RawResponse {
                 status,
-                headers: headers.clone(),
+                headers,
                 body: body.clone(),
             });
             c.envelope = envelope;
@@ -213,7 +215,29 @@ impl Runtime {
         let mut rebuilt = http::Response::new(body);
         *rebuilt.status_mut() = status;
         *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
         Ok(Response::from(rebuilt))
     }
+}
+
+/// The header that carries `key` under `scheme`. `from_bytes`, not `from_static`: a malformed
+/// name must not panic (the builder only accepts the spec's schemes, whose names the generator
+/// checked, and it checked the key is a valid header value).
+fn credential(
+    key: Option<&ApiKey>,
+    scheme: Option<AuthScheme>,
+) -> Option<(HeaderName, HeaderValue)> {
+    let (key, scheme) = (key?, scheme?);
+    let (name, value) = match scheme {
+        AuthScheme::Header(name) => (
+            HeaderName::from_bytes(name.as_bytes()).ok()?,
+            HeaderValue::from_str(key.expose()),
+        ),
+        AuthScheme::Bearer => (
+            AUTHORIZATION,
+            HeaderValue::from_str(&format!("Bearer {}", key.expose())),
+        ),
+    };
+    let mut value = value.ok()?;
+    value.set_sensitive(true);
+    Some((name, value))
 }

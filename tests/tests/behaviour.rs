@@ -303,6 +303,77 @@ mod errors {
     }
 }
 
+/// The runtime moves response headers past progenitor rather than copying them; a success value
+/// must still carry every header the server sent, on each of the three paths a response takes.
+mod success_headers {
+    use super::*;
+
+    fn with_request_id(template: ResponseTemplate) -> ResponseTemplate {
+        template
+            .insert_header("x-request-id", "req-42")
+            .insert_header("x-ratelimit-remaining", "7")
+    }
+
+    fn assert_headers(headers: &reqwest::header::HeaderMap) {
+        assert_eq!(
+            headers.get("x-request-id").unwrap(),
+            "req-42",
+            "{headers:?}"
+        );
+        assert_eq!(headers.get("x-ratelimit-remaining").unwrap(), "7");
+        assert!(headers.get("content-type").is_some(), "{headers:?}");
+    }
+
+    #[tokio::test]
+    async fn a_plain_success_keeps_its_headers() {
+        let server = MockServer::start().await;
+        Mock::given(path("/avatars/a1"))
+            .respond_with(with_request_id(
+                ResponseTemplate::new(200).set_body_json(json!({"id": AVATAR_ID})),
+            ))
+            .mount(&server)
+            .await;
+        let response = argil(&server).get_avatar().id("a1").send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_headers(response.headers());
+        let id = response.into_inner().id.map(|id| id.to_string());
+        assert_eq!(id.as_deref(), Some(AVATAR_ID));
+    }
+
+    #[tokio::test]
+    async fn an_envelope_success_keeps_its_headers() {
+        let server = MockServer::start().await;
+        Mock::given(path("/api/open/v3/avatar/list"))
+            .respond_with(with_request_id(ok_envelope(json!([]))))
+            .mount(&server)
+            .await;
+        let response = akool(&server).list_avatars().send().await.unwrap();
+        assert_headers(response.headers());
+    }
+
+    #[tokio::test]
+    async fn a_multipart_success_keeps_its_headers() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/avatars"))
+            .respond_with(with_request_id(
+                ResponseTemplate::new(201).set_body_json(json!({"id": AVATAR_ID})),
+            ))
+            .mount(&server)
+            .await;
+        let response = anam(&server)
+            .create_avatar_multipart()
+            .display_name("Alex")
+            .image_file(anam_client::FilePart::bytes(b"png".to_vec()).file_name("face.png"))
+            .avatar_model("cara-3")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        assert_headers(response.headers());
+    }
+}
+
 mod forward_compat {
     use super::*;
     use argil_client::types::{AvatarCreateArgsImageType, AvatarStatus};
