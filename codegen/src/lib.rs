@@ -49,12 +49,23 @@ pub struct Effective {
     pub origins: merge::Origins,
 }
 
-/// A generated crate: relative path -> contents, plus a reviewable API summary.
+/// A generated crate: relative path -> contents, its counts, and the syntax trees its reviewable
+/// API summary is rendered from.
 pub struct GeneratedCrate {
     pub crate_name: String,
     pub files: BTreeMap<String, String>,
-    pub surface: String,
     pub stats: Stats,
+    client: syn::File,
+    sdk: syn::File,
+    routes: Vec<(String, String, String)>,
+}
+
+impl GeneratedCrate {
+    /// The API summary the snapshot tests review: client methods, builders, types. Rendered on
+    /// request: `cargo xtask gen` never shows it.
+    pub fn surface(&self) -> String {
+        surface::surface(&self.client, &self.sdk, &self.routes)
+    }
 }
 
 /// Load, merge, overlay, normalize and validate a vendor folder.
@@ -133,7 +144,7 @@ pub fn generate_observed(
         .into_iter()
         .map(|r| (r.method, r.http, r.path))
         .collect();
-    let (surface, mut stats) = surface::surface(&client, &sdk, &routes);
+    let mut stats = surface::stats(&client, &routes);
     done(Stage::Emit);
     stats.lines = files
         .iter()
@@ -143,8 +154,10 @@ pub fn generate_observed(
     Ok(GeneratedCrate {
         crate_name: effective.settings.crate_name.clone(),
         files,
-        surface,
         stats,
+        client,
+        sdk,
+        routes,
     })
 }
 

@@ -4,6 +4,7 @@
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Location, Result, Stage};
+use crate::pointer::Trail;
 
 /// One input file as the caller read it from disk.
 #[derive(Debug, Clone)]
@@ -129,7 +130,7 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Value> {
         let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         syntax_error(line, column, format!("invalid YAML: {e}"))
     })?;
-    yaml_to_json(yaml, "").map_err(|(pointer, message)| {
+    yaml_to_json(yaml, Trail::At("")).map_err(|(pointer, message)| {
         Error::new(
             Stage::Load,
             Location {
@@ -144,7 +145,7 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Value> {
 
 /// Converts YAML to JSON. Mapping keys that YAML reads as numbers or booleans (an unquoted
 /// `200:` response code) become strings, as OpenAPI means them.
-fn yaml_to_json(value: serde_yaml::Value, at: &str) -> Result<Value, (String, String)> {
+fn yaml_to_json(value: serde_yaml::Value, at: Trail<'_>) -> Result<Value, (String, String)> {
     use serde_yaml::Value as Y;
     Ok(match value {
         Y::Null => Value::Null,
@@ -158,7 +159,7 @@ fn yaml_to_json(value: serde_yaml::Value, at: &str) -> Result<Value, (String, St
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 Value::Number(
                     Number::from_f64(f)
-                        .ok_or_else(|| (at.to_string(), format!("number {n} has no JSON form")))?,
+                        .ok_or_else(|| (at.pointer(), format!("number {n} has no JSON form")))?,
                 )
             }
         }
@@ -167,7 +168,7 @@ fn yaml_to_json(value: serde_yaml::Value, at: &str) -> Result<Value, (String, St
             items
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| yaml_to_json(v, &format!("{at}/{i}")))
+                .map(|(i, v)| yaml_to_json(v, Trail::Index(&at, i)))
                 .collect::<Result<_, _>>()?,
         ),
         Y::Mapping(map) => {
@@ -179,13 +180,12 @@ fn yaml_to_json(value: serde_yaml::Value, at: &str) -> Result<Value, (String, St
                     Y::Bool(b) => b.to_string(),
                     other => {
                         return Err((
-                            at.to_string(),
+                            at.pointer(),
                             format!("mapping key {other:?} is not a string"),
                         ));
                     }
                 };
-                let child = crate::pointer::join(at, &key);
-                let v = yaml_to_json(v, &child)?;
+                let v = yaml_to_json(v, Trail::Key(&at, &key))?;
                 out.insert(key, v);
             }
             Value::Object(out)

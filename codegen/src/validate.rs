@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::error::{Error, Result, Stage};
 use crate::merge::Origins;
 use crate::normalize::for_each_operation;
+use crate::pointer::Trail;
 
 pub fn validate(doc: &Value, origins: &Origins) -> Result<openapiv3::OpenAPI> {
     refs_resolve(doc, doc, "", origins)?;
@@ -32,6 +33,11 @@ fn parse_as<T: serde::de::DeserializeOwned>(
     value: &Value,
     at: &str,
 ) -> Result<T, (String, String)> {
+    // Tracking the path costs more than the parse itself; only a failure needs it, so the
+    // document is parsed plainly first and again with tracking when that fails.
+    if let Ok(parsed) = T::deserialize(value) {
+        return Ok(parsed);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let inner: String = e
             .path()
@@ -171,16 +177,16 @@ const NAME_MAPS: &[&str] = &[
 const LITERALS: &[&str] = &["example", "default", "enum", "const"];
 
 fn refs_resolve(root: &Value, node: &Value, at: &str, origins: &Origins) -> Result<()> {
-    refs_in(root, node, at, origins, Keys::Keywords)
+    refs_in(root, node, Trail::At(at), origins, Keys::Keywords)
 }
 
-fn refs_in(root: &Value, node: &Value, at: &str, origins: &Origins, keys: Keys) -> Result<()> {
+fn refs_in(root: &Value, node: &Value, at: Trail<'_>, origins: &Origins, keys: Keys) -> Result<()> {
     match node {
         Value::Object(map) => {
             if keys == Keys::Keywords
                 && let Some(Value::String(target)) = map.get("$ref")
             {
-                check_ref(root, target, &crate::pointer::join(at, "$ref"), origins)?;
+                check_ref(root, target, Trail::Key(&at, "$ref"), origins)?;
             }
             for (k, v) in map {
                 let child_keys = match keys {
@@ -192,24 +198,20 @@ fn refs_in(root: &Value, node: &Value, at: &str, origins: &Origins, keys: Keys) 
                     Keys::Keywords if NAME_MAPS.contains(&k.as_str()) => Keys::Names,
                     Keys::Keywords => Keys::Keywords,
                 };
+                let child = Trail::Key(&at, k);
                 if keys == Keys::Examples {
                     // An Example object: its `value` is data; a `$ref` to a shared example counts.
                     if let Some(Value::String(target)) = v.get("$ref") {
-                        check_ref(
-                            root,
-                            target,
-                            &crate::pointer::join(&crate::pointer::join(at, k), "$ref"),
-                            origins,
-                        )?;
+                        check_ref(root, target, Trail::Key(&child, "$ref"), origins)?;
                     }
                     continue;
                 }
-                refs_in(root, v, &crate::pointer::join(at, k), origins, child_keys)?;
+                refs_in(root, v, child, origins, child_keys)?;
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                refs_in(root, v, &format!("{at}/{i}"), origins, keys)?;
+                refs_in(root, v, Trail::Index(&at, i), origins, keys)?;
             }
         }
         _ => {}
@@ -217,11 +219,11 @@ fn refs_in(root: &Value, node: &Value, at: &str, origins: &Origins, keys: Keys) 
     Ok(())
 }
 
-fn check_ref(root: &Value, target: &str, here: &str, origins: &Origins) -> Result<()> {
+fn check_ref(root: &Value, target: &str, here: Trail<'_>, origins: &Origins) -> Result<()> {
     let Some(local) = target.strip_prefix('#') else {
         return Err(Error::new(
             Stage::Validate,
-            origins.locate(here),
+            origins.locate(&here.pointer()),
             format!("external reference `{target}` is not supported"),
             "vendor the referenced document into the same folder and point at it with a local `#/...` reference via an overlay",
         ));
@@ -229,7 +231,7 @@ fn check_ref(root: &Value, target: &str, here: &str, origins: &Origins) -> Resul
     if root.pointer(&percent_decode(local)).is_none() {
         return Err(Error::new(
             Stage::Validate,
-            origins.locate(here),
+            origins.locate(&here.pointer()),
             format!("reference `{target}` points at nothing"),
             "add the missing component, or correct the reference with an overlay action",
         ));

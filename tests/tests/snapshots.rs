@@ -35,7 +35,7 @@ fn fixtures() {
         let normalized = normalized_document(&folder);
         insta::assert_snapshot!(
             format!("fixture-{name}-effective"),
-            format!("{}\n{normalized}", generated.surface)
+            format!("{}\n{normalized}", generated.surface())
         );
         let code = format!(
             "{}\n{}",
@@ -82,7 +82,7 @@ fn vendor_api_surfaces() {
         );
         insta::assert_snapshot!(
             format!("vendor-{vendor}-surface"),
-            header + &generated.surface
+            header + &generated.surface()
         );
     }
 }

@@ -4,9 +4,10 @@
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::pointer::join;
+use crate::pointer::{Trail, join};
 
-pub type SchemaVisitor<'a> = dyn FnMut(&str, &mut Map<String, Value>) -> Result<()> + 'a;
+/// Called with each schema's location, rendered with [`Trail::pointer`] only where needed.
+pub type SchemaVisitor<'a> = dyn FnMut(&Trail<'_>, &mut Map<String, Value>) -> Result<()> + 'a;
 
 /// Visits every schema, parents before children (a rewrite of a parent is seen by its children).
 pub fn for_each_schema(doc: &mut Value, f: &mut SchemaVisitor<'_>) -> Result<()> {
@@ -21,11 +22,12 @@ pub fn for_each_schema(doc: &mut Value, f: &mut SchemaVisitor<'_>) -> Result<()>
             let base = join("/components", kind);
             for (name, entry) in entries.iter_mut() {
                 let at = join(&base, name);
+                let at = Trail::At(&at);
                 match kind.as_str() {
-                    "schemas" => walk(entry, &at, f)?,
-                    "parameters" | "headers" => parameter_like(entry, &at, f)?,
-                    "requestBodies" => content(entry, &at, f)?,
-                    "responses" => response(entry, &at, f)?,
+                    "schemas" => walk(entry, at, f)?,
+                    "parameters" | "headers" => parameter_like(entry, at, f)?,
+                    "requestBodies" => content(entry, at, f)?,
+                    "responses" => response(entry, at, f)?,
                     _ => {}
                 }
             }
@@ -37,20 +39,22 @@ pub fn for_each_schema(doc: &mut Value, f: &mut SchemaVisitor<'_>) -> Result<()>
             let base = join("/paths", path);
             for (key, op) in item.iter_mut() {
                 let at = join(&base, key);
+                let at = Trail::At(&at);
                 if key == "parameters" {
-                    each(op, &at, f, parameter_like)?;
+                    each(op, at, f, parameter_like)?;
                     continue;
                 }
                 let Value::Object(op) = op else { continue };
                 if let Some(params) = op.get_mut("parameters") {
-                    each(params, &join(&at, "parameters"), f, parameter_like)?;
+                    each(params, Trail::Key(&at, "parameters"), f, parameter_like)?;
                 }
                 if let Some(body) = op.get_mut("requestBody") {
-                    content(body, &join(&at, "requestBody"), f)?;
+                    content(body, Trail::Key(&at, "requestBody"), f)?;
                 }
                 if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                    let at = Trail::Key(&at, "responses");
                     for (code, r) in responses.iter_mut() {
-                        response(r, &join(&join(&at, "responses"), code), f)?;
+                        response(r, Trail::Key(&at, code), f)?;
                     }
                 }
             }
@@ -61,39 +65,42 @@ pub fn for_each_schema(doc: &mut Value, f: &mut SchemaVisitor<'_>) -> Result<()>
 
 fn each(
     list: &mut Value,
-    at: &str,
+    at: Trail<'_>,
     f: &mut SchemaVisitor<'_>,
-    visit: fn(&mut Value, &str, &mut SchemaVisitor<'_>) -> Result<()>,
+    visit: fn(&mut Value, Trail<'_>, &mut SchemaVisitor<'_>) -> Result<()>,
 ) -> Result<()> {
     if let Value::Array(items) = list {
         for (i, item) in items.iter_mut().enumerate() {
-            visit(item, &format!("{at}/{i}"), f)?;
+            visit(item, Trail::Index(&at, i), f)?;
         }
     }
     Ok(())
 }
 
-fn parameter_like(p: &mut Value, at: &str, f: &mut SchemaVisitor<'_>) -> Result<()> {
+fn parameter_like(p: &mut Value, at: Trail<'_>, f: &mut SchemaVisitor<'_>) -> Result<()> {
     if let Some(schema) = p.get_mut("schema") {
-        walk(schema, &join(at, "schema"), f)?;
+        walk(schema, Trail::Key(&at, "schema"), f)?;
     }
     content(p, at, f)
 }
 
-fn response(r: &mut Value, at: &str, f: &mut SchemaVisitor<'_>) -> Result<()> {
+fn response(r: &mut Value, at: Trail<'_>, f: &mut SchemaVisitor<'_>) -> Result<()> {
     if let Some(Value::Object(headers)) = r.get_mut("headers") {
+        let headers_at = Trail::Key(&at, "headers");
         for (name, h) in headers.iter_mut() {
-            parameter_like(h, &join(&join(at, "headers"), name), f)?;
+            parameter_like(h, Trail::Key(&headers_at, name), f)?;
         }
     }
     content(r, at, f)
 }
 
-fn content(holder: &mut Value, at: &str, f: &mut SchemaVisitor<'_>) -> Result<()> {
+fn content(holder: &mut Value, at: Trail<'_>, f: &mut SchemaVisitor<'_>) -> Result<()> {
     if let Some(Value::Object(media)) = holder.get_mut("content") {
+        let content_at = Trail::Key(&at, "content");
         for (mt, obj) in media.iter_mut() {
             if let Some(schema) = obj.get_mut("schema") {
-                walk(schema, &join(&join(&join(at, "content"), mt), "schema"), f)?;
+                let media_at = Trail::Key(&content_at, mt);
+                walk(schema, Trail::Key(&media_at, "schema"), f)?;
             }
         }
     }
@@ -101,11 +108,11 @@ fn content(holder: &mut Value, at: &str, f: &mut SchemaVisitor<'_>) -> Result<()
 }
 
 /// Applies `f` to a schema and then to each of its subschemas.
-pub fn walk(schema: &mut Value, at: &str, f: &mut SchemaVisitor<'_>) -> Result<()> {
+pub fn walk(schema: &mut Value, at: Trail<'_>, f: &mut SchemaVisitor<'_>) -> Result<()> {
     let Value::Object(map) = schema else {
         return Ok(());
     };
-    f(at, map)?;
+    f(&at, map)?;
     for key in [
         "items",
         "additionalProperties",
@@ -116,10 +123,11 @@ pub fn walk(schema: &mut Value, at: &str, f: &mut SchemaVisitor<'_>) -> Result<(
         "else",
     ] {
         match map.get_mut(key) {
-            Some(child @ Value::Object(_)) => walk(child, &join(at, key), f)?,
+            Some(child @ Value::Object(_)) => walk(child, Trail::Key(&at, key), f)?,
             Some(Value::Array(children)) if key == "items" => {
+                let list = Trail::Key(&at, key);
                 for (i, c) in children.iter_mut().enumerate() {
-                    walk(c, &format!("{}/{i}", join(at, key)), f)?;
+                    walk(c, Trail::Index(&list, i), f)?;
                 }
             }
             _ => {}
@@ -127,15 +135,17 @@ pub fn walk(schema: &mut Value, at: &str, f: &mut SchemaVisitor<'_>) -> Result<(
     }
     for key in ["allOf", "oneOf", "anyOf", "prefixItems"] {
         if let Some(Value::Array(children)) = map.get_mut(key) {
+            let list = Trail::Key(&at, key);
             for (i, c) in children.iter_mut().enumerate() {
-                walk(c, &format!("{}/{i}", join(at, key)), f)?;
+                walk(c, Trail::Index(&list, i), f)?;
             }
         }
     }
     for key in ["properties", "patternProperties", "$defs", "definitions"] {
         if let Some(Value::Object(children)) = map.get_mut(key) {
+            let map_at = Trail::Key(&at, key);
             for (name, c) in children.iter_mut() {
-                walk(c, &join(&join(at, key), name), f)?;
+                walk(c, Trail::Key(&map_at, name), f)?;
             }
         }
     }
@@ -165,7 +175,7 @@ mod tests {
         });
         let mut seen = Vec::new();
         for_each_schema(&mut doc, &mut |at, _| {
-            seen.push(at.to_string());
+            seen.push(at.pointer());
             Ok(())
         })
         .unwrap();

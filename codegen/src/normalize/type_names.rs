@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::merge::Origins;
-use crate::pointer::join;
+use crate::pointer::{Trail, join};
 
 pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     drop_component_titles(doc);
@@ -97,7 +97,9 @@ fn drop_component_titles(doc: &mut Value) {
 /// nullable wrapper, so only the object takes the title.
 fn split_titled_nullables(doc: &mut Value) -> Result<()> {
     crate::normalize::schemas::for_each_schema(doc, &mut |at, schema| {
-        let is_component = at.starts_with("/components/schemas/") && at.matches('/').count() == 3;
+        // A component schema is visited at the start of its trail, with its pointer rendered.
+        let is_component = matches!(at, Trail::At(p)
+            if p.starts_with("/components/schemas/") && p.matches('/').count() == 3);
         if is_component && schema.get("nullable") == Some(&Value::Bool(true)) {
             // The key names a component; its title would name the inner type the same.
             if let Some(Value::String(title)) = schema.shift_remove("title")
