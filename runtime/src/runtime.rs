@@ -82,9 +82,9 @@ impl Runtime {
         );
         if span.is_disabled() {
             // Entering and leaving a disabled span on every poll still costs; skip the wrapper.
-            Box::pin(self.attempts(http, request))
+            Box::pin(self.attempts(http, request, span))
         } else {
-            Box::pin(self.attempts(http, request).instrument(span))
+            Box::pin(self.attempts(http, request, span.clone()).instrument(span))
         }
     }
 
@@ -95,12 +95,14 @@ impl Runtime {
             .map_or("", |m| m.path)
     }
 
+    /// `span` is this request's span, passed rather than taken as the current one: when ours is
+    /// disabled the current span may be the caller's, whose fields are not ours to record.
     async fn attempts(
         &self,
         http: &reqwest::Client,
         mut request: Request,
+        span: tracing::Span,
     ) -> reqwest::Result<Response> {
-        let span = tracing::Span::current();
         let start = Instant::now();
         let method = request.method().clone();
         let mut delays = self.retry.delays();

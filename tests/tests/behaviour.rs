@@ -933,4 +933,51 @@ mod tracing_spans {
         assert!(log.contains("retrying"), "{log}");
         assert!(!log.contains(TEST_KEY), "{log}");
     }
+
+    /// With the runtime's spans filtered out, the caller's span is the current one while a
+    /// request runs; its `attempt` and `status` fields are the caller's, never recorded by us.
+    #[tokio::test]
+    async fn a_filtered_out_request_span_leaves_the_callers_span_alone() {
+        use tracing::Instrument;
+        use tracing_subscriber::prelude::*;
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::registry().with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(move || writer.clone())
+                .with_ansi(false)
+                .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
+                    !meta.target().starts_with("sdk_runtime")
+                        && *meta.level() <= tracing::Level::INFO
+                })),
+        );
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let server = MockServer::start().await;
+        let ok = ResponseTemplate::new(200).set_body_json(json!({}));
+        respond_in_turn(
+            &server,
+            || Mock::given(path("/avatars/a1")),
+            vec![ResponseTemplate::new(503), ok],
+        )
+        .await;
+        let client = argil(&server);
+        let caller = tracing::info_span!(
+            "caller",
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty
+        );
+        async {
+            client.get_avatar().id("a1").send().await.unwrap();
+            tracing::info!("after the call");
+        }
+        .instrument(caller)
+        .await;
+        let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            log.contains("after the call"),
+            "the caller's event is logged: {log}"
+        );
+        assert!(!log.contains("attempt="), "{log}");
+        assert!(!log.contains("status="), "{log}");
+    }
 }
