@@ -63,6 +63,8 @@ pub enum ConfigError {
     /// The key holds characters a header cannot carry.
     InvalidApiKey,
     AuthSchemeNotInSpec(AuthScheme),
+    /// The spec's `apiKey` scheme names a header that HTTP cannot carry.
+    InvalidAuthHeaderName(&'static str),
     /// The HTTP client could not be built (TLS backend initialisation).
     Http(String),
 }
@@ -86,6 +88,10 @@ impl fmt::Display for ConfigError {
             ConfigError::AuthSchemeNotInSpec(s) => {
                 write!(f, "{s:?} is not one of the API's security schemes")
             }
+            ConfigError::InvalidAuthHeaderName(name) => write!(
+                f,
+                "the security scheme's header name `{name}` is not a valid HTTP header name; fix the scheme in the spec with an overlay"
+            ),
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
     }
@@ -229,11 +235,14 @@ impl<C: FromParts> ClientConfig<C> {
         if auth.is_some() && self.api_key.is_none() {
             return Err(ConfigError::NoApiKey);
         }
-        if let Some(key) = &self.api_key
-            && reqwest::header::HeaderValue::from_str(key.expose()).is_err()
-        {
-            return Err(ConfigError::InvalidApiKey);
-        }
+        // Checks the key and the header that carries it before anything else is built.
+        let runtime = Runtime::new(
+            self.api_key,
+            auth,
+            self.retry,
+            defaults.envelope,
+            defaults.operations,
+        )?;
         let http = match self.http {
             Some(http) => http,
             None => crate::tls::http_client_builder()?
@@ -242,13 +251,6 @@ impl<C: FromParts> ClientConfig<C> {
                 .build()
                 .map_err(|e| ConfigError::Http(e.to_string()))?,
         };
-        let runtime = Runtime::new(
-            self.api_key,
-            auth,
-            self.retry,
-            defaults.envelope,
-            defaults.operations,
-        );
         // The generated code appends paths to the base URL, so a trailing slash would double up.
         Ok(C::from_parts(base_url.trim_end_matches('/'), http, runtime))
     }
@@ -280,6 +282,22 @@ mod tests {
                 base_url: base_url.into(),
                 runtime,
             }
+        }
+    }
+
+    /// A vendor whose `apiKey` scheme names a header HTTP cannot carry.
+    #[derive(Debug)]
+    struct BadHeader;
+
+    static BAD_HEADER: VendorDefaults = VendorDefaults {
+        auth_schemes: &[AuthScheme::Header("x api key")],
+        ..DEFAULTS
+    };
+
+    impl FromParts for BadHeader {
+        const DEFAULTS: &'static VendorDefaults = &BAD_HEADER;
+        fn from_parts(_: &str, _: reqwest::Client, _: Runtime) -> Self {
+            BadHeader
         }
     }
 
@@ -342,5 +360,17 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(matches!(e, ConfigError::AuthSchemeNotInSpec(_)));
+        // A Bearer key is checked as the whole header value it becomes.
+        let e = ClientConfig::<Fake>::default()
+            .api_key("k\r")
+            .auth_scheme(AuthScheme::Bearer)
+            .build()
+            .unwrap_err();
+        assert_eq!(e, ConfigError::InvalidApiKey);
+        let e = ClientConfig::<BadHeader>::default()
+            .api_key("k")
+            .build()
+            .unwrap_err();
+        assert_eq!(e, ConfigError::InvalidAuthHeaderName("x api key"));
     }
 }

@@ -11,7 +11,7 @@ use reqwest::{Request, Response};
 use tracing::Instrument;
 
 use crate::call::{capturing, record};
-use crate::config::{ApiKey, AuthScheme};
+use crate::config::{ApiKey, AuthScheme, ConfigError};
 use crate::envelope::EnvelopeSpec;
 use crate::error::RawResponse;
 use crate::retry::{RetryPolicy, retry_after, retry_status, retry_transport};
@@ -48,13 +48,13 @@ impl Runtime {
         retry: RetryPolicy,
         envelope: Option<&'static EnvelopeSpec>,
         operations: &'static [OperationMeta],
-    ) -> Self {
-        Runtime {
-            credential: credential(key.as_ref(), auth),
+    ) -> Result<Self, ConfigError> {
+        Ok(Runtime {
+            credential: credential(key.as_ref(), auth)?,
             retry,
             envelope,
             operations,
-        }
+        })
     }
 
     pub fn retry_policy(&self) -> &RetryPolicy {
@@ -221,17 +221,19 @@ impl Runtime {
     }
 }
 
-/// The header that carries `key` under `scheme`. `from_bytes`, not `from_static`: a malformed
-/// name must not panic (the builder only accepts the spec's schemes, whose names the generator
-/// checked, and it checked the key is a valid header value).
+/// The header that carries `key` under `scheme`, checked once here so that a key or header name
+/// a request cannot carry is a configuration error, never a request sent without credentials.
 fn credential(
     key: Option<&ApiKey>,
     scheme: Option<AuthScheme>,
-) -> Option<(HeaderName, HeaderValue)> {
-    let (key, scheme) = (key?, scheme?);
+) -> Result<Option<(HeaderName, HeaderValue)>, ConfigError> {
+    let (Some(key), Some(scheme)) = (key, scheme) else {
+        return Ok(None);
+    };
     let (name, value) = match scheme {
         AuthScheme::Header(name) => (
-            HeaderName::from_bytes(name.as_bytes()).ok()?,
+            HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| ConfigError::InvalidAuthHeaderName(name))?,
             HeaderValue::from_str(key.expose()),
         ),
         AuthScheme::Bearer => (
@@ -239,7 +241,7 @@ fn credential(
             HeaderValue::from_str(&format!("Bearer {}", key.expose())),
         ),
     };
-    let mut value = value.ok()?;
+    let mut value = value.map_err(|_| ConfigError::InvalidApiKey)?;
     value.set_sensitive(true);
-    Some((name, value))
+    Ok(Some((name, value)))
 }
