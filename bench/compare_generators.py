@@ -16,8 +16,7 @@ import subprocess
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENDORS = ["akool", "argil", "anam"]
+from openapi_generator import ROOT, VENDORS, generate_command
 
 
 def measure(cmd, runs, before=None):
@@ -52,10 +51,8 @@ def main():
     theirs_wall, theirs_rss = 0.0, 0.0
     for vendor in VENDORS:
         out = os.path.join(scratch, "oag", vendor)
-        spec = os.path.join(ROOT, "generated", vendor, "openapi.json")
-        wall, rss = measure(["openapi-generator-cli", "generate", "-g", "rust", "-i", spec, "-o", out,
-                             "--skip-validate-spec", "--additional-properties=packageName=" + vendor + "_oag"],
-                            args.runs, before=lambda out=out: shutil.rmtree(out, ignore_errors=True))
+        wall, rss = measure(generate_command(vendor, out), args.runs,
+                            before=lambda out=out: shutil.rmtree(out, ignore_errors=True))
         rows.append((f"openapi-generator, {vendor}", wall, rss))
         theirs_wall += wall
         theirs_rss = max(theirs_rss, rss)

@@ -29,8 +29,7 @@ import subprocess
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENDORS = ["akool", "argil", "anam"]
+from openapi_generator import ROOT, VENDORS, generate_command
 
 # One GET per vendor, through each generator's own API.
 OURS_MAIN = """#[tokio::main]
@@ -68,9 +67,7 @@ def generate_theirs(scratch):
     notes = []
     for vendor in VENDORS:
         out = os.path.join(scratch, f"oag_{vendor}")
-        spec = os.path.join(ROOT, "generated", vendor, "openapi.json")
-        run(["openapi-generator-cli", "generate", "-g", "rust", "-i", spec, "-o", out,
-             "--skip-validate-spec", f"--additional-properties=packageName={vendor}_oag"])
+        run(generate_command(vendor, out))
         # Known defect of its Rust generator: a oneOf member that is an array of a model becomes
         # the variant name `ArrayVecmodels::X`, which does not parse. Renamed so that the build
         # can be measured at all.
