@@ -119,13 +119,16 @@ async fn convert<T, E>(
     capture: Capture,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let attempts = capture.attempts.max(1);
-    if let (Some(failure), Some(response)) = (capture.envelope, capture.response.clone()) {
-        return Err(envelope_error(failure, response));
+    let mut response = capture.response;
+    if let Some(failure) = capture.envelope
+        && let Some(failed) = response.take()
+    {
+        return Err(envelope_error(failure, failed));
     }
     let error = match result {
         // The executor moved the headers into the capture (progenitor saw none); give them back.
         Ok(value) => {
-            return Ok(match capture.response {
+            return Ok(match response {
                 Some(response) => {
                     let status = value.status();
                     ResponseValue::new(value.into_inner(), status, response.headers)
@@ -135,7 +138,6 @@ async fn convert<T, E>(
         }
         Err(e) => e,
     };
-    let response = capture.response;
     let missing = || Error::InvalidRequest("the runtime recorded no response".into());
     Err(match error {
         ProgenitorError::InvalidRequest(m) => Error::InvalidRequest(m),
