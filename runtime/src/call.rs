@@ -73,20 +73,12 @@ where
         Ok(unread) => unread,
         Err(source) => return Err(Error::Transport { source, attempts }),
     };
-    let Some(mut response) = capture.response else {
-        return Err(Error::InvalidRequest(
-            "the runtime recorded no response".into(),
-        ));
-    };
+    let mut response = recorded_or(capture.response, unread.status(), unread.headers());
     if let Some(failure) = capture.envelope {
         return Err(envelope_error(failure, response));
     }
-    // Success bodies stream past the runtime unread; read this one here.
-    if response.body.is_empty() {
-        response.body = match unread.bytes().await {
-            Ok(body) => body,
-            Err(source) => return Err(Error::Transport { source, attempts }),
-        };
+    if let Err(source) = read_unread(&mut response, unread).await {
+        return Err(Error::Transport { source, attempts });
     }
     if !success.contains(&response.status.as_u16()) {
         let error = serde_json::from_slice(&response.body).ok();
@@ -103,6 +95,29 @@ where
             source,
         }),
     }
+}
+
+/// The response the executor recorded or, should it not have run inside this call, one made of
+/// what progenitor handed back: a server's answer is never reported as a request error.
+fn recorded_or(
+    recorded: Option<RawResponse>,
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+) -> RawResponse {
+    recorded.unwrap_or_else(|| RawResponse {
+        status,
+        headers: headers.clone(),
+        body: Default::default(),
+    })
+}
+
+/// Success bodies stream past the executor unread (only error and envelope bodies are recorded);
+/// reads this one into the record.
+async fn read_unread(response: &mut RawResponse, unread: reqwest::Response) -> reqwest::Result<()> {
+    if response.body.is_empty() {
+        response.body = unread.bytes().await?;
+    }
+    Ok(())
 }
 
 fn envelope_error<E>(failure: EnvelopeFailure, response: RawResponse) -> Error<E> {
@@ -138,19 +153,15 @@ async fn convert<T, E>(
         }
         Err(e) => e,
     };
-    let missing = || Error::InvalidRequest("the runtime recorded no response".into());
     Err(match error {
         ProgenitorError::InvalidRequest(m) => Error::InvalidRequest(m),
         ProgenitorError::CommunicationError(source)
         | ProgenitorError::ResponseBodyError(source)
         | ProgenitorError::InvalidUpgrade(source) => Error::Transport { source, attempts },
-        ProgenitorError::ErrorResponse(value) => match response {
-            Some(response) => Error::Api {
-                response: Box::new(response),
-                error: Some(value.into_inner()),
-                attempts,
-            },
-            None => missing(),
+        ProgenitorError::ErrorResponse(value) => Error::Api {
+            response: Box::new(recorded_or(response, value.status(), value.headers())),
+            error: Some(value.into_inner()),
+            attempts,
         },
         ProgenitorError::InvalidResponsePayload(body, source) => match response {
             // Success bodies are not buffered by the runtime; progenitor's bytes are the body.
@@ -167,21 +178,18 @@ async fn convert<T, E>(
                 source,
             },
         },
-        ProgenitorError::UnexpectedResponse(unread) => match response {
-            Some(mut response) => {
-                // An undocumented success status arrives unread (success bodies are not buffered).
-                if response.body.is_empty() {
-                    // Boxed: this rare read would otherwise size every call's future.
-                    response.body = Box::pin(unread.bytes()).await.unwrap_or_default();
-                }
-                Error::Api {
+        ProgenitorError::UnexpectedResponse(unread) => {
+            let mut response = recorded_or(response, unread.status(), unread.headers());
+            // Boxed: this rare read would otherwise size every call's future.
+            match Box::pin(read_unread(&mut response, unread)).await {
+                Ok(()) => Error::Api {
                     response: Box::new(response),
                     error: None,
                     attempts,
-                }
+                },
+                Err(source) => Error::Transport { source, attempts },
             }
-            None => missing(),
-        },
+        }
         ProgenitorError::Custom(m) => Error::InvalidRequest(m),
     })
 }

@@ -218,6 +218,54 @@ mod errors {
         );
     }
 
+    /// A success status the spec does not list reaches `finish` unread; its body is read there
+    /// and kept, and a body cut short is a transport error, never an empty body.
+    #[tokio::test]
+    async fn undocumented_success_statuses_keep_their_body_or_report_the_cut() {
+        let server = MockServer::start().await;
+        Mock::given(path("/avatars/a1"))
+            .respond_with(ResponseTemplate::new(202).set_body_string("queued for review"))
+            .mount(&server)
+            .await;
+        let err = argil(&server)
+            .get_avatar()
+            .id("a1")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Api { error: None, response, .. }
+                if response.status == 202 && response.text() == "queued for review"),
+            "{err:?}"
+        );
+
+        // A server that promises 100 bytes, sends 5 and hangs up.
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let served = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = stream.read(&mut buf).unwrap();
+                request.extend_from_slice(&buf[..n]);
+            }
+            stream
+                .write_all(b"HTTP/1.1 202 Accepted\r\ncontent-length: 100\r\n\r\nshort")
+                .unwrap();
+        });
+        let client = argil_client::Client::builder()
+            .api_key(TEST_KEY)
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .retry_policy(argil_client::RetryPolicy::none())
+            .build()
+            .unwrap();
+        let err = client.get_avatar().id("a1").send().await.unwrap_err();
+        served.join().unwrap();
+        assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    }
+
     #[tokio::test]
     async fn html_and_malformed_json_are_decode_errors_that_keep_the_body() {
         let server = MockServer::start().await;
