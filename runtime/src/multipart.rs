@@ -25,7 +25,10 @@ impl FilePart {
     /// Reads a file; its name becomes the part's file name, its extension the content type.
     pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
         let path = path.as_ref();
-        let bytes = tokio::fs::read(path).await?;
+        // io errors do not say which file; the caller needs to know.
+        let bytes = tokio::fs::read(path)
+            .await
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
         let mut part = FilePart::bytes(bytes);
         part.file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         Ok(part)
@@ -41,33 +44,23 @@ impl FilePart {
         self
     }
 
-    /// The content type to send: the given one, else one guessed from the file name.
+    /// The content type to send: the given one, else one guessed from the file name's
+    /// extension (mime_guess, which reqwest's multipart support already uses).
     pub fn effective_content_type(&self) -> &str {
         if let Some(ct) = &self.content_type {
             return ct;
         }
-        let ext = self
-            .file_name
+        self.file_name
             .as_deref()
-            .and_then(|n| n.rsplit_once('.'))
-            .map(|(_, e)| e.to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("png") => "image/png",
-            Some("jpg" | "jpeg") => "image/jpeg",
-            Some("webp") => "image/webp",
-            Some("gif") => "image/gif",
-            Some("mp4") => "video/mp4",
-            Some("mov") => "video/quicktime",
-            Some("mp3") => "audio/mpeg",
-            Some("wav") => "audio/wav",
-            Some("pdf") => "application/pdf",
-            _ => "application/octet-stream",
-        }
+            .and_then(|name| mime_guess::from_path(name).first_raw())
+            .unwrap_or("application/octet-stream")
     }
 
-    /// The reqwest part; fails only for a content type that is not a valid MIME type.
+    /// The reqwest part; fails only for a content type that is not a valid MIME type. The bytes
+    /// are shared with the part, not copied (uploads may be videos).
     pub fn to_part(&self) -> reqwest::Result<reqwest::multipart::Part> {
-        let mut part = reqwest::multipart::Part::bytes(self.bytes.to_vec())
+        let body = reqwest::Body::from(self.bytes.clone());
+        let mut part = reqwest::multipart::Part::stream_with_length(body, self.bytes.len() as u64)
             .mime_str(self.effective_content_type())?;
         if let Some(name) = &self.file_name {
             part = part.file_name(name.clone());
@@ -109,5 +102,16 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
         assert_eq!(part.bytes.as_ref(), b"\x89PNG");
         assert_eq!(part.effective_content_type(), "image/png");
+    }
+
+    #[tokio::test]
+    async fn a_missing_file_is_an_error_that_names_it() {
+        let path = std::env::temp_dir().join("sdk-runtime-no-such-file.png");
+        let err = FilePart::from_path(&path).await.unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+        assert!(
+            err.to_string().contains("sdk-runtime-no-such-file.png"),
+            "{err}"
+        );
     }
 }
