@@ -6,7 +6,6 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::emit::CrateInput;
-use crate::normalize::METHODS;
 use crate::validate::method_name;
 
 /// One row of the operations table.
@@ -202,13 +201,8 @@ fn waiters_section(out: &mut String, doc: &Value, lib: &str) {
 }
 
 fn operations(doc: &Value) -> Vec<Operation> {
-    let mut out = Vec::new();
-    let Some(Value::Object(paths)) = doc.get("paths") else {
-        return out;
-    };
-    for (path, item) in paths {
-        for http in METHODS {
-            let Some(op) = item.get(*http) else { continue };
+    crate::normalize::operations(doc)
+        .map(|(path, http, item, op)| {
             let id = op
                 .get("operationId")
                 .and_then(Value::as_str)
@@ -218,25 +212,21 @@ fn operations(doc: &Value) -> Vec<Operation> {
                 .get("summary")
                 .or_else(|| op.get("description"))
                 .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+                .unwrap_or("");
             let multipart = op
-                .pointer(&crate::pointer::join(
-                    &format!("/{}", crate::normalize::OTHER_MEDIA_TYPES),
-                    "multipart/form-data",
-                ))
+                .get(crate::normalize::OTHER_MEDIA_TYPES)
+                .and_then(|m| m.get("multipart/form-data"))
                 .is_some();
-            out.push(Operation {
+            Operation {
                 multipart,
                 sample_call: sample_call(&method, item, op),
                 method,
                 http: http.to_ascii_uppercase(),
-                path: path.clone(),
-                summary: first_paragraph(&summary),
-            });
-        }
-    }
-    out
+                path: path.to_string(),
+                summary: first_paragraph(summary),
+            }
+        })
+        .collect()
 }
 
 /// A call for the quick start: an operation without a body whose required parameters are plain

@@ -16,7 +16,6 @@ use syn::{GenericArgument, ImplItem, Item, PathArguments, Type};
 
 use crate::emit::CrateInput;
 use crate::error::{Error, Location, Result, Stage};
-use crate::normalize::METHODS;
 use crate::normalize::OTHER_MEDIA_TYPES;
 
 /// One operation as the emitter needs it.
@@ -294,21 +293,13 @@ fn auth_schemes(doc: &Value) -> Vec<TokenStream> {
         .into_iter()
         .flatten()
         .collect();
-    for item in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|p| p.values())
-    {
-        for method in METHODS {
-            requirements.extend(
-                item.get(*method)
-                    .and_then(|op| op.get("security"))
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten(),
-            );
-        }
+    for (_, _, _, op) in crate::normalize::operations(doc) {
+        requirements.extend(
+            op.get("security")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
     }
     for requirement in requirements {
         for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
@@ -667,33 +658,23 @@ fn builder_field_type(builders: &[&Item], builder: &str, field: &str) -> Option<
 /// normalize pass): text fields and file parts, path and query parameters as strings.
 fn multiparts(doc: &Value, operations: &[Operation]) -> TokenStream {
     let mut out = TokenStream::new();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for http in METHODS {
-            let Some(op_json) = item.get(*http) else {
-                continue;
-            };
-            let Some(schema) = op_json
-                .get(OTHER_MEDIA_TYPES)
-                .and_then(|m| m.get("multipart/form-data"))
-                .and_then(|m| m.get("schema"))
-            else {
-                continue;
-            };
-            let Some(id) = op_json.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let Some(op) = operations.iter().find(|o| o.id == id) else {
-                continue;
-            };
-            out.extend(multipart_builder(
-                doc, path, http, item, op_json, schema, op,
-            ));
-        }
+    for (path, http, item, op_json) in crate::normalize::operations(doc) {
+        let Some(schema) = op_json
+            .get(OTHER_MEDIA_TYPES)
+            .and_then(|m| m.get("multipart/form-data"))
+            .and_then(|m| m.get("schema"))
+        else {
+            continue;
+        };
+        let Some(id) = op_json.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(op) = operations.iter().find(|o| o.id == id) else {
+            continue;
+        };
+        out.extend(multipart_builder(
+            doc, path, http, item, op_json, schema, op,
+        ));
     }
     out
 }

@@ -91,31 +91,33 @@ pub struct Route {
     pub path: String,
 }
 
-/// Every operation with an operationId, in document order.
-pub fn routes(doc: &Value) -> Vec<Route> {
-    let mut out = Vec::new();
-    for (path, item) in doc
-        .get("paths")
+/// Every operation of the document, in document order: (path, HTTP method in lower case, the
+/// path item, the operation). The one walk over `paths` that readers of the document share.
+pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &'static str, &Value, &Value)> {
+    doc.get("paths")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-    {
-        for http in METHODS {
-            if let Some(id) = item
-                .get(*http)
-                .and_then(|op| op.get("operationId"))
-                .and_then(Value::as_str)
-            {
-                out.push(Route {
-                    operation_id: id.to_string(),
-                    method: crate::validate::method_name(id),
-                    http: http.to_ascii_uppercase(),
-                    path: path.clone(),
-                });
-            }
-        }
-    }
-    out
+        .flat_map(|(path, item)| {
+            METHODS
+                .iter()
+                .filter_map(move |http| Some((path.as_str(), *http, item, item.get(*http)?)))
+        })
+}
+
+/// Every operation with an operationId, in document order.
+pub fn routes(doc: &Value) -> Vec<Route> {
+    operations(doc)
+        .filter_map(|(path, http, _, op)| {
+            let id = op.get("operationId").and_then(Value::as_str)?;
+            Some(Route {
+                operation_id: id.to_string(),
+                method: crate::validate::method_name(id),
+                http: http.to_ascii_uppercase(),
+                path: path.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// Calls `f` with (path, method, pointer, operation) for every operation of the document.
