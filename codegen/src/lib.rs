@@ -1,26 +1,36 @@
 //! Turns a vendor's OpenAPI documents into the files of a typed Rust client crate.
 //!
 //! The pipeline runs in one direction, each stage in its own module: [`source`] (load YAML/JSON),
-//! [`merge`], [`overlay`], [`normalize`], [`validate`], [`emit`]. The library does no I/O: callers
+//! [`merge`], [`overlay`], [`normalize`], [`validate`], [`engine`] (progenitor), [`model`] (the
+//! typed SDK model: operations, auth, envelope, waiters), [`emit`]. Leaf modules every stage may
+//! use: [`origins`], [`naming`], [`walk`], [`syntax`], [`extensions`], `pointer`, [`error`]. The library does no I/O: callers
 //! hand in file contents and get file contents back, which keeps it testable and lets the driver
 //! decide what to write.
 
 pub mod emit;
+pub mod engine;
 pub mod error;
+pub mod extensions;
 pub mod merge;
+pub mod model;
+pub mod naming;
 pub mod normalize;
+pub mod origins;
 pub mod overlay;
 mod pointer;
 pub mod settings;
 pub mod source;
 pub mod surface;
+pub mod syntax;
 pub mod validate;
+pub mod walk;
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 pub use error::{Error, Location, Stage};
+pub use origins::Origins;
 pub use settings::VendorSettings;
 pub use source::SourceFile;
 pub use surface::Stats;
@@ -46,7 +56,7 @@ pub struct Effective {
     pub settings: VendorSettings,
     pub document_files: Vec<String>,
     /// Which input file each part of the document came from, for messages of later stages.
-    pub origins: merge::Origins,
+    pub origins: Origins,
 }
 
 /// A generated crate: relative path -> contents, its counts, and the syntax trees its reviewable
@@ -84,6 +94,7 @@ pub fn effective_document_observed(
         .overlays
         .iter()
         .partition(|o| overlay::extends(o).is_some());
+    let mut pre_merge_origins = Origins::default();
     for o in pre_merge {
         let target = overlay::extends(o).unwrap_or_default();
         let Some(doc) = sources.documents.iter_mut().find(|d| d.name == target) else {
@@ -97,12 +108,14 @@ pub fn effective_document_observed(
                 "set `extends` to the file name of one of the folder's documents, or drop it to apply the overlay after the merge",
             ));
         };
-        overlay::apply(o, &mut doc.value)?;
+        overlay::apply(o, &mut doc.value, &mut pre_merge_origins)?;
     }
-    let (mut document, origins) = merge::merge(&sources.documents)?;
+    let (mut document, mut origins) = merge::merge(&sources.documents)?;
+    // Recorded after the documents' units, so overlay additions win where both hold a pointer.
+    origins.extend(pre_merge_origins);
     done(Stage::Merge);
     for o in post_merge {
-        overlay::apply(o, &mut document)?;
+        overlay::apply(o, &mut document, &mut origins)?;
     }
     done(Stage::Overlay);
     normalize::normalize(&mut document, &origins)?;
@@ -131,19 +144,31 @@ pub fn generate_observed(
     done: &mut dyn FnMut(Stage),
 ) -> Result<GeneratedCrate> {
     let effective = effective_document_observed(input, done)?;
-    let emit::CrateFiles { files, client, sdk } = emit::crate_files(&emit::CrateInput {
-        source_dir: input.source_dir,
+    let source_dir = input.source_dir;
+    let (tokens, uses) = engine::progenitor_tokens(&effective.spec, &effective.origins)?;
+    let engine = syntax::parse_file(tokens)
+        .map_err(|e| Error::bug(source_dir, format!("progenitor's code does not parse: {e}")))?;
+    let model = model::SdkModel::build(&model::ModelInput {
+        source_dir,
         settings: &effective.settings,
-        document: &effective.document,
         spec: &effective.spec,
-        document_files: effective.document_files.clone(),
-        runtime_path: input.runtime_path,
         origins: &effective.origins,
+        document_files: &effective.document_files,
+        runtime_path: input.runtime_path,
+        engine: &engine,
+        uses,
     })?;
-    let routes: Vec<(String, String, String)> = normalize::routes(&effective.document)
-        .into_iter()
-        .map(|r| (r.method, r.http, r.path))
-        .collect();
+    let emit::CrateFiles {
+        mut files,
+        client,
+        sdk,
+    } = emit::crate_files(&model, engine)?;
+    // The effective document is published beside the crate, with the shapes normalize set aside.
+    let mut json = serde_json::to_string_pretty(&normalize::published(&effective.document))
+        .map_err(|e| Error::bug(source_dir, e.to_string()))?;
+    json.push('\n');
+    files.insert("openapi.json".to_string(), json);
+    let routes = model.routes();
     let mut stats = surface::stats(&client, &routes);
     done(Stage::Emit);
     stats.lines = files

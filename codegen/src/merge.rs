@@ -5,40 +5,9 @@
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Location, Result, Stage};
+use crate::origins::Origins;
 use crate::pointer;
 use crate::source::Parsed;
-
-/// Which input file each merged unit came from, so later stages can name the right file.
-#[derive(Debug, Default, Clone)]
-pub struct Origins {
-    entries: Vec<(String, String)>,
-    fallback: String,
-}
-
-impl Origins {
-    pub fn record(&mut self, pointer: String, file: &str) {
-        self.entries.push((pointer, file.to_string()));
-    }
-
-    /// The file that holds `pointer`: the longest recorded prefix wins.
-    pub fn file_for(&self, pointer: &str) -> &str {
-        self.entries
-            .iter()
-            .filter(|(p, _)| {
-                pointer == p
-                    || (pointer.starts_with(p.as_str()) && pointer[p.len()..].starts_with('/'))
-            })
-            .max_by_key(|(p, _)| p.len())
-            .map_or(self.fallback.as_str(), |(_, f)| f.as_str())
-    }
-
-    pub fn locate(&self, pointer: &str) -> Location {
-        Location {
-            file: self.file_for(pointer).to_string(),
-            pointer: pointer.to_string(),
-        }
-    }
-}
 
 /// How deep below a top-level key values are merged key by key before they become atomic units.
 fn unit_depth(key: &str) -> usize {
@@ -52,13 +21,12 @@ fn unit_depth(key: &str) -> usize {
 
 pub fn merge(documents: &[Parsed]) -> Result<(Value, Origins)> {
     let mut merged = Map::new();
-    let mut origins = Origins {
-        fallback: documents
+    let mut origins = Origins::with_fallback(
+        documents
             .first()
             .map(|d| d.display.clone())
             .unwrap_or_default(),
-        ..Origins::default()
-    };
+    );
     for doc in documents {
         let Value::Object(map) = &doc.value else {
             return Err(not_an_object(doc));

@@ -6,6 +6,8 @@ use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
 use crate::error::{Error, Location, Result, Stage};
+use crate::origins::Origins;
+use crate::pointer;
 use crate::source::Parsed;
 
 /// One parsed action, with its index kept for messages.
@@ -29,8 +31,9 @@ pub fn extends(overlay: &Parsed) -> Option<&str> {
     overlay.value.get("extends").and_then(Value::as_str)
 }
 
-/// Applies every action of `overlay` to `doc`, in order.
-pub fn apply(overlay: &Parsed, doc: &mut Value) -> Result<()> {
+/// Applies every action of `overlay` to `doc`, in order, recording in `origins` the content each
+/// update adds, so later errors about it name the overlay action rather than an upstream file.
+pub fn apply(overlay: &Parsed, doc: &mut Value, origins: &mut Origins) -> Result<()> {
     let at = |pointer: String| Location {
         file: overlay.display.clone(),
         pointer,
@@ -52,9 +55,9 @@ pub fn apply(overlay: &Parsed, doc: &mut Value) -> Result<()> {
         match &action.change {
             Change::Remove => {
                 // Deepest and last first, so earlier removals do not shift later array indices.
-                pointers.sort_by_key(|p| std::cmp::Reverse(crate::pointer::sort_key(p)));
+                pointers.sort_by_key(|p| std::cmp::Reverse(pointer::sort_key(p)));
                 for p in pointers {
-                    crate::pointer::remove(doc, &p);
+                    pointer::remove(doc, &p);
                 }
             }
             Change::Update(update) => {
@@ -62,6 +65,8 @@ pub fn apply(overlay: &Parsed, doc: &mut Value) -> Result<()> {
                     let Some(node) = doc.pointer_mut(&p) else {
                         continue;
                     };
+                    let from = format!("/actions/{}/update", action.index);
+                    record_additions(node, update, &p, &from, &overlay.display, origins);
                     update_node(node, update).map_err(|message| {
                         Error::new(
                             Stage::Overlay,
@@ -149,6 +154,43 @@ fn parse_actions(overlay: &Parsed) -> Result<Vec<Action>> {
         .collect()
 }
 
+/// Records what `update` adds to `node` (at `at`; the update is written at `from` in `file`): new
+/// keys of objects, at any depth, and appended array items. Keys that already exist and are
+/// merged into stay the upstream document's.
+fn record_additions(
+    node: &Value,
+    update: &Value,
+    at: &str,
+    from: &str,
+    file: &str,
+    origins: &mut Origins,
+) {
+    match (node, update) {
+        (Value::Object(target), Value::Object(changes)) => {
+            for (key, value) in changes {
+                let (at, from) = (pointer::join(at, key), pointer::join(from, key));
+                match target.get(key) {
+                    Some(existing @ Value::Object(_)) if value.is_object() => {
+                        record_additions(existing, value, &at, &from, file, origins)
+                    }
+                    _ => origins.record_overlay(at, file, from),
+                }
+            }
+        }
+        (Value::Array(items), Value::Array(new)) => {
+            for i in 0..new.len() {
+                let at = pointer::join(at, &(items.len() + i).to_string());
+                origins.record_overlay(at, file, pointer::join(from, &i.to_string()));
+            }
+        }
+        (Value::Array(items), _) => {
+            let at = pointer::join(at, &items.len().to_string());
+            origins.record_overlay(at, file, from.to_string());
+        }
+        _ => {}
+    }
+}
+
 /// Overlay 1.0 update semantics: objects merge recursively, an array target gets the update
 /// appended (each element, when the update is itself an array).
 fn update_node(node: &mut Value, update: &Value) -> Result<(), String> {
@@ -203,7 +245,7 @@ mod tests {
             {"target": "$.info", "description": "why", "update": {"title": "b", "x": {"j": 2}}},
             {"target": "$.tags", "description": "why", "update": {"name": "b"}}
         ]));
-        apply(&o, &mut doc).unwrap();
+        apply(&o, &mut doc, &mut Origins::default()).unwrap();
         assert_eq!(
             doc,
             json!({"info": {"title": "b", "x": {"k": 1, "j": 2}}, "tags": [{"name": "a"}, {"name": "b"}]})
@@ -217,12 +259,12 @@ mod tests {
             {"target": "$.paths['/a'].post", "description": "why", "remove": true},
             {"target": "$.l[?@ == 2]", "description": "why", "remove": true}
         ]));
-        apply(&o, &mut doc).unwrap();
+        apply(&o, &mut doc, &mut Origins::default()).unwrap();
         assert_eq!(doc, json!({"paths": {"/a": {"get": {}}}, "l": [1, 3]}));
         // Index 10 must go before index 3 although "3" sorts after "10" as text.
         let mut doc = json!({"l": (0..12).collect::<Vec<_>>()});
         let o = overlay(json!([{"target": "$.l[3,10]", "description": "why", "remove": true}]));
-        apply(&o, &mut doc).unwrap();
+        apply(&o, &mut doc, &mut Origins::default()).unwrap();
         assert_eq!(doc["l"], json!([0, 1, 2, 4, 5, 6, 7, 8, 9, 11]));
     }
 
@@ -231,7 +273,7 @@ mod tests {
         let mut doc = json!({"paths": {}});
         let o =
             overlay(json!([{"target": "$.paths['/gone']", "description": "why", "remove": true}]));
-        let e = apply(&o, &mut doc).unwrap_err();
+        let e = apply(&o, &mut doc, &mut Origins::default()).unwrap_err();
         assert_eq!(
             e.location.to_string(),
             "specs/v/overlay.yaml#/actions/0/target"
@@ -242,19 +284,53 @@ mod tests {
     #[test]
     fn actions_need_a_reason_and_one_change() {
         let mut doc = json!({});
-        let e = apply(&overlay(json!([{"target": "$", "update": {}}])), &mut doc).unwrap_err();
+        let e = apply(
+            &overlay(json!([{"target": "$", "update": {}}])),
+            &mut doc,
+            &mut Origins::default(),
+        )
+        .unwrap_err();
         assert!(e.message.contains("description"));
         let e = apply(
             &overlay(json!([{"target": "$", "description": "d"}])),
             &mut doc,
+            &mut Origins::default(),
         )
         .unwrap_err();
         assert!(e.message.contains("exactly one"));
         let e = apply(
             &overlay(json!([{"target": "$[", "description": "d", "remove": true}])),
             &mut doc,
+            &mut Origins::default(),
         )
         .unwrap_err();
         assert_eq!(e.location.pointer, "/actions/0/target");
+    }
+
+    #[test]
+    fn added_content_is_located_in_the_overlay() {
+        let mut doc = json!({"info": {"title": "t"}, "tags": [{"name": "a"}]});
+        let mut origins = Origins::with_fallback("specs/v/api.yaml");
+        let o = overlay(json!([
+            {"target": "$", "description": "d", "update": {"info": {"title": "u", "x-new": 1}, "x-sdk-envelope": {"code": "/c"}}},
+            {"target": "$.tags", "description": "d", "update": [{"name": "b"}]}
+        ]));
+        apply(&o, &mut doc, &mut origins).unwrap();
+        let at = |p: &str| origins.locate(p).to_string();
+        assert_eq!(
+            at("/x-sdk-envelope/code"),
+            "specs/v/overlay.yaml#/actions/0/update/x-sdk-envelope/code"
+        );
+        assert_eq!(
+            at("/info/x-new"),
+            "specs/v/overlay.yaml#/actions/0/update/info/x-new"
+        );
+        // `info` existed: its untouched parts stay the document's.
+        assert_eq!(at("/info"), "specs/v/api.yaml#/info");
+        assert_eq!(
+            at("/tags/1/name"),
+            "specs/v/overlay.yaml#/actions/1/update/0/name"
+        );
+        assert_eq!(at("/tags/0"), "specs/v/api.yaml#/tags/0");
     }
 }

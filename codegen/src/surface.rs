@@ -6,6 +6,13 @@ use std::fmt::Write;
 use quote::ToTokens;
 use syn::{Fields, FnArg, ImplItem, Item, ReturnType, Type};
 
+use crate::syntax::module;
+
+/// The last path segment of a type, or empty.
+fn type_name(ty: &Type) -> String {
+    crate::syntax::type_name(ty).unwrap_or_default()
+}
+
 /// Counts shown by the driver, one line per vendor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
@@ -135,31 +142,6 @@ fn public_fns(out: &mut String, imp: &syn::ItemImpl, prefix: &str) {
         if matches!(f.vis, syn::Visibility::Public(_)) {
             let _ = writeln!(out, "{prefix}{}{}", f.sig.ident, signature(&f.sig));
         }
-    }
-}
-
-/// The items of the inline module `name` (progenitor's `types`, `builder`).
-pub(crate) fn module<'a>(items: &'a [Item], name: &str) -> Vec<&'a Item> {
-    items
-        .iter()
-        .find_map(|i| match i {
-            Item::Mod(m) if m.ident == name => {
-                m.content.as_ref().map(|(_, items)| items.iter().collect())
-            }
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-fn type_name(ty: &Type) -> String {
-    match ty {
-        Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
     }
 }
 

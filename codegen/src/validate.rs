@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::error::{Error, Result, Stage};
-use crate::merge::Origins;
-use crate::normalize::for_each_operation;
+use crate::naming::method_name;
+use crate::origins::Origins;
 use crate::pointer::Trail;
+use crate::walk::for_each_operation;
 
 pub fn validate(doc: &Value, origins: &Origins) -> Result<openapiv3::OpenAPI> {
     refs_resolve(doc, doc, "", origins)?;
@@ -77,7 +78,7 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
                 }
                 continue;
             }
-            if !crate::normalize::METHODS.contains(&key.as_str()) {
+            if !crate::walk::METHODS.contains(&key.as_str()) {
                 continue;
             }
             for (i, p) in op
@@ -257,12 +258,6 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The Rust method name progenitor derives from an operationId.
-pub fn method_name(operation_id: &str) -> String {
-    // progenitor escapes keywords the same way (`type` -> `type_`).
-    crate::emit::setter_ident(operation_id)
 }
 
 fn operation_ids(doc: &Value, origins: &Origins) -> Result<()> {

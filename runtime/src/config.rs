@@ -1,22 +1,14 @@
 //! Client configuration: credentials, base URL, timeouts and retries, from code or from the
-//! environment. The API key is kept in a type whose `Debug` never shows it.
+//! environment. The API key is kept in an [`ApiKey`], whose `Debug` never shows it.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
+pub use crate::auth::{ApiKey, AuthScheme, ConfigError};
 use crate::envelope::EnvelopeSpec;
 use crate::retry::RetryPolicy;
 use crate::runtime::{OperationMeta, Runtime};
-
-/// How the API key travels, as the spec's `securitySchemes` say.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthScheme {
-    /// `apiKey` in a header: the key as the header's value.
-    Header(&'static str),
-    /// `http` `bearer`: `Authorization: Bearer <key>`.
-    Bearer,
-}
 
 /// What the generator knows about a vendor, fixed at generation time.
 #[derive(Debug)]
@@ -31,73 +23,6 @@ pub struct VendorDefaults {
     pub envelope: Option<&'static EnvelopeSpec>,
     pub operations: &'static [OperationMeta],
 }
-
-/// An API key; `Debug` and `Display` print `***`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(***)")
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfigError {
-    /// `from_env` found no (or an empty) API key variable.
-    MissingApiKey {
-        variable: String,
-    },
-    /// The spec requires credentials and none were given.
-    NoApiKey,
-    InvalidBaseUrl {
-        url: String,
-        reason: String,
-    },
-    /// The key holds characters a header cannot carry.
-    InvalidApiKey,
-    AuthSchemeNotInSpec(AuthScheme),
-    /// The spec's `apiKey` scheme names a header that HTTP cannot carry.
-    InvalidAuthHeaderName(&'static str),
-    /// The HTTP client could not be built (TLS backend initialisation).
-    Http(String),
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::MissingApiKey { variable } => write!(
-                f,
-                "environment variable {variable} is not set (or empty); set it to your API key"
-            ),
-            ConfigError::NoApiKey => {
-                f.write_str("no API key given; pass one to the builder's api_key()")
-            }
-            ConfigError::InvalidBaseUrl { url, reason } => {
-                write!(f, "invalid base URL `{url}`: {reason}")
-            }
-            ConfigError::InvalidApiKey => {
-                f.write_str("the API key contains characters that cannot be sent in an HTTP header")
-            }
-            ConfigError::AuthSchemeNotInSpec(s) => {
-                write!(f, "{s:?} is not one of the API's security schemes")
-            }
-            ConfigError::InvalidAuthHeaderName(name) => write!(
-                f,
-                "the security scheme's header name `{name}` is not a valid HTTP header name; fix the scheme in the spec with an overlay"
-            ),
-            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// Implemented by each generated `Client` so one builder serves every vendor.
 pub trait FromParts: Sized {
@@ -147,7 +72,7 @@ impl<C: FromParts> Default for ClientConfig<C> {
 
 impl<C: FromParts> ClientConfig<C> {
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(ApiKey(key.into()));
+        self.api_key = Some(ApiKey::new(key.into()));
         self
     }
 
@@ -157,7 +82,7 @@ impl<C: FromParts> ClientConfig<C> {
         self
     }
 
-    /// Picks one of the API's security schemes (for Akool: `x-api-key` or bearer).
+    /// Picks one of the API's security schemes (e.g. an API-key header or bearer).
     pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
         self.auth = Some(scheme);
         self
@@ -201,7 +126,7 @@ impl<C: FromParts> ClientConfig<C> {
         let prefix = C::DEFAULTS.env_prefix;
         let variable = format!("{prefix}_API_KEY");
         match lookup(&variable).filter(|v| !v.trim().is_empty()) {
-            Some(key) => self.api_key = Some(ApiKey(key.trim().to_string())),
+            Some(key) => self.api_key = Some(ApiKey::new(key.trim().to_string())),
             None => return Err(ConfigError::MissingApiKey { variable }),
         }
         if let Some(url) = lookup(&format!("{prefix}_BASE_URL")).filter(|v| !v.trim().is_empty()) {

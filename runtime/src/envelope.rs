@@ -1,6 +1,6 @@
-//! Response envelopes: APIs such as Akool answer HTTP 200 with `{code, msg, data}` and report
-//! failures through `code`. The overlay declares the envelope (`x-sdk-envelope`); the runtime
-//! turns a failure code into an error and the generated `send` returns the typed `data`.
+//! Response envelopes: some APIs answer HTTP 200 with a body such as `{code, msg, data}` and
+//! report failures through `code`. The overlay declares the envelope (`x-sdk-envelope`); the
+//! runtime turns a failure code into an error and the generated `send` returns the typed `data`.
 
 use serde_json::Value;
 
@@ -56,7 +56,7 @@ impl EnvelopeSpec {
 mod tests {
     use super::*;
 
-    const AKOOL: EnvelopeSpec = EnvelopeSpec {
+    const ENVELOPE: EnvelopeSpec = EnvelopeSpec {
         code: "/code",
         message: "/msg",
         success: &[1000],
@@ -66,16 +66,18 @@ mod tests {
     #[test]
     fn success_codes_and_non_envelopes_pass() {
         assert_eq!(
-            AKOOL.check(br#"{"code": 1000, "msg": "ok", "data": {}}"#),
+            ENVELOPE.check(br#"{"code": 1000, "msg": "ok", "data": {}}"#),
             None
         );
-        assert_eq!(AKOOL.check(b"<html>bad gateway</html>"), None);
-        assert_eq!(AKOOL.check(br#"{"message": "no code"}"#), None);
+        assert_eq!(ENVELOPE.check(b"<html>bad gateway</html>"), None);
+        assert_eq!(ENVELOPE.check(br#"{"message": "no code"}"#), None);
     }
 
     #[test]
     fn failure_codes_carry_message_and_documented_meaning() {
-        let f = AKOOL.check(br#"{"code": 1006, "msg": "quota"}"#).unwrap();
+        let f = ENVELOPE
+            .check(br#"{"code": 1006, "msg": "quota"}"#)
+            .unwrap();
         assert_eq!(
             f,
             EnvelopeFailure {
@@ -84,7 +86,7 @@ mod tests {
                 known: Some("Your quota is not enough")
             }
         );
-        let f = AKOOL.check(br#"{"code": 4242, "msg": "new"}"#).unwrap();
+        let f = ENVELOPE.check(br#"{"code": 4242, "msg": "new"}"#).unwrap();
         assert_eq!(f.known, None);
     }
 }

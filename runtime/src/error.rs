@@ -67,7 +67,7 @@ pub enum Error<E = ()> {
         error: Option<E>,
         attempts: u32,
     },
-    /// A success status whose envelope reports a failure code (Akool: `code != 1000`).
+    /// A success status whose envelope reports a code that is not one of its success codes.
     Envelope {
         code: i64,
         message: String,

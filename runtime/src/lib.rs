@@ -2,6 +2,7 @@
 //! the generator from the specs (security schemes, overlay extensions), never copied into
 //! generated code.
 //!
+//! - [`auth`]: credential types (the API key, its security schemes) and `ConfigError`.
 //! - [`config`]: credentials, base URL, timeouts and retry policy; `from_env`.
 //! - [`runtime`]: executes each request: auth header, retries with backoff, tracing, envelope check.
 //! - [`error`]: the one error type every generated operation returns.
@@ -10,6 +11,7 @@
 //! - [`bounded_map`]: maps whose size the API limits.
 //! - [`tls`]: the TLS backend (cargo features `rustls`, the default, or `native-tls`).
 
+pub mod auth;
 pub mod bounded_map;
 mod call;
 pub mod config;
@@ -21,9 +23,10 @@ pub mod runtime;
 pub mod tls;
 pub mod waiter;
 
+pub use auth::{AuthScheme, ConfigError};
 pub use bounded_map::{BoundedMap, ConstraintError};
 pub use call::{finish, finish_raw, unwrap_data};
-pub use config::{AuthScheme, ClientConfig, ConfigError};
+pub use config::ClientConfig;
 pub use envelope::EnvelopeSpec;
 pub use error::{Error, RawResponse};
 pub use multipart::FilePart;

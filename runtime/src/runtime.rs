@@ -10,8 +10,8 @@ use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Request, Response};
 use tracing::Instrument;
 
+use crate::auth::{ApiKey, AuthScheme, ConfigError};
 use crate::call::{capturing, record};
-use crate::config::{ApiKey, AuthScheme, ConfigError};
 use crate::envelope::EnvelopeSpec;
 use crate::error::RawResponse;
 use crate::retry::{RetryPolicy, retry_after, retry_status, retry_transport};

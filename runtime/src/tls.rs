@@ -11,30 +11,32 @@ compile_error!(
     "sdk-runtime needs a TLS backend: enable its feature `rustls` (the default) or `native-tls`"
 );
 
+use crate::auth::ConfigError;
+
 /// A `reqwest::ClientBuilder` with this crate's TLS backend already configured.
 ///
 /// Start from this when passing your own client to
 /// [`ClientConfig::http_client`](crate::ClientConfig::http_client) (proxies, extra headers):
 /// with the `rustls` feature, `reqwest::Client::new()` has no crypto provider to use and reqwest
 /// panics, unless the application installed one itself.
-pub fn http_client_builder() -> Result<reqwest::ClientBuilder, crate::ConfigError> {
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
     backend(reqwest::Client::builder())
 }
 
 #[cfg(feature = "rustls")]
-fn backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, crate::ConfigError> {
+fn backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .and_then(|config| config.with_platform_verifier())
-        .map_err(|e| crate::ConfigError::Http(format!("TLS set-up failed: {e}")))?
+        .map_err(|e| ConfigError::Http(format!("TLS set-up failed: {e}")))?
         .with_no_client_auth();
     Ok(builder.tls_backend_preconfigured(tls))
 }
 
 #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-fn backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, crate::ConfigError> {
+fn backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
     Ok(builder.tls_backend_native())
 }
 

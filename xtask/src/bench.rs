@@ -41,6 +41,21 @@ fn read_folder(dir: &Path) -> Result<Vec<SourceFile>> {
     Ok(files)
 }
 
+/// The default folders: every vendor folder under `<root>/specs/` that `cargo xtask gen` would
+/// generate, sorted, as `specs/<vendor>` relative to the root.
+pub fn vendor_folders(root: &Path) -> Result<Vec<String>> {
+    let vendors = crate::gen_cmd::vendor_dirs(&crate::gen_cmd::GenOptions::for_workspace(
+        root.to_path_buf(),
+    ))?;
+    if vendors.is_empty() {
+        bail!("no vendor folders under {}", root.join("specs").display());
+    }
+    Ok(vendors
+        .into_iter()
+        .map(|(name, _)| format!("specs/{name}"))
+        .collect())
+}
+
 /// One table row per folder: parse floor, each stage, total, progenitor alone.
 pub fn run(root: &Path, folders: &[String], iterations: usize) -> Result<String> {
     if cfg!(debug_assertions) {
@@ -102,7 +117,7 @@ pub fn run(root: &Path, folders: &[String], iterations: usize) -> Result<String>
             let effective =
                 codegen::effective_document(&input).map_err(|e| anyhow::anyhow!("{e}"))?;
             let start = Instant::now();
-            codegen::emit::progenitor_only(&effective.spec);
+            codegen::engine::progenitor_only(&effective.spec);
             engine.push(start.elapsed());
         }
         let total = median(totals);

@@ -417,7 +417,7 @@ mod tests {
     #[test]
     fn relative_paths_climb_to_the_common_ancestor() {
         assert_eq!(
-            relative_path(Path::new("/w/generated/akool"), Path::new("/w/runtime")),
+            relative_path(Path::new("/w/generated/demo"), Path::new("/w/runtime")),
             "../../runtime"
         );
         assert_eq!(

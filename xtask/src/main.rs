@@ -1,5 +1,6 @@
 //! `cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]`; exit codes: 0 up to date
-//! or written, 4 stale in check mode, 1 generation failed.
+//! or written, 4 stale in check mode, 1 generation failed (or no workspace to work on).
+//! `cargo xtask bench [--iterations N] [FOLDER...]`; without folders, every vendor under specs/.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use xtask::gen_cmd::{GenOptions, run};
 
-const USAGE: &str = "usage: cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]\n       cargo xtask bench [--iterations N] [FOLDER...]   (build with --release for real numbers)";
+const USAGE: &str = "usage: cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]\n       cargo xtask bench [--iterations N] [FOLDER...]   (default: every specs/<vendor>/; build with --release for real numbers)";
 
 fn main() -> ExitCode {
     match real_main() {
@@ -30,7 +31,8 @@ fn real_main() -> anyhow::Result<ExitCode> {
         }
         Some(other) => bail!("unknown command `{other}`\n{USAGE}"),
     }
-    let mut options = GenOptions::for_workspace(xtask::workspace_root());
+    let mut check = false;
+    let mut vendor = None;
     let mut specs = None;
     let mut out = None;
     while let Some(arg) = args.next() {
@@ -39,20 +41,24 @@ fn real_main() -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("{flag} needs a value\n{USAGE}"))
         };
         match arg.as_str() {
-            "--check" => options.check = true,
-            "--vendor" => options.vendor = Some(value("--vendor")?),
+            "--check" => check = true,
+            "--vendor" => vendor = Some(value("--vendor")?),
             "--specs" => specs = Some(PathBuf::from(value("--specs")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             other => bail!("unknown argument `{other}`\n{USAGE}"),
         }
     }
-    match (specs, out) {
-        (Some(s), Some(o)) => {
-            options.specs_dir = absolute(s)?;
-            options.out_dir = absolute(o)?;
-        }
-        (None, None) => {}
+    let tree = match (specs, out) {
+        (Some(s), Some(o)) => Some((absolute(s)?, absolute(o)?)),
+        (None, None) => None,
         _ => bail!("--specs and --out go together\n{USAGE}"),
+    };
+    let mut options = GenOptions::for_workspace(xtask::workspace_root()?);
+    options.check = check;
+    options.vendor = vendor;
+    if let Some((specs_dir, out_dir)) = tree {
+        options.specs_dir = specs_dir;
+        options.out_dir = out_dir;
     }
     let outcome = run(&options)?;
     for line in &outcome.report {
@@ -81,20 +87,11 @@ fn bench(args: Vec<String>) -> anyhow::Result<ExitCode> {
             folders.push(arg);
         }
     }
+    let root = xtask::workspace_root()?;
     if folders.is_empty() {
-        folders = [
-            "specs/akool",
-            "specs/argil",
-            "specs/anam",
-            "tests/corpus/anam-full",
-        ]
-        .map(String::from)
-        .to_vec();
+        folders = xtask::bench::vendor_folders(&root)?;
     }
-    print!(
-        "{}",
-        xtask::bench::run(&xtask::workspace_root(), &folders, iterations)?
-    );
+    print!("{}", xtask::bench::run(&root, &folders, iterations)?);
     Ok(ExitCode::SUCCESS)
 }
 

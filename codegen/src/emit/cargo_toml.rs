@@ -1,10 +1,11 @@
 //! The generated crate's Cargo.toml: explicit versions (no workspace inheritance), so the crate
 //! builds wherever it is written, and only the optional crates its types use.
 
-use crate::emit::Uses;
-use crate::settings::VendorSettings;
+use crate::model::Vendor;
 
-pub fn render(header: &str, settings: &VendorSettings, uses: Uses, runtime_path: &str) -> String {
+pub fn render(header: &str, vendor: &Vendor) -> String {
+    let (settings, uses, runtime_path) =
+        (&vendor.settings, vendor.uses, vendor.runtime_path.as_str());
     let mut deps = vec![
         format!(
             "sdk-runtime = {{ path = {}, default-features = false }}",

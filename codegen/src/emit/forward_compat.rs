@@ -100,12 +100,7 @@ pub fn relax(items: &mut [Item], response_roots: &[Type], request_roots: &[Type]
                 open_enums.insert(e.ident.to_string(), other);
             }
             Item::Struct(s) if relaxed.contains(&s.ident.to_string()) => {
-                s.attrs.retain(|a| {
-                    !(a.path().is_ident("serde")
-                        && a.to_token_stream()
-                            .to_string()
-                            .contains("deny_unknown_fields"))
-                });
+                allow_unknown_fields(&mut s.attrs);
                 if matches!(&s.fields, Fields::Unnamed(u) if u.unnamed.len() == 1) {
                     newtypes.insert(s.ident.to_string());
                 }
@@ -148,6 +143,29 @@ pub fn relax(items: &mut [Item], response_roots: &[Type], request_roots: &[Type]
             _ => {}
         }
     }
+}
+
+/// Removes `deny_unknown_fields` from `#[serde(..)]` attributes, keeping their other options
+/// (`rename_all`, `default`, ...); an attribute left empty goes.
+fn allow_unknown_fields(attrs: &mut Vec<syn::Attribute>) {
+    attrs.retain_mut(|attr| {
+        if !attr.path().is_ident("serde") {
+            return true;
+        }
+        let Ok(options) = attr.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
+        else {
+            return true;
+        };
+        let kept: Vec<&syn::Meta> = options
+            .iter()
+            .filter(|m| !m.path().is_ident("deny_unknown_fields"))
+            .collect();
+        if kept.len() == options.len() {
+            return true;
+        }
+        *attr = syn::parse_quote!(#[serde(#(#kept),*)]);
+        !kept.is_empty()
+    });
 }
 
 fn drop_copy(attrs: &mut [syn::Attribute]) {
@@ -228,7 +246,7 @@ mod tests {
     fn shared_types_stay_strict_and_response_structs_accept_unknown_fields() {
         let out = relax_file(
             quote! {
-                #[serde(deny_unknown_fields)]
+                #[serde(deny_unknown_fields, rename_all = "camelCase")]
                 pub struct Resource { s: Shared }
                 #[serde(deny_unknown_fields)]
                 pub struct Shared { x: i64 }
@@ -242,6 +260,8 @@ mod tests {
             syn::parse_quote!(types::Shared),
         );
         assert!(out.contains("pub struct Resource"), "{out}");
+        // Only the one option goes: the struct still renames its fields.
+        assert!(out.contains("#[serde(rename_all = \"camelCase\")]\npub struct Resource"), "{out}");
         assert_eq!(
             out.matches("deny_unknown_fields").count(),
             1,

@@ -3,59 +3,38 @@
 
 use std::fmt::Write;
 
-use serde_json::Value;
+use crate::model::{Operation, SdkModel, Waiter};
+use crate::naming;
 
-use crate::emit::CrateInput;
-use crate::validate::method_name;
-
-/// One row of the operations table.
-struct Operation {
-    method: String,
-    http: String,
-    path: String,
-    summary: String,
-    sample_call: Option<String>,
-    /// Also offered as `multipart/form-data` (a `<method>_multipart` builder).
-    multipart: bool,
-}
-
-pub fn render(header: &str, input: &CrateInput<'_>) -> String {
-    let doc = input.document;
-    let title = doc
-        .pointer("/info/title")
-        .and_then(Value::as_str)
-        .unwrap_or("the API");
-    let description = doc
-        .pointer("/info/description")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim();
-    let base_url = doc
-        .pointer("/servers/0/url")
-        .and_then(Value::as_str)
-        .unwrap_or("https://api.example.com");
-    let operations = operations(doc);
-    let krate = &input.settings.crate_name;
-    let lib = input.settings.lib_name();
-
+pub fn render(header: &str, model: &SdkModel) -> String {
+    let vendor = &model.vendor;
+    let title = vendor.title.as_str();
+    let description = vendor.description.as_str();
+    let base_url = if vendor.base_url.is_empty() {
+        "https://api.example.com"
+    } else {
+        vendor.base_url.as_str()
+    };
+    let krate = &vendor.settings.crate_name;
+    let lib = vendor.settings.lib_name();
     let mut out = String::new();
     let _ = writeln!(out, "<!-- {header} -->\n# {krate}\n");
     let _ = writeln!(
         out,
         "{}. Generated from the vendor's OpenAPI documents in `{}/`; every operation is a method of [`Client`] in the builder style (`client.operation().param(..).send().await`).\n",
-        input.settings.description, input.source_dir
+        vendor.settings.description, vendor.source_dir
     );
     if !description.is_empty() {
         let _ = writeln!(out, "{title}: {}\n", first_paragraph(description));
     }
-    let env_prefix = &input.settings.env_prefix;
+    let env_prefix = &vendor.settings.env_prefix;
     let _ = writeln!(out, "## Quick start\n\n```rust,no_run");
     let _ = writeln!(out, "use {lib}::Client;\n");
     let _ = writeln!(
         out,
         "async fn example() -> Result<(), Box<dyn std::error::Error>> {{"
     );
-    if doc.pointer("/security/0").is_some() {
+    if !vendor.auth.is_empty() {
         let _ = writeln!(
             out,
             "    // Reads {env_prefix}_API_KEY (and {env_prefix}_BASE_URL, default {base_url})."
@@ -66,7 +45,7 @@ pub fn render(header: &str, input: &CrateInput<'_>) -> String {
         );
     }
     let _ = writeln!(out, "    let client = Client::from_env()?;");
-    match operations.iter().find_map(|o| o.sample_call.as_ref()) {
+    match model.operations.iter().find_map(sample_call) {
         Some(call) => {
             let _ = writeln!(out, "    let response = client{call}.send().await?;");
             let _ = writeln!(out, "    println!(\"{{:?}}\", response.into_inner());");
@@ -80,7 +59,7 @@ pub fn render(header: &str, input: &CrateInput<'_>) -> String {
         out,
         "Request bodies are built with typed builders (`.body_map(|b| b.field(..))`) or the `types` structs; the specs' constraints (required fields, patterns, lengths, enums, map sizes) are checked before a request is sent.\n"
     );
-    waiters_section(&mut out, doc, &lib);
+    waiters_section(&mut out, model, &lib);
     let _ = writeln!(out, "## Errors, retries, timeouts\n");
     let _ = writeln!(
         out,
@@ -102,16 +81,16 @@ pub fn render(header: &str, input: &CrateInput<'_>) -> String {
         out,
         "## Operations\n\n| Method | HTTP | Path | Summary |\n|---|---|---|---|"
     );
-    for op in &operations {
+    for op in &model.operations {
         let _ = writeln!(
             out,
             "| [`{m}`](Client::{m}) | {} | `{}` | {} |",
             op.http,
             op.path,
-            table_cell(&op.summary),
+            table_cell(&first_paragraph(&op.summary)),
             m = op.method
         );
-        if op.multipart {
+        if op.multipart.as_ref().is_some_and(|m| !m.only) {
             let _ = writeln!(
                 out,
                 "| [`{m}_multipart`](Client::{m}_multipart) | {} | `{}` | the same as `multipart/form-data` (file uploads) |",
@@ -121,13 +100,7 @@ pub fn render(header: &str, input: &CrateInput<'_>) -> String {
             );
         }
     }
-    let notes: Vec<&str> = doc
-        .get(crate::normalize::NOTES)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let notes = &model.notes;
     if !notes.is_empty() {
         let _ = writeln!(out, "\n## Not generated\n");
         for note in notes {
@@ -137,9 +110,9 @@ pub fn render(header: &str, input: &CrateInput<'_>) -> String {
     let _ = writeln!(
         out,
         "\n## Source\n\nGenerated by `cargo xtask gen` from these vendored documents in `{}/` (provenance in its SOURCE.md), after its overlays:\n",
-        input.source_dir
+        vendor.source_dir
     );
-    for file in &input.document_files {
+    for file in &vendor.document_files {
         let _ = writeln!(out, "- `{file}`");
     }
     let _ = writeln!(
@@ -158,13 +131,8 @@ fn table_cell(text: &str) -> String {
 }
 
 /// The waiters the overlay declares, and their create-then-wait examples (compiled as doctests).
-fn waiters_section(out: &mut String, doc: &Value, lib: &str) {
-    let waiters: Vec<&Value> = doc
-        .get("x-sdk-waiters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .collect();
+fn waiters_section(out: &mut String, model: &SdkModel, lib: &str) {
+    let waiters: &[Waiter] = &model.waiters;
     if waiters.is_empty() {
         return;
     }
@@ -172,100 +140,41 @@ fn waiters_section(out: &mut String, doc: &Value, lib: &str) {
         out,
         "## Create, then wait\n\nJobs run asynchronously; each waiter polls with backoff until the job succeeds or fails, reports every status it sees, and takes a mandatory maximum wait:\n"
     );
-    for w in &waiters {
-        let name = w.get("name").and_then(Value::as_str).unwrap_or_default();
-        let description = w
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+    for w in waiters {
+        let description = w.description.as_deref().unwrap_or_default();
         let _ = writeln!(
             out,
-            "- [`{name}`](Client::{name}): {}",
+            "- [`{0}`](Client::{0}): {1}",
+            w.name,
             first_paragraph(description)
         );
     }
     out.push('\n');
-    for example in waiters
-        .iter()
-        .filter_map(|w| w.get("example").and_then(Value::as_str))
-    {
+    for example in waiters.iter().filter_map(|w| w.example.as_ref()) {
         let _ = writeln!(
             out,
             "```rust,no_run\nasync fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{"
         );
-        for line in example.trim_end().lines() {
+        for line in example.text.trim_end().lines() {
             let _ = writeln!(out, "    {line}");
         }
         let _ = writeln!(out, "    Ok(())\n}}\n```\n");
     }
 }
 
-fn operations(doc: &Value) -> Vec<Operation> {
-    crate::normalize::operations(doc)
-        .map(|(path, http, item, op)| {
-            let id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let method = method_name(id);
-            let summary = op
-                .get("summary")
-                .or_else(|| op.get("description"))
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let multipart = op
-                .get(crate::normalize::OTHER_MEDIA_TYPES)
-                .and_then(|m| m.get("multipart/form-data"))
-                .is_some();
-            Operation {
-                multipart,
-                sample_call: sample_call(&method, item, op),
-                method,
-                http: http.to_ascii_uppercase(),
-                path: path.to_string(),
-                summary: first_paragraph(summary),
-            }
-        })
-        .collect()
-}
-
 /// A call for the quick start: an operation without a body whose required parameters are plain
 /// strings (so the example needs no other crate). `None` when the operation does not qualify.
-fn sample_call(method: &str, item: &Value, op: &Value) -> Option<String> {
-    if op.get("requestBody").is_some() {
+fn sample_call(op: &Operation) -> Option<String> {
+    if op.body_media_type.is_some() || !op.other_media_types.is_empty() || op.body_aside {
         return None;
     }
-    let params = item
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .chain(
-            op.get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        );
-    let mut call = format!(".{method}()");
-    for p in params {
-        if p.get("required").and_then(Value::as_bool) != Some(true) {
-            continue;
-        }
-        let schema = p.get("schema")?;
-        let plain_string = schema.get("type").and_then(Value::as_str) == Some("string")
-            && schema.get("format").is_none()
-            && schema.get("enum").is_none()
-            && schema.get("pattern").is_none();
-        if !plain_string {
+    let mut call = format!(".{}()", op.method);
+    for p in op.parameters.iter().filter(|p| p.required) {
+        if !p.plain_string {
             return None;
         }
-        let name = p.get("name").and_then(Value::as_str)?;
-        let example = p
-            .get("example")
-            .or_else(|| schema.get("example"))
-            .and_then(Value::as_str)
-            .unwrap_or(name);
-        let _ = write!(call, ".{}({example:?})", crate::emit::setter_ident(name));
+        let example = p.example.as_deref().unwrap_or(&p.name);
+        let _ = write!(call, ".{}({example:?})", naming::setter_ident(&p.name));
     }
     Some(call)
 }

@@ -6,8 +6,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::Result;
-use crate::merge::Origins;
 use crate::normalize::schemas::for_each_schema;
+use crate::origins::Origins;
 
 pub const RUNTIME_CRATE: &str = "sdk-runtime";
 

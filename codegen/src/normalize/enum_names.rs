@@ -8,8 +8,8 @@ use heck::ToUpperCamelCase;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::merge::Origins;
 use crate::normalize::schemas::for_each_schema;
+use crate::origins::Origins;
 
 pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     for_each_schema(doc, &mut |_, schema| {

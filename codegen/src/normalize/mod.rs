@@ -19,7 +19,7 @@ pub use request_bodies::{BODY_ASIDE, OTHER_MEDIA_TYPES};
 use serde_json::Value;
 
 use crate::error::Result;
-use crate::merge::Origins;
+use crate::origins::Origins;
 
 /// A normalization pass: a name for reports and a rewrite of the whole document.
 pub struct Pass {
@@ -75,77 +75,12 @@ pub fn normalize(doc: &mut Value, origins: &Origins) -> Result<()> {
     Ok(())
 }
 
-/// The HTTP methods an OpenAPI path item can hold, in the order progenitor emits them.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// An operation as the emitters name it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Route {
-    pub operation_id: String,
-    /// The Rust method name (`listAvatars` -> `list_avatars`).
-    pub method: String,
-    /// The HTTP method in capitals.
-    pub http: String,
-    pub path: String,
-}
-
-/// Every operation of the document, in document order: (path, HTTP method in lower case, the
-/// path item, the operation). The one walk over `paths` that readers of the document share.
-pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &'static str, &Value, &Value)> {
-    doc.get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .flat_map(|(path, item)| {
-            METHODS
-                .iter()
-                .filter_map(move |http| Some((path.as_str(), *http, item, item.get(*http)?)))
-        })
-}
-
-/// Every operation with an operationId, in document order.
-pub fn routes(doc: &Value) -> Vec<Route> {
-    operations(doc)
-        .filter_map(|(path, http, _, op)| {
-            let id = op.get("operationId").and_then(Value::as_str)?;
-            Some(Route {
-                operation_id: id.to_string(),
-                method: crate::validate::method_name(id),
-                http: http.to_ascii_uppercase(),
-                path: path.to_string(),
-            })
-        })
-        .collect()
-}
-
-/// Calls `f` with (path, method, pointer, operation) for every operation of the document.
-pub fn for_each_operation(
-    doc: &mut Value,
-    mut f: impl FnMut(&str, &str, &str, &mut serde_json::Map<String, Value>) -> Result<()>,
-) -> Result<()> {
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return Ok(());
-    };
-    for (path, item) in paths.iter_mut() {
-        let Value::Object(item) = item else { continue };
-        for method in METHODS {
-            if let Some(Value::Object(op)) = item.get_mut(*method) {
-                let at = crate::pointer::join(&crate::pointer::join("/paths", path), method);
-                f(path, method, &at, op)?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The document as published beside a crate (`openapi.json`): the normalized document with
 /// what the engine workarounds set aside put back (other request media types, bodiless error
 /// responses), so tools such as mock servers see every shape the crate supports.
 pub fn published(normalized: &Value) -> Value {
     let mut doc = normalized.clone();
-    let _ = for_each_operation(&mut doc, |_, _, _, op| {
+    let _ = crate::walk::for_each_operation(&mut doc, |_, _, _, op| {
         op.shift_remove(BODY_ASIDE);
         if let Some(Value::Object(mut others)) = op.shift_remove(OTHER_MEDIA_TYPES) {
             let mut body = match others.shift_remove("x-request-body") {

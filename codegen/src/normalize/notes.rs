@@ -6,8 +6,8 @@
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::merge::Origins;
-use crate::normalize::for_each_operation;
+use crate::origins::Origins;
+use crate::walk::for_each_operation;
 
 pub const NOTES: &str = "x-codegen-notes";
 

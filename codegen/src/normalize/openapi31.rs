@@ -9,8 +9,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::Result;
-use crate::merge::Origins;
 use crate::normalize::schemas::for_each_schema;
+use crate::origins::Origins;
 
 pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     let is_31 = doc
@@ -26,7 +26,7 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
         root.shift_remove("jsonSchemaDialect");
     }
     // `responses` became optional in 3.1; openapiv3 requires it. Any 2xx is then a bodiless success.
-    crate::normalize::for_each_operation(doc, |_, _, _, op| {
+    crate::walk::for_each_operation(doc, |_, _, _, op| {
         op.entry("responses").or_insert_with(
             || json!({"2XX": {"description": "Success (the document describes no responses)"}}),
         );

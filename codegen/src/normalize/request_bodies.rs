@@ -9,8 +9,8 @@
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::merge::Origins;
-use crate::normalize::for_each_operation;
+use crate::origins::Origins;
+use crate::walk::for_each_operation;
 
 pub const OTHER_MEDIA_TYPES: &str = "x-codegen-other-request-media-types";
 pub const BODY_ASIDE: &str = "x-codegen-body-aside";

@@ -12,8 +12,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result, Stage};
-use crate::merge::Origins;
-use crate::normalize::for_each_operation;
+use crate::origins::Origins;
+use crate::walk::for_each_operation;
 
 pub const UNTYPED: &str = "x-codegen-untyped-responses";
 

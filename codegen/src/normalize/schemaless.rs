@@ -6,8 +6,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::Result;
-use crate::merge::Origins;
-use crate::normalize::for_each_operation;
+use crate::origins::Origins;
+use crate::walk::for_each_operation;
 
 pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     for_each_operation(doc, |_, _, _, op| {

@@ -9,7 +9,7 @@ use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::merge::Origins;
+use crate::origins::Origins;
 use crate::pointer::{Trail, join};
 
 pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {

@@ -2,14 +2,14 @@
 
 //! Waits for an uploaded avatar (createAvatar) to be ready: status 3 completed, 4 failed (seed 000: "wait until status is 3 before you can use it").
 //!
+//! Upload a talking avatar (type 1), then wait until Akool has processed it.
+//!
 //! Against a local server (a mock, or a proxy):
 //! `AKOOL_API_KEY=test AKOOL_BASE_URL=http://127.0.0.1:4010 cargo run -p akool-client --example wait_for_avatar`
-
 #[rustfmt::skip]
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = &akool_client::Client::from_env()?;
-    // Upload a talking avatar (type 1), then wait until Akool has processed it.
     let body = akool_client::types::CreateAvatarRequest::builder()
         .url("https://example.com/presenter.mp4")
         .avatar_id("presenter01")
@@ -17,13 +17,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .type_(1i64);
     let created = client.create_avatar().body(body).send().await?.into_inner();
     let record_id = match created {
-        akool_client::types::AvatarDetailData::Array(list) => list.into_iter().next().and_then(|a| a.id),
+        akool_client::types::AvatarDetailData::Array(list) => {
+            list.into_iter().next().and_then(|a| a.id)
+        }
         akool_client::types::AvatarDetailData::AvatarDetail(a) => a.id,
     }
-    .ok_or("no avatar id in the response")?;
+        .ok_or("no avatar id in the response")?;
     let ready = client
-        .wait_for_avatar(record_id, akool_client::Wait::up_to(std::time::Duration::from_secs(600))
-            .on_status(|status| println!("avatar status: {status}")))
+        .wait_for_avatar(
+            record_id,
+            akool_client::Wait::up_to(std::time::Duration::from_secs(600))
+                .on_status(|status| println!("avatar status: {status}")),
+        )
         .await?;
     println!("{ready:?}");
     Ok(())

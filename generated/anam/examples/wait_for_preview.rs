@@ -2,19 +2,28 @@
 
 //! Waits until a new avatar's preview video exists (`videoUrl` is no longer null).
 //!
+//! Upload a photo as multipart/form-data, then wait for the preview video.
+//!
 //! Against a local server (a mock, or a proxy):
 //! `ANAM_API_KEY=test ANAM_BASE_URL=http://127.0.0.1:4010 cargo run -p anam-client --example wait_for_preview`
-
 #[rustfmt::skip]
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = &anam_client::Client::from_env()?;
-    // Upload a photo as multipart/form-data, then wait for the preview video.
     let photo = anam_client::FilePart::from_path("face.png").await?;
-    let avatar = client.create_avatar_multipart().display_name("Alex").image_file(photo).send().await?.into_inner();
+    let avatar = client
+        .create_avatar_multipart()
+        .display_name("Alex")
+        .image_file(photo)
+        .send()
+        .await?
+        .into_inner();
     let id = avatar.id.ok_or("no id in the response")?;
     let ready = client
-        .wait_for_preview(id, anam_client::Wait::up_to(std::time::Duration::from_secs(300)))
+        .wait_for_preview(
+            id,
+            anam_client::Wait::up_to(std::time::Duration::from_secs(300)),
+        )
         .await?;
     println!("preview: {:?}", ready.video_url);
     Ok(())

@@ -2,26 +2,39 @@
 
 //! Waits for a new avatar's training to end (IDLE is ready; TRAINING_FAILED and REFUSED are failures).
 //!
+//! Create an avatar from an image URL, then wait for its training to finish.
+//!
 //! Against a local server (a mock, or a proxy):
 //! `ARGIL_API_KEY=test ARGIL_BASE_URL=http://127.0.0.1:4010 cargo run -p argil-client --example wait_for_training`
-
 #[rustfmt::skip]
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = &argil_client::Client::from_env()?;
-    // Create an avatar from an image URL, then wait for its training to finish.
-    use argil_client::types::{AvatarCreateArgsImage, AvatarCreateArgsImageDatasetImage, AvatarCreateArgsImageType, AvatarCreateRequest};
-    let image = AvatarCreateArgsImageDatasetImage::Url("https://example.com/face.jpg".parse()?);
+    use argil_client::types::{
+        AvatarCreateArgsImage, AvatarCreateArgsImageDatasetImage,
+        AvatarCreateArgsImageType, AvatarCreateRequest,
+    };
+    let image = AvatarCreateArgsImageDatasetImage::Url(
+        "https://example.com/face.jpg".parse()?,
+    );
     let body: AvatarCreateArgsImage = AvatarCreateArgsImage::builder()
         .type_(AvatarCreateArgsImageType::Image)
         .name("My avatar")
         .dataset_image(image)
         .try_into()?;
-    let avatar = client.create_avatar().body(AvatarCreateRequest::Image(body)).send().await?.into_inner();
+    let avatar = client
+        .create_avatar()
+        .body(AvatarCreateRequest::Image(body))
+        .send()
+        .await?
+        .into_inner();
     let id = avatar.id.ok_or("no id in the response")?.to_string();
     let trained = client
-        .wait_for_training(id, argil_client::Wait::up_to(std::time::Duration::from_secs(3600))
-            .on_status(|status| println!("training: {status}")))
+        .wait_for_training(
+            id,
+            argil_client::Wait::up_to(std::time::Duration::from_secs(3600))
+                .on_status(|status| println!("training: {status}")),
+        )
         .await?;
     println!("{:?}", trained.status);
     Ok(())

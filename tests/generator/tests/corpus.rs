@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use workspace_tests::root;
+use generator_tests::root;
 use xtask::gen_cmd::{GenOptions, run};
 
 fn copy_folders(from: &Path, to: &Path) -> Vec<String> {

@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use client_tests::{TEST_KEY, root};
 use serde_json::json;
-use workspace_tests::{TEST_KEY, root};
 
 struct Prism {
     child: Child,
@@ -105,7 +105,7 @@ fn operations(vendor: &str) -> BTreeSet<String> {
     for item in doc["paths"].as_object().unwrap().values() {
         for op in item.as_object().unwrap().values() {
             if let Some(id) = op.get("operationId").and_then(|v| v.as_str()) {
-                out.insert(codegen::validate::method_name(id));
+                out.insert(codegen::naming::method_name(id));
             }
         }
     }

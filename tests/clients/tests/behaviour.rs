@@ -5,10 +5,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use client_tests::{TEST_KEY, akool, anam, argil, fast_retries, respond_in_turn};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::{TEST_KEY, akool, anam, argil, fast_retries, respond_in_turn};
 
 const AVATAR_ID: &str = "071b0286-4cce-4808-bee2-e642f1062de3";
 

@@ -2,7 +2,7 @@
 //! makes 1000 sequential GETs to the same loopback server and decodes the same type. Rounds
 //! alternate so machine noise hits every side; the medians and their ratios are printed.
 //!
-//!     cargo bench -p workspace-tests --bench request_overhead
+//!     cargo bench -p client-tests --bench request_overhead
 //!
 //! Two raw sides: bare `reqwest` as most hand-written calls are, and `reqwest` with the
 //! generated client's default timeouts (10 s to connect, 60 s per attempt), which cost a timer

@@ -3,10 +3,10 @@
 //! and answers with the pages' example responses, which must decode into the generated types.
 //! Constraint violations must fail before anything is sent.
 
+use client_tests::{akool, anam, argil};
 use serde_json::json;
 use wiremock::matchers::{any, body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::{akool, anam, argil};
 
 /// A server that fails the test (on drop) if any request reaches it.
 async fn server_expecting_no_request() -> MockServer {

@@ -2,7 +2,7 @@
 //! and overlay), the effective document, the API surface and the generated client; for each
 //! vendor, the API surface. Review changes with `cargo insta review`; CI never accepts them.
 
-use workspace_tests::{generate, root};
+use generator_tests::{generate, root};
 
 const FIXTURES: &[&str] = &[
     "openapi31",
@@ -48,7 +48,7 @@ fn fixtures() {
 fn normalized_document(folder: &str) -> String {
     let dir = root().join(folder);
     let vendor = dir.file_name().unwrap().to_string_lossy().into_owned();
-    let files = workspace_tests::read_folder(&dir);
+    let files = generator_tests::read_folder(&dir);
     let input = codegen::VendorInput {
         vendor: &vendor,
         source_dir: folder,

@@ -1,4 +1,4 @@
-//! Runs progenitor (and through it typify) over the validated document. progenitor panics on
+//! Engine stage: runs progenitor (and through it typify) over the validated document. progenitor panics on
 //! some input it does not support; the panic is caught (quietly: no backtrace on the user's
 //! terminal) and turned into an error, and on any failure each operation is tried alone so the
 //! error can name the one that fails.
@@ -102,7 +102,7 @@ fn culprit(spec: &openapiv3::OpenAPI) -> Option<String> {
         for (method, _) in item.iter() {
             let mut alone = spec.clone();
             let mut only = item.clone();
-            for m in crate::normalize::METHODS.iter().filter(|m| **m != method) {
+            for m in crate::walk::METHODS.iter().filter(|m| **m != method) {
                 match *m {
                     "get" => only.get = None,
                     "put" => only.put = None,
@@ -129,9 +129,11 @@ fn culprit(spec: &openapiv3::OpenAPI) -> Option<String> {
     None
 }
 
+/// progenitor's client for the document, and what its code uses; an error names the first
+/// operation progenitor cannot take alone.
 pub fn progenitor_tokens(
     spec: &openapiv3::OpenAPI,
-    origins: &crate::merge::Origins,
+    origins: &crate::origins::Origins,
 ) -> Result<(TokenStream, Uses)> {
     run(spec).map_err(|message| {
         let (pointer, subject) = match culprit(spec) {
@@ -145,4 +147,13 @@ pub fn progenitor_tokens(
             "remove or reshape the construct with an overlay action, or teach a normalize pass this case (and report it)",
         )
     })
+}
+
+/// What progenitor's own generator does (tokens, then prettyplease), without our emitters, for
+/// benchmarks that compare the pipeline with the engine's own cost. Returns the line count.
+pub fn progenitor_only(spec: &openapiv3::OpenAPI) -> usize {
+    run(spec)
+        .ok()
+        .and_then(|(tokens, _)| syn::parse2::<syn::File>(tokens).ok())
+        .map_or(0, |file| prettyplease::unparse(&file).lines().count())
 }

@@ -28,10 +28,10 @@ fn run_example(
             example,
             "--manifest-path",
         ])
-        .arg(workspace_tests::root().join("Cargo.toml"))
+        .arg(client_tests::root().join("Cargo.toml"))
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", workspace_tests::root().join("target"))
-        .env(format!("{prefix}_API_KEY"), workspace_tests::TEST_KEY)
+        .env("CARGO_TARGET_DIR", client_tests::root().join("target"))
+        .env(format!("{prefix}_API_KEY"), client_tests::TEST_KEY)
         .env(format!("{prefix}_BASE_URL"), server.uri())
         .output()
         .expect("cargo runs");
@@ -46,7 +46,7 @@ fn run_example(
 
 #[tokio::test]
 async fn every_crate_example_runs_against_a_local_server() {
-    let root = workspace_tests::root();
+    let root = client_tests::root();
 
     let akool = MockServer::start().await;
     Mock::given(method("POST"))

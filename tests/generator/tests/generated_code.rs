@@ -5,7 +5,7 @@ use xtask::gen_cmd::{GenOptions, generate_all, run};
 
 #[test]
 fn checked_in_generated_code_is_up_to_date() {
-    let mut options = GenOptions::for_workspace(workspace_tests::root());
+    let mut options = GenOptions::for_workspace(generator_tests::root());
     options.check = true;
     let outcome = run(&options).expect("generation succeeds");
     assert!(
@@ -17,7 +17,7 @@ fn checked_in_generated_code_is_up_to_date() {
 
 #[test]
 fn generation_is_deterministic() {
-    let options = GenOptions::for_workspace(workspace_tests::root());
+    let options = GenOptions::for_workspace(generator_tests::root());
     let first = generate_all(&options).expect("first run");
     let second = generate_all(&options).expect("second run");
     assert_eq!(first.len(), second.len());

@@ -1,0 +1,243 @@
+//! Model stage: the one typed description of the SDK a crate offers, built once from the
+//! validated document, the typed `x-sdk-*` extensions and progenitor's output. Every emitter
+//! renders from it; none reads the document.
+
+mod auth;
+mod operations;
+mod waiters;
+
+use proc_macro2::TokenStream;
+use syn::Type;
+
+use crate::engine::Uses;
+use crate::error::{Error, Result};
+use crate::extensions::{Envelope, Match};
+use crate::origins::Origins;
+use crate::settings::VendorSettings;
+
+/// A client crate: the vendor-level facts and every operation, waiter and note.
+#[derive(Clone)]
+pub struct SdkModel {
+    pub vendor: Vendor,
+    pub operations: Vec<Operation>,
+    pub waiters: Vec<Waiter>,
+    pub envelope: Option<Envelope>,
+    /// What the document holds that the crate does not generate (callbacks, webhooks), as
+    /// sentences for the README.
+    pub notes: Vec<String>,
+}
+
+/// What is the same for every operation of the crate.
+#[derive(Debug, Clone)]
+pub struct Vendor {
+    /// How the vendor folder is named in headers, e.g. `specs/akool`.
+    pub source_dir: String,
+    pub settings: VendorSettings,
+    pub title: String,
+    /// `info.description`, trimmed.
+    pub description: String,
+    /// The first server's URL with its variables' defaults; empty when the spec names none.
+    pub base_url: String,
+    /// Credential schemes the client can send, in the order of the spec's requirements.
+    pub auth: Vec<AuthScheme>,
+    /// The vendored document file names, for the README's provenance list.
+    pub document_files: Vec<String>,
+    /// Path from the crate's directory to the runtime crate, for its Cargo.toml.
+    pub runtime_path: String,
+    /// Optional crates progenitor's code needs.
+    pub uses: Uses,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// An API key in this header (lower case).
+    Header(String),
+    Bearer,
+}
+
+/// One operation as the crate exposes it.
+#[derive(Clone)]
+pub struct Operation {
+    pub id: String,
+    /// The client method (`listAvatars` -> `list_avatars`).
+    pub method: String,
+    /// progenitor's builder struct (`ListAvatars`).
+    pub builder: String,
+    /// The HTTP method in capitals.
+    pub http: String,
+    pub path: String,
+    /// `summary`, else `description`, else empty.
+    pub summary: String,
+    /// Path-level and operation-level parameters, `$ref`s resolved, the operation's overriding.
+    pub parameters: Vec<Parameter>,
+    /// The media type progenitor's method sends, if any.
+    pub body_media_type: Option<String>,
+    /// Request media types our own builders send (set aside by normalize).
+    pub other_media_types: Vec<String>,
+    /// Every request media type moved aside: progenitor's method would send no body, so it is
+    /// hidden (and the multipart builder, if any, takes its name).
+    pub body_aside: bool,
+    /// The `multipart/form-data` builder, when the operation takes that media type.
+    pub multipart: Option<Multipart>,
+    /// Documented 2xx statuses.
+    pub success_statuses: Vec<u16>,
+    /// `T` and `E` of progenitor's `Result<ResponseValue<T>, Error<E>>`.
+    pub ok: Type,
+    pub err: Type,
+    /// For envelope APIs: the type of the envelope's data field and whether it is optional.
+    pub data: Option<(Type, bool)>,
+}
+
+impl Operation {
+    /// What `send` returns on success (the envelope's data when there is one).
+    pub fn output(&self) -> &Type {
+        self.data.as_ref().map_or(&self.ok, |(t, _)| t)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Clone)]
+pub struct Parameter {
+    pub name: String,
+    pub location: ParamIn,
+    pub required: bool,
+    /// A plain string (no format, enum or pattern): a literal works as its value.
+    pub plain_string: bool,
+    /// The parameter's (or its schema's) string example.
+    pub example: Option<String>,
+    /// The type progenitor's builder keeps for it; `None` when progenitor has no setter.
+    pub rust_type: Option<Type>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Multipart {
+    /// The operation takes nothing else: our builder is its method.
+    pub only: bool,
+    pub fields: Vec<MultipartField>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MultipartField {
+    pub name: String,
+    /// `format: binary` or `byte`: a file part.
+    pub file: bool,
+    pub required: bool,
+    pub description: String,
+}
+
+/// A waiter, checked against the operation it polls.
+#[derive(Clone)]
+pub struct Waiter {
+    pub name: String,
+    pub description: Option<String>,
+    /// Index into [`SdkModel::operations`].
+    pub operation: usize,
+    pub parameter: String,
+    /// The type the polled operation takes for the parameter.
+    pub parameter_type: Type,
+    pub status: Vec<String>,
+    pub success: Match,
+    pub failure: Match,
+    pub reason: Vec<String>,
+    pub example: Option<Example>,
+}
+
+/// Rust statements from the overlay, checked to parse.
+#[derive(Clone)]
+pub struct Example {
+    /// As written (the README shows it verbatim).
+    pub text: String,
+    /// Its leading `//` comment lines, without the slashes.
+    pub comments: Vec<String>,
+    pub statements: TokenStream,
+}
+
+/// What the model is built from.
+pub struct ModelInput<'a> {
+    pub source_dir: &'a str,
+    pub settings: &'a VendorSettings,
+    pub spec: &'a openapiv3::OpenAPI,
+    pub origins: &'a Origins,
+    pub document_files: &'a [String],
+    pub runtime_path: &'a str,
+    /// progenitor's client, as generated (before our patches).
+    pub engine: &'a syn::File,
+    pub uses: Uses,
+}
+
+impl SdkModel {
+    pub fn build(input: &ModelInput<'_>) -> Result<SdkModel> {
+        let spec = input.spec;
+        let extensions = crate::extensions::parse(&spec.extensions, input.origins)?;
+        let data_field = extensions.envelope.as_ref().map(|e| e.data.as_str());
+        let operations = operations::build(input, data_field)?;
+        let waiters = waiters::build(&extensions.waiters, &operations, input)?;
+        let notes = spec
+            .extensions
+            .get(crate::normalize::NOTES)
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_str().map(str::to_string))
+            .collect();
+        Ok(SdkModel {
+            vendor: Vendor {
+                source_dir: input.source_dir.to_string(),
+                settings: input.settings.clone(),
+                title: spec.info.title.clone(),
+                description: spec
+                    .info
+                    .description
+                    .as_deref()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+                base_url: base_url(spec),
+                auth: auth::schemes(spec),
+                document_files: input.document_files.to_vec(),
+                runtime_path: input.runtime_path.to_string(),
+                uses: input.uses,
+            },
+            operations,
+            waiters,
+            envelope: extensions.envelope,
+            notes,
+        })
+    }
+
+    /// (method, HTTP method, path) of every operation, for the API surface listing.
+    pub fn routes(&self) -> Vec<(String, String, String)> {
+        self.operations
+            .iter()
+            .map(|o| (o.method.clone(), o.http.clone(), o.path.clone()))
+            .collect()
+    }
+}
+
+fn base_url(spec: &openapiv3::OpenAPI) -> String {
+    let Some(server) = spec.servers.first() else {
+        return String::new();
+    };
+    let mut url = server.url.clone();
+    for (name, var) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &var.default);
+    }
+    url
+}
+
+/// An error in the generator's reading of progenitor's output, naming the operation.
+fn engine_mismatch(input: &ModelInput<'_>, at: &str, message: String) -> Error {
+    Error::new(
+        crate::error::Stage::Emit,
+        input.origins.locate(at),
+        message,
+        "progenitor's output changed shape: this is a generator bug, report it with the vendor folder",
+    )
+}

@@ -1,0 +1,74 @@
+//! Rust names for what a spec names: methods, builder setters and types. One place, so the
+//! normalize passes, validate and the emitters always agree with each other and with progenitor.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// A Rust identifier for a spec name (`type` -> `type_`, `displayName` -> `display_name`), as
+/// progenitor names builder setters.
+pub fn setter_ident(name: &str) -> String {
+    // Always a valid identifier, whatever the spec says: `format_ident!` panics otherwise.
+    let mut ident: String = name
+        .to_snake_case()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if ident.is_empty() {
+        ident.push_str("value");
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    if syn::parse_str::<syn::Ident>(&ident).is_err() {
+        ident.push('_');
+    }
+    ident
+}
+
+/// The Rust method name progenitor derives from an operationId.
+pub fn method_name(operation_id: &str) -> String {
+    // progenitor escapes keywords the same way (`type` -> `type_`).
+    setter_ident(operation_id)
+}
+
+/// The name of progenitor's builder struct for a client method (`list_avatars` -> `ListAvatars`).
+pub fn builder_name(method: &str) -> String {
+    method.to_upper_camel_case()
+}
+
+/// The field of a struct progenitor generates for a JSON property (`videoUrl` -> `video_url`).
+pub fn field_name(property: &str) -> String {
+    property.to_snake_case()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_always_valid() {
+        for (name, ident) in [
+            ("displayName", "display_name"),
+            ("type", "type_"),
+            ("self", "self_"),
+            ("2fa-code", "_2fa_code"),
+            ("ñame", "_ame"),
+            ("", "value"),
+            ("-", "value"),
+        ] {
+            assert_eq!(setter_ident(name), ident, "{name}");
+            assert!(syn::parse_str::<syn::Ident>(&setter_ident(name)).is_ok());
+        }
+    }
+
+    #[test]
+    fn builders_are_named_after_their_methods() {
+        assert_eq!(builder_name(&method_name("listAvatars")), "ListAvatars");
+        assert_eq!(builder_name(&method_name("get_avatar")), "GetAvatar");
+    }
+}

@@ -1,0 +1,140 @@
+//! Reading progenitor's output as syntax trees: the modules it writes, builder structs and
+//! their fields, `send` signatures. Shared by the model (which reads) and emit (which patches).
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use syn::{GenericArgument, ImplItem, Item, PathArguments, Type};
+
+/// The items of `mod name { .. }` at the top of `file`.
+pub fn module<'a>(items: &'a [Item], name: &str) -> Vec<&'a Item> {
+    items
+        .iter()
+        .find_map(|i| match i {
+            Item::Mod(m) if m.ident == name => {
+                m.content.as_ref().map(|(_, items)| items.iter().collect())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The items of `mod name { .. }`, for editing.
+pub fn module_mut<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<Item>> {
+    file.items.iter_mut().find_map(|i| match i {
+        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The type arguments of the last path segment: `Result<A, B>` -> [A, B].
+pub fn generic_args(ty: &Type) -> Option<Vec<Type>> {
+    let Type::Path(p) = ty else { return None };
+    let PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+        return None;
+    };
+    Some(
+        args.args
+            .iter()
+            .filter_map(|a| match a {
+                GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// `Result<ResponseValue<T>, Error<E>>` -> (T, E).
+pub fn result_parts(ty: &Type) -> Option<(Type, Type)> {
+    let args = generic_args(ty)?;
+    let ok = generic_args(args.first()?)?.into_iter().next()?;
+    let err = generic_args(args.get(1)?)?.into_iter().next()?;
+    Some((ok, err))
+}
+
+/// The last segment's name of a path type (`types::Avatar` -> `Avatar`).
+pub fn type_name(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The `send` signature of every builder of `mod builder`: (builder name, T, E).
+pub fn sends(file: &syn::File) -> Vec<(String, Type, Type)> {
+    let mut found = Vec::new();
+    for item in module(&file.items, "builder") {
+        let Item::Impl(imp) = item else { continue };
+        let Some(name) = type_name(&imp.self_ty) else {
+            continue;
+        };
+        for f in &imp.items {
+            if let ImplItem::Fn(f) = f
+                && f.sig.ident == "send"
+                && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                && let Some((ok, err)) = result_parts(ty)
+            {
+                found.push((name.clone(), ok, err));
+            }
+        }
+    }
+    found
+}
+
+/// The type a builder keeps for a parameter or body: its field is `Result<T, String>`.
+pub fn builder_field_type(file: &syn::File, builder: &str, field: &str) -> Option<Type> {
+    module(&file.items, "builder")
+        .into_iter()
+        .find_map(|item| match item {
+            Item::Struct(s) if s.ident == builder => s
+                .fields
+                .iter()
+                .find(|f| f.ident.as_ref().is_some_and(|i| i == field))
+                .and_then(|f| generic_args(&f.ty)?.into_iter().next()),
+            _ => None,
+        })
+}
+
+/// Every type a builder takes (its fields are `Result<T, String>`): bodies and parameters.
+pub fn builder_inputs(file: &syn::File) -> Vec<Type> {
+    module(&file.items, "builder")
+        .into_iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(
+                s.fields
+                    .iter()
+                    .filter_map(|f| generic_args(&f.ty)?.into_iter().next())
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// The type of field `field` (a JSON property name) of struct `types::X` where `ty` is
+/// `types::X`: (inner type, whether it was an `Option`).
+pub fn struct_field_type(file: &syn::File, ty: &Type, field: &str) -> Option<(Type, bool)> {
+    let name = type_name(ty)?;
+    let wanted = field.to_snake_case();
+    module(&file.items, "types")
+        .into_iter()
+        .find_map(|item| match item {
+            Item::Struct(s) if s.ident == name => s
+                .fields
+                .iter()
+                .find(|f| f.ident.as_ref().is_some_and(|i| *i == wanted))
+                .map(|f| {
+                    let is_option = type_name(&f.ty).is_some_and(|n| n == "Option");
+                    match generic_args(&f.ty).and_then(|a| a.into_iter().next()) {
+                        Some(inner) if is_option => (inner, true),
+                        _ => (f.ty.clone(), false),
+                    }
+                }),
+            _ => None,
+        })
+}
+
+/// Parses generated tokens as a file; a failure is a generator bug.
+pub fn parse_file(tokens: TokenStream) -> Result<syn::File, syn::Error> {
+    syn::parse2::<syn::File>(tokens)
+}

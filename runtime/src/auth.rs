@@ -1,0 +1,96 @@
+//! Credential types: the API key (never shown by `Debug`), the security schemes that carry it,
+//! and `ConfigError`, which every configuration check returns.
+
+use std::fmt;
+
+/// How the API key travels, as the spec's `securitySchemes` say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `apiKey` in a header: the key as the header's value.
+    Header(&'static str),
+    /// `http` `bearer`: `Authorization: Bearer <key>`.
+    Bearer,
+}
+
+/// An API key; `Debug` prints `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub(crate) fn new(key: String) -> Self {
+        ApiKey(key)
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(***)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// `from_env` found no (or an empty) API key variable.
+    MissingApiKey {
+        variable: String,
+    },
+    /// The spec requires credentials and none were given.
+    NoApiKey,
+    InvalidBaseUrl {
+        url: String,
+        reason: String,
+    },
+    /// The key holds characters a header cannot carry.
+    InvalidApiKey,
+    AuthSchemeNotInSpec(AuthScheme),
+    /// The spec's `apiKey` scheme names a header that HTTP cannot carry.
+    InvalidAuthHeaderName(&'static str),
+    /// The HTTP client could not be built (TLS backend initialisation).
+    Http(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingApiKey { variable } => write!(
+                f,
+                "environment variable {variable} is not set (or empty); set it to your API key"
+            ),
+            ConfigError::NoApiKey => {
+                f.write_str("no API key given; pass one to the builder's api_key()")
+            }
+            ConfigError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL `{url}`: {reason}")
+            }
+            ConfigError::InvalidApiKey => {
+                f.write_str("the API key contains characters that cannot be sent in an HTTP header")
+            }
+            ConfigError::AuthSchemeNotInSpec(s) => {
+                write!(f, "{s:?} is not one of the API's security schemes")
+            }
+            ConfigError::InvalidAuthHeaderName(name) => write!(
+                f,
+                "the security scheme's header name `{name}` is not a valid HTTP header name; fix the scheme in the spec with an overlay"
+            ),
+            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_key() {
+        let key = ApiKey::new("sk-secret-123".into());
+        assert_eq!(format!("{key:?}"), "ApiKey(***)");
+        assert_eq!(key.expose(), "sk-secret-123");
+    }
+}

@@ -1,0 +1,128 @@
+//! The library crates' modules form layers: no module reaches, directly or through others, back
+//! into itself. A circle is what lets "one place per concern" erode, so it fails here.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use generator_tests::root;
+
+/// `crate::<module>` references of each top-level module of a crate, test code excluded.
+fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut files = vec![src.to_path_buf()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let relative = path.strip_prefix(src).unwrap();
+        let Some(first) = relative.components().next() else {
+            continue;
+        };
+        let module = first
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_string();
+        if module == "lib" || path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let edges = graph.entry(module.clone()).or_default();
+        for (i, _) in code.match_indices("crate::") {
+            // `crate::{a, b}` names several modules at once.
+            let rest = &code[i + "crate::".len()..];
+            let names: Vec<&str> = match rest.strip_prefix('{') {
+                Some(group) => group.split('}').next().unwrap_or("").split(',').collect(),
+                None => vec![rest],
+            };
+            for name in names {
+                let name: String = name
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let is_module = src.join(format!("{name}.rs")).exists() || src.join(&name).is_dir();
+                if is_module && name != module {
+                    edges.insert(name);
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// A circle in `graph`, as the modules along it, if there is one.
+fn circle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| n == node) {
+            let mut found = path[start..].to_vec();
+            found.push(node.to_string());
+            return Some(found);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(found) = visit(next, graph, path, done) {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_finder_sees_a_circle_when_there_is_one() {
+    let graph: BTreeMap<String, BTreeSet<String>> = [("a", "b"), ("b", "c"), ("c", "a")]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), BTreeSet::from([b.to_string()])))
+        .collect();
+    assert_eq!(
+        circle(&graph),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+}
+
+#[test]
+fn codegen_and_runtime_have_no_module_circles() {
+    for krate in ["codegen", "runtime"] {
+        let graph = module_graph(&root().join(krate).join("src"));
+        assert!(graph.len() > 5, "{krate}: read {} modules", graph.len());
+        if let Some(found) = circle(&graph) {
+            panic!("{krate} has a module circle: {}", found.join(" -> "));
+        }
+    }
+}
+
+/// No emitter reads the OpenAPI document: they render from the model.
+#[test]
+fn emitters_do_not_read_the_document() {
+    let emit = root().join("codegen/src/emit");
+    for entry in std::fs::read_dir(&emit).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for needle in [
+            "serde_json::Value",
+            "openapiv3::",
+            ".pointer(",
+            "crate::walk",
+            "crate::normalize",
+        ] {
+            assert!(!text.contains(needle), "{} uses `{needle}`", path.display());
+        }
+    }
+}
