@@ -1,7 +1,6 @@
 //! Engine stage: runs progenitor (and through it typify) over the validated document. progenitor panics on
 //! some input it does not support; the panic is caught (quietly: no backtrace on the user's
-//! terminal) and turned into an error, and on any failure each operation is tried alone so the
-//! error can name the one that fails.
+//! terminal) and turned into an error message; `partial` decides what to leave out on failure.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -11,8 +10,6 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{
     CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle,
 };
-
-use crate::error::{Error, Result, Stage};
 
 /// What the base client needs from the Cargo.toml beyond the fixed dependencies.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,7 +56,7 @@ fn install_quiet_hook() {
 
 /// progenitor's output, or the message of its error or panic (first line, shortened: panics
 /// dump whole schemas).
-fn run(spec: &openapiv3::OpenAPI) -> std::result::Result<(TokenStream, Uses), String> {
+pub(crate) fn run(spec: &openapiv3::OpenAPI) -> std::result::Result<(TokenStream, Uses), String> {
     install_quiet_hook();
     QUIET.with(|q| q.set(true));
     let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -91,62 +88,6 @@ fn run(spec: &openapiv3::OpenAPI) -> std::result::Result<(TokenStream, Uses), St
     };
     let first = message.lines().next().unwrap_or_default();
     Err(first.chars().take(300).collect())
-}
-
-/// The first operation that fails on its own, as a JSON pointer.
-fn culprit(spec: &openapiv3::OpenAPI) -> Option<String> {
-    for (path, item) in &spec.paths.paths {
-        let openapiv3::ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (method, _) in item.iter() {
-            let mut alone = spec.clone();
-            let mut only = item.clone();
-            for m in crate::walk::METHODS.iter().filter(|m| **m != method) {
-                match *m {
-                    "get" => only.get = None,
-                    "put" => only.put = None,
-                    "post" => only.post = None,
-                    "delete" => only.delete = None,
-                    "options" => only.options = None,
-                    "head" => only.head = None,
-                    "patch" => only.patch = None,
-                    "trace" => only.trace = None,
-                    _ => {}
-                }
-            }
-            alone.paths.paths = [(path.clone(), openapiv3::ReferenceOr::Item(only))]
-                .into_iter()
-                .collect();
-            if run(&alone).is_err() {
-                return Some(crate::pointer::join(
-                    &crate::pointer::join("/paths", path),
-                    method,
-                ));
-            }
-        }
-    }
-    None
-}
-
-/// progenitor's client for the document, and what its code uses; an error names the first
-/// operation progenitor cannot take alone.
-pub fn progenitor_tokens(
-    spec: &openapiv3::OpenAPI,
-    origins: &crate::origins::Origins,
-) -> Result<(TokenStream, Uses)> {
-    run(spec).map_err(|message| {
-        let (pointer, subject) = match culprit(spec) {
-            Some(pointer) => (pointer, "this operation"),
-            None => (String::new(), "the document (its components, as no single operation fails alone)"),
-        };
-        Error::new(
-            Stage::Emit,
-            origins.locate(&pointer),
-            format!("cannot generate {subject}: {message}"),
-            "remove or reshape the construct with an overlay action, or teach a normalize pass this case (and report it)",
-        )
-    })
 }
 
 /// What progenitor's own generator does (tokens, then prettyplease), without our emitters, for

@@ -83,4 +83,23 @@ impl Error {
     }
 }
 
+/// Something generation did that a maintainer should know of, located like an error: an
+/// operation left out, an operation renamed, a value dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub location: Location,
+    pub message: String,
+    pub help: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "warning at {}: {}\n  help: {}",
+            self.location, self.message, self.help
+        )
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -17,6 +17,7 @@ pub mod naming;
 pub mod normalize;
 pub mod origins;
 pub mod overlay;
+pub mod partial;
 mod pointer;
 pub mod settings;
 pub mod source;
@@ -29,7 +30,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-pub use error::{Error, Location, Stage};
+pub use error::{Error, Location, Stage, Warning};
 pub use origins::Origins;
 pub use settings::VendorSettings;
 pub use source::SourceFile;
@@ -65,16 +66,20 @@ pub struct GeneratedCrate {
     pub crate_name: String,
     pub files: BTreeMap<String, String>,
     pub stats: Stats,
+    /// Left-out operations and normalize warnings, for the driver to print.
+    pub warnings: Vec<Warning>,
     client: syn::File,
     sdk: syn::File,
     routes: Vec<(String, String, String)>,
+    /// `POST /x: reason` per left-out operation, listed by the API surface.
+    left_out: Vec<String>,
 }
 
 impl GeneratedCrate {
     /// The API summary the snapshot tests review: client methods, builders, types. Rendered on
     /// request: `cargo xtask gen` never shows it.
     pub fn surface(&self) -> String {
-        surface::surface(&self.client, &self.sdk, &self.routes)
+        surface::surface(&self.client, &self.sdk, &self.routes, &self.left_out)
     }
 }
 
@@ -145,19 +150,35 @@ pub fn generate_observed(
 ) -> Result<GeneratedCrate> {
     let effective = effective_document_observed(input, done)?;
     let source_dir = input.source_dir;
-    let (tokens, uses) = engine::progenitor_tokens(&effective.spec, &effective.origins)?;
-    let engine = syntax::parse_file(tokens)
+    let taken = partial::generate(&effective.spec, &effective.origins)?;
+    let engine = syntax::parse_file(taken.tokens)
         .map_err(|e| Error::bug(source_dir, format!("progenitor's code does not parse: {e}")))?;
     let model = model::SdkModel::build(&model::ModelInput {
         source_dir,
         settings: &effective.settings,
-        spec: &effective.spec,
+        spec: &taken.spec,
         origins: &effective.origins,
         document_files: &effective.document_files,
         runtime_path: input.runtime_path,
         engine: &engine,
-        uses,
+        uses: taken.uses,
+        left_out: &taken.left_out,
     })?;
+    let warnings = model.diagnostics();
+    if effective.settings.strict
+        && let Some(first) = warnings.first()
+    {
+        return Err(Error::new(
+            Stage::Emit,
+            first.location.clone(),
+            format!(
+                "strict vendor: {} (and {} more)",
+                first.message,
+                warnings.len() - 1
+            ),
+            "vendor.toml sets `strict = true`: fix the cause with an overlay (the help of `cargo xtask gen` on a copy without strict shows each), or drop strict",
+        ));
+    }
     let emit::CrateFiles {
         mut files,
         client,
@@ -169,6 +190,11 @@ pub fn generate_observed(
     json.push('\n');
     files.insert("openapi.json".to_string(), json);
     let routes = model.routes();
+    let left_out: Vec<String> = model
+        .left_out
+        .iter()
+        .map(|l| format!("{}: {}", l.what, l.reason))
+        .collect();
     let mut stats = surface::stats(&client, &routes);
     done(Stage::Emit);
     stats.lines = files
@@ -180,9 +206,11 @@ pub fn generate_observed(
         crate_name: effective.settings.crate_name.clone(),
         files,
         stats,
+        warnings,
         client,
         sdk,
         routes,
+        left_out,
     })
 }
 
@@ -190,29 +218,67 @@ pub fn generate_observed(
 mod tests {
     use super::*;
 
-    /// Input progenitor panics on (a JSON body with an `encoding`, which it `todo!`s) is an
-    /// error naming the file and the operation, and nothing panics out of the library.
+    /// Input progenitor panics on (a JSON body with an `encoding`, which it `todo!`s): the
+    /// operation is left out and named (file and pointer) in a warning and the README; with
+    /// `strict = true` it is an error naming the same. Nothing panics out of the library.
     #[test]
-    fn engine_panics_become_errors_naming_file_and_operation() {
+    fn operations_the_engine_cannot_take_are_left_out_or_strict_errors() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ok:\n    get:\n      operationId: ok\n      responses: {'204': {description: none}}\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}\n            encoding: {a: {contentType: text/plain}}\n      responses: {'204': {description: none}}\n";
-        let files = [SourceFile {
+        let mut files = vec![SourceFile {
             name: "api.yaml".into(),
             text: spec.into(),
         }];
-        let input = VendorInput {
-            vendor: "v",
-            source_dir: "specs/v",
-            files: &files,
-            runtime_path: "../../runtime",
+        let input = |files: &[SourceFile]| -> Result<GeneratedCrate> {
+            generate(&VendorInput {
+                vendor: "v",
+                source_dir: "specs/v",
+                files,
+                runtime_path: "../../runtime",
+            })
         };
-        let error = generate(&input)
+        let generated = input(&files).expect("the rest of the document generates");
+        assert_eq!(generated.stats.operations, 1);
+        assert_eq!(generated.warnings.len(), 1);
+        let warning = &generated.warnings[0];
+        assert_eq!(
+            warning.location.to_string(),
+            "specs/v/api.yaml#/paths/~1a/post"
+        );
+        assert!(
+            warning.message.contains("`POST /a` is not generated")
+                && warning.message.contains("panicked"),
+            "{warning}"
+        );
+        let readme = &generated.files["README.md"];
+        assert!(readme.contains("## Operations not generated\n"), "{readme}");
+        assert!(
+            readme
+                .contains("- `POST /a` (`specs/v/api.yaml#/paths/~1a/post`): progenitor panicked"),
+            "{readme}"
+        );
+        assert!(
+            generated
+                .surface()
+                .contains("not generated:\n  POST /a: progenitor panicked")
+        );
+        assert!(!generated.files["src/client.rs"].contains("post_a"));
+
+        files.push(SourceFile {
+            name: "vendor.toml".into(),
+            text: "strict = true\n".into(),
+        });
+        let error = input(&files)
             .err()
-            .expect("progenitor cannot take this body");
-        assert_eq!(error.stage, Stage::Emit);
+            .expect("strict vendors lose no operation");
         assert_eq!(
             error.location.to_string(),
             "specs/v/api.yaml#/paths/~1a/post"
         );
-        assert!(error.message.contains("panicked"), "{error}");
+        assert!(
+            error
+                .message
+                .contains("strict vendor: `POST /a` is not generated"),
+            "{error}"
+        );
     }
 }

@@ -12,6 +12,7 @@ struct Raw {
     description: Option<String>,
     version: Option<String>,
     env_prefix: Option<String>,
+    strict: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +22,9 @@ pub struct VendorSettings {
     pub version: String,
     /// Prefix of `<PREFIX>_API_KEY` and `<PREFIX>_BASE_URL` (default: the folder name in capitals).
     pub env_prefix: String,
+    /// Every operation must generate and no spec change may be needed: a left-out operation or
+    /// a normalize warning is an error instead of a README entry (default: false).
+    pub strict: bool,
 }
 
 impl VendorSettings {
@@ -36,7 +40,7 @@ impl VendorSettings {
                         pointer: String::new(),
                     },
                     format!("invalid vendor settings: {}", e.message()),
-                    "vendor.toml accepts crate_name, description, version and env_prefix (all optional)",
+                    "vendor.toml accepts crate_name, description, version, env_prefix and strict (all optional)",
                 )
             })?,
         };
@@ -66,6 +70,7 @@ impl VendorSettings {
                 .description
                 .unwrap_or_else(|| format!("Typed Rust client for {api_title}")),
             version: raw.version.unwrap_or_else(|| "0.1.0".into()),
+            strict: raw.strict.unwrap_or(false),
             env_prefix: raw.env_prefix.unwrap_or_else(|| {
                 vendor
                     .chars()

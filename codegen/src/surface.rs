@@ -23,7 +23,12 @@ pub struct Stats {
 
 /// Renders the API surface of generated `lib.rs` source: each client method with its builder's
 /// setters and `send` signature, then each type with its fields or variants.
-pub fn surface(file: &syn::File, sdk: &syn::File, routes: &[(String, String, String)]) -> String {
+pub fn surface(
+    file: &syn::File,
+    sdk: &syn::File,
+    routes: &[(String, String, String)],
+    left_out: &[String],
+) -> String {
     let mut out = String::new();
     // Builder methods live in progenitor's `mod builder` and in our sdk.rs (`send`).
     let mut builders = module(&file.items, "builder");
@@ -61,6 +66,13 @@ pub fn surface(file: &syn::File, sdk: &syn::File, routes: &[(String, String, Str
                 }
                 let _ = writeln!(out, "    .{}{}", f.sig.ident, signature(&f.sig));
             }
+        }
+    }
+    // Listed only when there are any, so crates that generate whole keep their listing.
+    if !left_out.is_empty() {
+        let _ = writeln!(out, "not generated:");
+        for line in left_out {
+            let _ = writeln!(out, "  {line}");
         }
     }
     let _ = writeln!(out, "types:");

@@ -57,6 +57,8 @@ pub struct VendorCrate {
 pub struct Outcome {
     /// One line per vendor: operations, types, lines, changed or unchanged.
     pub report: Vec<String>,
+    /// Left-out operations and normalize warnings of every vendor, for standard error.
+    pub warnings: Vec<String>,
     pub stale: bool,
     pub diff: String,
 }
@@ -208,6 +210,7 @@ fn unchanged_from_lock(
             "{}: {} operations, {} types, {} lines, unchanged",
             source.vendor, entry.operations, entry.types, entry.lines
         ));
+        outcome.warnings.extend(entry.warnings.iter().cloned());
     }
     Some(outcome)
 }
@@ -232,6 +235,9 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
         outcome
             .report
             .push(report_line(&c.vendor, c, &changes, options.check));
+        outcome
+            .warnings
+            .extend(c.generated.warnings.iter().map(ToString::to_string));
         absorb(&mut outcome, changes);
     }
     if options.vendor.is_none() {
@@ -295,6 +301,12 @@ fn new_lock(
                 operations: s.operations as u64,
                 types: s.types as u64,
                 lines: s.lines as u64,
+                warnings: c
+                    .generated
+                    .warnings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
             },
         );
     }

@@ -22,6 +22,8 @@ pub struct VendorEntry {
     pub operations: u64,
     pub types: u64,
     pub lines: u64,
+    /// Left-out operations and normalize warnings, shown again by a run that skips generation.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -115,6 +117,13 @@ impl Lock {
                     operations: v.get("operations")?.as_u64()?,
                     types: v.get("types")?.as_u64()?,
                     lines: v.get("lines")?.as_u64()?,
+                    warnings: v
+                        .get("warnings")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|w| w.as_str().map(str::to_string))
+                        .collect(),
                 },
             );
         }
@@ -130,7 +139,7 @@ impl Lock {
             .vendors
             .iter()
             .map(|(name, v)| {
-                (name.clone(), json!({"inputs": v.inputs, "operations": v.operations, "types": v.types, "lines": v.lines, "outputs": v.outputs}))
+                (name.clone(), json!({"inputs": v.inputs, "operations": v.operations, "types": v.types, "lines": v.lines, "warnings": v.warnings, "outputs": v.outputs}))
             })
             .collect();
         let doc = json!({
@@ -181,6 +190,7 @@ mod tests {
                 inputs: "i".into(),
                 outputs: BTreeMap::from([("a.rs".to_string(), "h".to_string())]),
                 operations: 1,
+                warnings: vec!["warning at a#/b: c".into()],
                 types: 2,
                 lines: 3,
             },

@@ -64,6 +64,9 @@ fn real_main() -> anyhow::Result<ExitCode> {
     for line in &outcome.report {
         println!("{line}");
     }
+    for warning in &outcome.warnings {
+        eprintln!("{warning}");
+    }
     if options.check && outcome.stale {
         print!("{}", outcome.diff);
         eprintln!("generated code is stale: run `cargo xtask gen` and commit the result");

@@ -464,3 +464,59 @@ fn bench_defaults_to_every_vendor_under_specs() {
         text(&run.stdout)
     );
 }
+
+/// An operation progenitor cannot take (a JSON body with an `encoding`) is left out: the run
+/// succeeds, warns on standard error (file, pointer, reason, help) again on a no-op run, and
+/// the README lists it. With `strict = true` the same run fails and writes nothing.
+#[test]
+fn left_out_operations_warn_and_fail_strict_vendors() {
+    let tree = Tree::new("left-out");
+    let bad = "  /uploads:\n    post:\n      operationId: upload\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}\n            encoding: {a: {contentType: text/plain}}\n      responses: {'204': {description: none}}\n";
+    let spec = SPEC.replace("components:\n", &format!("{bad}components:\n"));
+    fs::write(tree.specs().join("demo/api.yaml"), spec).unwrap();
+    let run = tree.run_gen(&[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let err = text(&run.stderr);
+    assert!(
+        err.contains("warning at ")
+            && err.contains(
+                "specs/demo/api.yaml#/paths/~1uploads/post: `POST /uploads` is not generated"
+            )
+            && err.contains("help:"),
+        "{err}"
+    );
+    assert!(
+        text(&run.stdout).contains("demo: 1 operations"),
+        "{}",
+        text(&run.stdout)
+    );
+    let readme = fs::read_to_string(tree.out().join("demo/README.md")).unwrap();
+    assert!(
+        readme.contains("## Operations not generated") && readme.contains("`POST /uploads`"),
+        "{readme}"
+    );
+    let again = tree.run_gen(&[]);
+    assert!(
+        text(&again.stdout).contains("unchanged"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert!(
+        text(&again.stderr).contains("`POST /uploads` is not generated"),
+        "a no-op run still warns"
+    );
+
+    fs::write(tree.specs().join("demo/vendor.toml"), "strict = true\n").unwrap();
+    let before = fs::read_to_string(tree.out().join("demo/README.md")).unwrap();
+    let strict = tree.run_gen(&[]);
+    assert_eq!(strict.status.code(), Some(1), "{}", text(&strict.stdout));
+    assert!(
+        text(&strict.stderr).contains("strict vendor: `POST /uploads` is not generated"),
+        "{}",
+        text(&strict.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(tree.out().join("demo/README.md")).unwrap(),
+        before
+    );
+}

@@ -101,6 +101,30 @@ pub fn render(header: &str, model: &SdkModel) -> String {
         }
     }
     let notes = &model.notes;
+    if !model.left_out.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Operations not generated\n\nThe generator could not take these operations; the rest of the crate does not depend on them:\n"
+        );
+        for l in &model.left_out {
+            let _ = writeln!(
+                out,
+                "- `{}` (`{}`): {}",
+                l.what,
+                l.location,
+                table_cell(&l.reason)
+            );
+        }
+    }
+    if !model.warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Changes from the spec\n\nWhat generation changed to make the spec usable from Rust:\n"
+        );
+        for w in &model.warnings {
+            let _ = writeln!(out, "- `{}`: {}", w.location, table_cell(&w.message));
+        }
+    }
     if !notes.is_empty() {
         let _ = writeln!(out, "\n## Not generated\n");
         for note in notes {

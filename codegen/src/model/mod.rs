@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use syn::Type;
 
 use crate::engine::Uses;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result, Warning};
 use crate::extensions::{Envelope, Match};
 use crate::origins::Origins;
 use crate::settings::VendorSettings;
@@ -25,6 +25,19 @@ pub struct SdkModel {
     /// What the document holds that the crate does not generate (callbacks, webhooks), as
     /// sentences for the README.
     pub notes: Vec<String>,
+    /// Operations (or components) the engine could not take, with the reason.
+    pub left_out: Vec<LeftOutOperation>,
+    /// What the normalize passes changed that a maintainer should know of.
+    pub warnings: Vec<Warning>,
+}
+
+/// An operation the crate does not have, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOutOperation {
+    /// `POST /avatars`.
+    pub what: String,
+    pub reason: String,
+    pub location: Location,
 }
 
 /// What is the same for every operation of the crate.
@@ -170,6 +183,8 @@ pub struct ModelInput<'a> {
     /// progenitor's client, as generated (before our patches).
     pub engine: &'a syn::File,
     pub uses: Uses,
+    /// What the engine could not take.
+    pub left_out: &'a [crate::partial::LeftOut],
 }
 
 impl SdkModel {
@@ -186,6 +201,34 @@ impl SdkModel {
             .into_iter()
             .flatten()
             .filter_map(|n| n.as_str().map(str::to_string))
+            .collect();
+        let left_out = input
+            .left_out
+            .iter()
+            .map(|l| LeftOutOperation {
+                what: l.what.clone(),
+                reason: l.reason.clone(),
+                location: input.origins.locate(&l.pointer),
+            })
+            .collect();
+        let warnings = spec
+            .extensions
+            .get(crate::normalize::WARNINGS)
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|w| {
+                let text = |key: &str| {
+                    w.get(key)
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or_default()
+                };
+                Warning {
+                    location: input.origins.locate(text("at")),
+                    message: text("message").to_string(),
+                    help: "if the change is wrong, settle it with an overlay action".into(),
+                }
+            })
             .collect();
         Ok(SdkModel {
             vendor: Vendor {
@@ -209,7 +252,22 @@ impl SdkModel {
             waiters,
             envelope: extensions.envelope,
             notes,
+            left_out,
+            warnings,
         })
+    }
+
+    /// Everything a maintainer should be told: left-out operations, then normalize warnings.
+    pub fn diagnostics(&self) -> Vec<Warning> {
+        self.left_out
+            .iter()
+            .map(|l| Warning {
+                location: l.location.clone(),
+                message: format!("`{}` is not generated: {}", l.what, l.reason),
+                help: "reshape the construct with an overlay action, or teach a normalize pass this case; the crate's README lists it under \"Operations not generated\"".into(),
+            })
+            .chain(self.warnings.iter().cloned())
+            .collect()
     }
 
     /// (method, HTTP method, path) of every operation, for the API surface listing.

@@ -68,6 +68,22 @@ pub const PASSES: &[Pass] = &[
     },
 ];
 
+/// Top-level key where passes record what a maintainer should know of (a renamed operation, a
+/// dropped default): `{"at": <JSON pointer>, "message": <sentence>}` objects. `cargo xtask gen`
+/// prints each as a warning and the crate's README lists them.
+pub const WARNINGS: &str = "x-codegen-warnings";
+
+/// Records a warning about the content at `at` (a JSON pointer of the document).
+pub fn warn(doc: &mut Value, at: &str, message: impl Into<String>) {
+    let Value::Object(root) = doc else { return };
+    let list = root
+        .entry(WARNINGS)
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(list) = list {
+        list.push(serde_json::json!({"at": at, "message": message.into()}));
+    }
+}
+
 pub fn normalize(doc: &mut Value, origins: &Origins) -> Result<()> {
     for pass in PASSES {
         (pass.run)(doc, origins)?;
