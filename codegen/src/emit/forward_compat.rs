@@ -152,7 +152,8 @@ fn allow_unknown_fields(attrs: &mut Vec<syn::Attribute>) {
         if !attr.path().is_ident("serde") {
             return true;
         }
-        let Ok(options) = attr.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
+        let Ok(options) =
+            attr.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
         else {
             return true;
         };
@@ -261,7 +262,10 @@ mod tests {
         );
         assert!(out.contains("pub struct Resource"), "{out}");
         // Only the one option goes: the struct still renames its fields.
-        assert!(out.contains("#[serde(rename_all = \"camelCase\")]\npub struct Resource"), "{out}");
+        assert!(
+            out.contains("#[serde(rename_all = \"camelCase\")]\npub struct Resource"),
+            "{out}"
+        );
         assert_eq!(
             out.matches("deny_unknown_fields").count(),
             1,
