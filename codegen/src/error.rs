@@ -52,9 +52,18 @@ pub struct Error {
     pub location: Location,
     pub message: String,
     pub help: String,
+    /// Where in the effective document the cause is (the location may point into an overlay).
+    /// Boxed: `Result<_, Error>` is returned everywhere and should stay small.
+    pub document_pointer: Option<Box<str>>,
 }
 
 impl Error {
+    /// The same error, knowing where in the effective document its cause is.
+    pub fn at_document(mut self, pointer: impl Into<String>) -> Self {
+        self.document_pointer = Some(pointer.into().into_boxed_str());
+        self
+    }
+
     /// An error in the generator itself (its output does not parse, ...), not in the spec.
     pub fn bug(source_dir: &str, message: impl Into<String>) -> Self {
         Error::new(
@@ -79,6 +88,7 @@ impl Error {
             location,
             message: message.into(),
             help: help.into(),
+            document_pointer: None,
         }
     }
 }

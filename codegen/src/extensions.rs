@@ -13,14 +13,53 @@ use crate::pointer;
 
 pub const ENVELOPE: &str = "x-sdk-envelope";
 pub const WAITERS: &str = "x-sdk-waiters";
+pub const PAGINATION: &str = "x-sdk-pagination";
 /// Every top-level `x-sdk-*` key the generator knows; any other is a typo and refused.
-const KNOWN: &[&str] = &[ENVELOPE, WAITERS];
+const KNOWN: &[&str] = &[ENVELOPE, WAITERS, PAGINATION];
 
 /// The typed extensions of one document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extensions {
     pub envelope: Option<Envelope>,
     pub waiters: Vec<Waiter>,
+    pub pagination: Vec<Pagination>,
+}
+
+/// `.stream()` on an operation's builder: every item of every page, fetched lazily.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// The operationId of the listing.
+    pub operation: String,
+    pub style: PaginationStyle,
+    /// The parameter that selects the page: its number, the offset, or the cursor.
+    pub parameter: String,
+    /// The first page's number (page style; default 1).
+    #[serde(default)]
+    pub first_page: Option<i64>,
+    /// The page-size parameter, if the listing has one.
+    #[serde(default)]
+    pub size: Option<String>,
+    /// The page size `.stream()` asks for; a shorter page is the last one. Needs `size`.
+    #[serde(default)]
+    pub default_size: Option<i64>,
+    /// JSON pointer to the items array in what `send()` returns (empty: it is the array).
+    #[serde(default)]
+    pub items: String,
+    /// Cursor style: JSON pointer to the next page's cursor in what `send()` returns.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaginationStyle {
+    /// Page numbers (`page` and `size`).
+    Page,
+    /// Offsets (`offset` and `limit`): the next offset is the items seen so far.
+    Offset,
+    /// Opaque cursors the server returns.
+    Cursor,
 }
 
 /// Responses wrap their data; a non-success code is an error even on HTTP 200.
@@ -174,7 +213,52 @@ pub fn parse(extensions: &IndexMap<String, Value>, origins: &Origins) -> Result<
             ));
         }
     }
-    Ok(Extensions { envelope, waiters })
+    let pagination = extensions
+        .get(PAGINATION)
+        .map(|v| typed::<Vec<Pagination>>(v, PAGINATION, origins))
+        .transpose()?
+        .unwrap_or_default();
+    for (i, p) in pagination.iter().enumerate() {
+        let at = |key: &str| format!("/{PAGINATION}/{i}/{key}");
+        if p.style == PaginationStyle::Cursor && p.next_cursor.is_none() {
+            return Err(malformed(
+                origins,
+                &at("style"),
+                "a cursor listing needs `next_cursor`",
+            ));
+        }
+        if p.default_size.is_some() && p.size.is_none() {
+            return Err(malformed(
+                origins,
+                &at("default_size"),
+                "`default_size` needs the `size` parameter",
+            ));
+        }
+        for (key, pointer) in [
+            ("items", Some(&p.items)),
+            ("next_cursor", p.next_cursor.as_ref()),
+        ] {
+            if let Some(pointer) = pointer.filter(|p| !p.is_empty() && !p.starts_with('/')) {
+                return Err(malformed(
+                    origins,
+                    &at(key),
+                    &format!("`{pointer}` is not a JSON pointer"),
+                ));
+            }
+        }
+        if pagination[..i].iter().any(|q| q.operation == p.operation) {
+            return Err(malformed(
+                origins,
+                &at("operation"),
+                &format!("`{}` is paginated twice", p.operation),
+            ));
+        }
+    }
+    Ok(Extensions {
+        envelope,
+        waiters,
+        pagination,
+    })
 }
 
 fn typed<T: serde::de::DeserializeOwned>(value: &Value, key: &str, origins: &Origins) -> Result<T> {
@@ -327,6 +411,7 @@ mod tests {
         };
         assert_eq!(properties("envelope"), accepted_fields::<Envelope>());
         assert_eq!(properties("waiter"), accepted_fields::<Waiter>());
+        assert_eq!(properties("pagination"), accepted_fields::<Pagination>());
         let mut top: Vec<&str> = schema["properties"]
             .as_object()
             .unwrap()

@@ -58,6 +58,8 @@ pub struct Effective {
     pub document_files: Vec<String>,
     /// Which input file each part of the document came from, for messages of later stages.
     pub origins: Origins,
+    /// Operations and components validation refused (only when the vendor is not strict).
+    pub left_out: Vec<partial::LeftOut>,
 }
 
 /// A generated crate: relative path -> contents, its counts, and the syntax trees its reviewable
@@ -80,6 +82,11 @@ impl GeneratedCrate {
     /// request: `cargo xtask gen` never shows it.
     pub fn surface(&self) -> String {
         surface::surface(&self.client, &self.sdk, &self.routes, &self.left_out)
+    }
+
+    /// `POST /x: reason` per operation the crate leaves out.
+    pub fn left_out(&self) -> &[String] {
+        &self.left_out
     }
 }
 
@@ -125,16 +132,20 @@ pub fn effective_document_observed(
     done(Stage::Overlay);
     normalize::normalize(&mut document, &origins)?;
     done(Stage::Normalize);
-    let spec = validate::validate(&document, &origins)?;
+    let title = document
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let settings = VendorSettings::resolve(input.vendor, sources.settings.as_ref(), title)?;
+    let (spec, left_out) = partial::validate(&document, &origins, settings.strict)?;
     done(Stage::Validate);
-    let settings =
-        VendorSettings::resolve(input.vendor, sources.settings.as_ref(), &spec.info.title)?;
     Ok(Effective {
         document,
         spec,
         settings,
         document_files: sources.documents.iter().map(|d| d.name.clone()).collect(),
         origins,
+        left_out,
     })
 }
 
@@ -150,7 +161,10 @@ pub fn generate_observed(
 ) -> Result<GeneratedCrate> {
     let effective = effective_document_observed(input, done)?;
     let source_dir = input.source_dir;
-    let taken = partial::generate(&effective.spec, &effective.origins)?;
+    let mut taken = partial::generate(&effective.spec, &effective.origins)?;
+    taken
+        .left_out
+        .splice(0..0, effective.left_out.iter().cloned());
     let engine = syntax::parse_file(taken.tokens)
         .map_err(|e| Error::bug(source_dir, format!("progenitor's code does not parse: {e}")))?;
     let model = model::SdkModel::build(&model::ModelInput {
@@ -223,7 +237,7 @@ mod tests {
     /// `strict = true` it is an error naming the same. Nothing panics out of the library.
     #[test]
     fn operations_the_engine_cannot_take_are_left_out_or_strict_errors() {
-        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ok:\n    get:\n      operationId: ok\n      responses: {'204': {description: none}}\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}\n            encoding: {a: {contentType: text/plain}}\n      responses: {'204': {description: none}}\n";
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ok:\n    get:\n      operationId: getOk\n      responses: {'204': {description: none}}\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}\n            encoding: {a: {contentType: text/plain}}\n      responses: {'204': {description: none}}\n";
         let mut files = vec![SourceFile {
             name: "api.yaml".into(),
             text: spec.into(),
@@ -237,8 +251,8 @@ mod tests {
             })
         };
         let generated = input(&files).expect("the rest of the document generates");
-        assert_eq!(generated.stats.operations, 1);
-        assert_eq!(generated.warnings.len(), 1);
+        assert_eq!(generated.stats.operations, 1, "{:?}", generated.warnings);
+        assert_eq!(generated.warnings.len(), 1, "{:?}", generated.warnings);
         let warning = &generated.warnings[0];
         assert_eq!(
             warning.location.to_string(),

@@ -38,6 +38,68 @@ pub struct Taken {
 
 type Op = (String, &'static str);
 
+/// Validates `doc`; unless `strict`, an operation (or component) that validation refuses is
+/// left out and validation runs again, so one bad schema never sinks a vendor. Components
+/// left out take the operations that use them along (their references then point at nothing).
+pub fn validate(doc: &Value, origins: &Origins, strict: bool) -> Result<(OpenAPI, Vec<LeftOut>)> {
+    let mut pruned: Option<Value> = None;
+    let mut left_out = Vec::new();
+    loop {
+        let error = match crate::validate::validate(pruned.as_ref().unwrap_or(doc), origins) {
+            Ok(spec) => return Ok((spec, left_out)),
+            Err(e) => e,
+        };
+        let unit = error.document_pointer.as_deref().and_then(unit_of);
+        let (Some((at, what)), false) = (unit, strict) else {
+            return Err(error);
+        };
+        let work = pruned.get_or_insert_with(|| doc.clone());
+        // A unit that cannot be removed would fail the same way forever.
+        if !pointer::remove(work, &at) {
+            return Err(error);
+        }
+        drop_empty_path_items(work);
+        left_out.push(LeftOut {
+            pointer: at,
+            what,
+            reason: error.message,
+        });
+    }
+}
+
+/// Path items left without operations go, so no empty path reaches the engine.
+fn drop_empty_path_items(doc: &mut Value) {
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        paths.retain(|_, item| {
+            !item.is_object() || walk::METHODS.iter().any(|m| item.get(*m).is_some())
+        });
+    }
+}
+
+/// The operation, path item or component holding `at`, and how to name it.
+fn unit_of(at: &str) -> Option<(String, String)> {
+    let tokens = pointer::tokens(at)?;
+    match tokens.as_slice() {
+        [paths, path, method, ..]
+            if paths == "paths" && walk::METHODS.contains(&method.as_str()) =>
+        {
+            Some((
+                pointer::join(&pointer::join("/paths", path), method),
+                format!("{} {path}", method.to_ascii_uppercase()),
+            ))
+        }
+        [paths, path, ..] if paths == "paths" => Some((
+            pointer::join("/paths", path),
+            format!("every operation of {path}"),
+        )),
+        [components, kind, name, ..] if components == "components" => Some((
+            pointer::join(&pointer::join("/components", kind), name),
+            format!("component {kind}/{name} (and the operations that use it)"),
+        )),
+        _ => None,
+    }
+}
+
 /// Runs the engine over `spec`, leaving out what it cannot take.
 pub fn generate(spec: &OpenAPI, origins: &Origins) -> Result<Taken> {
     let whole_error = match engine::run(spec) {
@@ -151,6 +213,7 @@ fn restrict(doc: &Value, keep: &[Op], exclusive_to: Option<&[Op]>) -> Value {
             }
         });
     }
+    drop_empty_path_items(&mut out);
     let kept = reachable(doc, keep);
     let gone: BTreeSet<String> = match exclusive_to {
         Some(others) => reachable(doc, others).difference(&kept).cloned().collect(),
@@ -287,6 +350,34 @@ mod tests {
         );
         let code = taken.tokens.to_string();
         assert!(code.contains("Shared") && !code.contains("OnlyBad"));
+    }
+
+    /// A schema openapiv3 cannot read (a 3.1 boolean schema left in a 3.0 document) takes out
+    /// its component and the operation using it; the other operation stays. Strict refuses.
+    #[test]
+    fn what_validation_refuses_is_left_out_unless_strict() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Bad"}}}}}}},
+                "/b": {"get": {"operationId": "b", "responses": {"204": {"description": "none"}}}}
+            },
+            "components": {"schemas": {"Bad": {"type": "object", "properties": {"x": false}}}}});
+        let (spec, left_out) = validate(&doc, &Origins::default(), false).unwrap();
+        let what: Vec<&str> = left_out.iter().map(|l| l.what.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "component schemas/Bad (and the operations that use it)",
+                "GET /a"
+            ]
+        );
+        assert!(
+            left_out[1].reason.contains("points at nothing"),
+            "{left_out:?}"
+        );
+        assert_eq!(spec.paths.paths.keys().collect::<Vec<_>>(), ["/b"]);
+        assert!(validate(&doc, &Origins::default(), true).is_err());
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! Load stage: reads each file of a vendor folder (YAML or JSON) into a JSON value and sorts the
 //! files into OpenAPI documents, overlays and vendor settings.
 
+use std::cell::RefCell;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+};
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Location, Result, Stage};
@@ -126,12 +131,17 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Value> {
         return serde_json::from_str(text)
             .map_err(|e| syntax_error(e.line(), e.column(), format!("invalid JSON: {e}")));
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        syntax_error(line, column, format!("invalid YAML: {e}"))
-    })?;
-    yaml_to_json(yaml, Trail::At("")).map_err(|(pointer, message)| {
-        Error::new(
+    // Straight from YAML events to JSON (no `serde_yaml::Value` in between): that value type has
+    // no integers beyond 64 bits, so `minimum: -9223372036854776000` failed to load, while JSON
+    // reads such a number as a float.
+    let failure = RefCell::new(None);
+    let converted = Node {
+        at: Trail::At(""),
+        failure: &failure,
+    }
+    .deserialize(serde_yaml::Deserializer::from_str(text));
+    converted.map_err(|e| match failure.take() {
+        Some((pointer, message)) => Error::new(
             Stage::Load,
             Location {
                 file: display.to_string(),
@@ -139,59 +149,204 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Value> {
             },
             message,
             "OpenAPI documents must be representable as JSON",
-        )
+        ),
+        None => {
+            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            syntax_error(line, column, format!("invalid YAML: {e}"))
+        }
     })
 }
 
-/// Converts YAML to JSON. Mapping keys that YAML reads as numbers or booleans (an unquoted
-/// `200:` response code) become strings, as OpenAPI means them.
-fn yaml_to_json(value: serde_yaml::Value, at: Trail<'_>) -> Result<Value, (String, String)> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::Number(i.into())
-            } else if let Some(u) = n.as_u64() {
-                Value::Number(u.into())
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                Value::Number(
-                    Number::from_f64(f)
-                        .ok_or_else(|| (at.pointer(), format!("number {n} has no JSON form")))?,
-                )
+/// A value being converted from YAML to JSON, and where it is. Mapping keys that YAML reads as
+/// numbers or booleans (an unquoted `200:` response code) become strings, as OpenAPI means them;
+/// integers beyond 64 bits become floats, as serde_json reads them in a `.json` file; tags are
+/// dropped. What has no JSON form is recorded in `failure` with its pointer.
+struct Node<'t, 'f> {
+    at: Trail<'t>,
+    failure: &'f RefCell<Option<(String, String)>>,
+}
+
+impl Node<'_, '_> {
+    fn fail<E: de::Error>(&self, message: String) -> E {
+        let error = E::custom(&message);
+        *self.failure.borrow_mut() = Some((self.at.pointer(), message));
+        error
+    }
+
+    fn float<E: de::Error>(&self, f: f64) -> Result<Value, E> {
+        Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| self.fail(format!("number {} has no JSON form", yaml_float(f))))
+    }
+}
+
+/// How YAML spells a float JSON cannot hold.
+fn yaml_float(f: f64) -> String {
+    match f {
+        f if f.is_nan() => ".nan".into(),
+        f if f.is_infinite() && f < 0.0 => "-.inf".into(),
+        f if f.is_infinite() => ".inf".into(),
+        f => f.to_string(),
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::Number(i.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Value, E> {
+        Ok(Value::Number(u.into()))
+    }
+
+    fn visit_i128<E: de::Error>(self, i: i128) -> Result<Value, E> {
+        match i64::try_from(i) {
+            Ok(i) => self.visit_i64(i),
+            // Precision is lost exactly as serde_json loses it for the same digits in JSON.
+            Err(_) => self.float(i as f64),
+        }
+    }
+
+    fn visit_u128<E: de::Error>(self, u: u128) -> Result<Value, E> {
+        match u64::try_from(u) {
+            Ok(u) => self.visit_u64(u),
+            Err(_) => self.float(u as f64),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+        self.float(f)
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            let item = Node {
+                at: Trail::Index(&self.at, items.len()),
+                failure: self.failure,
+            };
+            match seq.next_element_seed(item)? {
+                Some(v) => items.push(v),
+                None => return Ok(Value::Array(items)),
             }
         }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| yaml_to_json(v, Trail::Index(&at, i)))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err((
-                            at.pointer(),
-                            format!("mapping key {other:?} is not a string"),
-                        ));
-                    }
-                };
-                let v = yaml_to_json(v, Trail::Key(&at, &key))?;
-                out.insert(key, v);
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(Key { node: &self })? {
+            if out.contains_key(&key) {
+                return Err(self.fail(format!("duplicate mapping key `{key}`")));
             }
-            Value::Object(out)
+            let value = map.next_value_seed(Node {
+                at: Trail::Key(&self.at, &key),
+                failure: self.failure,
+            })?;
+            out.insert(key, value);
         }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, at)?,
-    })
+        Ok(Value::Object(out))
+    }
+
+    /// A tagged value (`!tag value`): the tag means nothing to OpenAPI; the value is kept.
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        let (_tag, value): (de::IgnoredAny, _) = data.variant()?;
+        value.newtype_variant_seed(self)
+    }
+}
+
+/// A mapping key, as a string.
+struct Key<'n, 't, 'f> {
+    node: &'n Node<'t, 'f>,
+}
+
+impl<'de> DeserializeSeed<'de> for Key<'_, '_, '_> {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key<'_, '_, '_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a mapping key")
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<String, E> {
+        Ok(b.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<String, E> {
+        Ok(i.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<String, E> {
+        Ok(u.to_string())
+    }
+
+    fn visit_i128<E: de::Error>(self, i: i128) -> Result<String, E> {
+        Ok(i.to_string())
+    }
+
+    fn visit_u128<E: de::Error>(self, u: u128) -> Result<String, E> {
+        Ok(u.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<String, E> {
+        Ok(Number::from_f64(f).map_or_else(|| yaml_float(f), |n| n.to_string()))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
+        Ok(s.to_string())
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<String, E> {
+        Ok(s)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Err(self.node.fail("mapping key null is not a string".into()))
+    }
 }
 
 #[cfg(test)]
@@ -210,6 +365,46 @@ mod tests {
     fn yaml_numeric_keys_become_strings() {
         let v = parse("x", "a.yaml", "responses:\n  200:\n    description: ok\n").unwrap();
         assert_eq!(v, json!({"responses": {"200": {"description": "ok"}}}));
+    }
+
+    /// G12: YAML integers beyond 64 bits load as JSON loads the same digits: as a float.
+    #[test]
+    fn yaml_integers_beyond_64_bits_load_as_json_does() {
+        let yaml = "a: -9223372036854776000\nb: 18446744073709551616\nc: -9223372036854775808\nd: 18446744073709551615\n";
+        let from_yaml = parse("x", "a.yaml", yaml).unwrap();
+        let json = r#"{"a": -9223372036854776000, "b": 18446744073709551616, "c": -9223372036854775808, "d": 18446744073709551615}"#;
+        let from_json = parse("x", "a.json", json).unwrap();
+        assert_eq!(from_yaml, from_json);
+        assert_eq!(from_yaml["a"].as_f64(), Some(-9.223372036854776e18));
+        assert_eq!(
+            from_yaml["c"].as_i64(),
+            Some(i64::MIN),
+            "64-bit values stay integers"
+        );
+        assert_eq!(from_yaml["d"].as_u64(), Some(u64::MAX));
+    }
+
+    #[test]
+    fn yaml_keys_tags_and_values_convert_as_before() {
+        let yaml = "1.5: x\ntrue: !custom {a: [1, ~, 2.5]}\ns: !!str 12\n";
+        let v = parse("x", "a.yaml", yaml).unwrap();
+        assert_eq!(
+            v,
+            json!({"1.5": "x", "true": {"a": [1, null, 2.5]}, "s": "12"})
+        );
+    }
+
+    #[test]
+    fn yaml_without_a_json_form_is_an_error_at_its_pointer() {
+        let e = parse("specs/v/a.yaml", "a.yaml", "a:\n  - {b: .nan}\n").unwrap_err();
+        assert_eq!(e.location.file, "specs/v/a.yaml");
+        assert_eq!(e.location.pointer, "/a/0/b");
+        assert!(e.message.contains(".nan"), "{e}");
+        let e = parse("specs/v/a.yaml", "a.yaml", "a: {b: 1, b: 2}\n").unwrap_err();
+        assert_eq!(e.location.pointer, "/a");
+        assert!(e.message.contains("duplicate mapping key `b`"), "{e}");
+        let e = parse("specs/v/a.yaml", "a.yaml", "a: {~: 1}\n").unwrap_err();
+        assert!(e.message.contains("not a string"), "{e}");
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Reading progenitor's output as syntax trees: the modules it writes, builder structs and
 //! their fields, `send` signatures. Shared by the model (which reads) and emit (which patches).
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use syn::{GenericArgument, ImplItem, Item, PathArguments, Type};
 
@@ -112,26 +111,56 @@ pub fn builder_inputs(file: &syn::File) -> Vec<Type> {
 }
 
 /// The type of field `field` (a JSON property name) of struct `types::X` where `ty` is
-/// `types::X`: (inner type, whether it was an `Option`).
+/// `types::X`: (inner type, whether it was an `Option`). Names of `mod types` items in it are
+/// qualified with `types::`, so the type means the same outside that module.
 pub fn struct_field_type(file: &syn::File, ty: &Type, field: &str) -> Option<(Type, bool)> {
     let name = type_name(ty)?;
-    let wanted = field.to_snake_case();
-    module(&file.items, "types")
-        .into_iter()
-        .find_map(|item| match item {
-            Item::Struct(s) if s.ident == name => s
-                .fields
-                .iter()
-                .find(|f| f.ident.as_ref().is_some_and(|i| *i == wanted))
-                .map(|f| {
-                    let is_option = type_name(&f.ty).is_some_and(|n| n == "Option");
-                    match generic_args(&f.ty).and_then(|a| a.into_iter().next()) {
-                        Some(inner) if is_option => (inner, true),
-                        _ => (f.ty.clone(), false),
-                    }
-                }),
+    let wanted = crate::naming::field_name(field);
+    let types = module(&file.items, "types");
+    let (mut found, optional) = types.iter().find_map(|item| match item {
+        Item::Struct(s) if s.ident == name => s
+            .fields
+            .iter()
+            .find(|f| f.ident.as_ref().is_some_and(|i| *i == wanted))
+            .map(|f| {
+                let is_option = type_name(&f.ty).is_some_and(|n| n == "Option");
+                match generic_args(&f.ty).and_then(|a| a.into_iter().next()) {
+                    Some(inner) if is_option => (inner, true),
+                    _ => (f.ty.clone(), false),
+                }
+            }),
+        _ => None,
+    })?;
+    let names = types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            Item::Type(t) => Some(t.ident.to_string()),
             _ => None,
         })
+        .collect();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut QualifyTypes { names }, &mut found);
+    Some((found, optional))
+}
+
+/// Prefixes single-segment paths naming a `mod types` item with `types::`.
+struct QualifyTypes {
+    names: std::collections::BTreeSet<String>,
+}
+
+impl syn::visit_mut::VisitMut for QualifyTypes {
+    fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
+        syn::visit_mut::visit_type_path_mut(self, ty);
+        let path = &mut ty.path;
+        if ty.qself.is_none()
+            && path.leading_colon.is_none()
+            && path.segments.len() == 1
+            && self.names.contains(&path.segments[0].ident.to_string())
+        {
+            path.segments.insert(0, syn::parse_quote!(types));
+        }
+    }
 }
 
 /// Parses generated tokens as a file; a failure is a generator bug.

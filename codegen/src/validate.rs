@@ -25,6 +25,7 @@ pub fn validate(doc: &Value, origins: &Origins) -> Result<openapiv3::OpenAPI> {
                 format!("not a valid OpenAPI 3.0 document: {message}"),
                 "fix the value at this pointer with an overlay action",
             )
+            .at_document(pointer)
         })?;
     Ok(spec)
 }
@@ -227,7 +228,8 @@ fn check_ref(root: &Value, target: &str, here: Trail<'_>, origins: &Origins) -> 
             origins.locate(&here.pointer()),
             format!("external reference `{target}` is not supported"),
             "vendor the referenced document into the same folder and point at it with a local `#/...` reference via an overlay",
-        ));
+        )
+        .at_document(here.pointer()));
     };
     if root.pointer(&percent_decode(local)).is_none() {
         return Err(Error::new(
@@ -235,7 +237,8 @@ fn check_ref(root: &Value, target: &str, here: Trail<'_>, origins: &Origins) -> 
             origins.locate(&here.pointer()),
             format!("reference `{target}` points at nothing"),
             "add the missing component, or correct the reference with an overlay action",
-        ));
+        )
+        .at_document(here.pointer()));
     }
     Ok(())
 }
@@ -275,7 +278,8 @@ fn operation_ids(doc: &Value, origins: &Origins) -> Result<()> {
                 origins.locate(&here),
                 format!("operationId `{id}` does not make a Rust method name"),
                 "give the operation an ASCII operationId via an overlay",
-            ));
+            )
+            .at_document(at));
         }
         if let Some(first) = seen.insert(name.clone(), here.clone()) {
             return Err(Error::new(
@@ -283,7 +287,8 @@ fn operation_ids(doc: &Value, origins: &Origins) -> Result<()> {
                 origins.locate(&here),
                 format!("operationId `{id}` gives method `{name}`, which {first} already gives"),
                 "operationIds must be unique (also after conversion to snake_case): rename one with an overlay",
-            ));
+            )
+            .at_document(at));
         }
         Ok(())
     })

@@ -1,17 +1,19 @@
 //! A string-keyed map whose entry count is checked when a caller builds one, for schemas with
-//! `minProperties`/`maxProperties` (typify has no such check). Deserializing does not check: a
-//! response the server already sent should decode, while requests are validated before sending.
+//! `minProperties`/`maxProperties` (typify has no such check), and again when a request carrying
+//! it is sent, however the map was made (decoded from JSON, in a struct literal). Deserializing
+//! does not check: the same types decode responses, and a response the server already sent
+//! should decode whatever its size.
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// A map with between `MIN` and `MAX` entries. Build it with `try_from`/`try_into` from a
 /// `BTreeMap`, `HashMap` or `Vec` of pairs; the generated builders do this for you.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
 pub struct BoundedMap<V, const MIN: usize, const MAX: usize>(BTreeMap<String, V>);
 
@@ -33,6 +35,28 @@ impl<V, const MIN: usize, const MAX: usize> BoundedMap<V, MIN, MAX> {
     pub fn into_inner(self) -> BTreeMap<String, V> {
         self.0
     }
+
+    fn check(map: &BTreeMap<String, V>) -> Result<(), ConstraintError> {
+        let n = map.len();
+        if n < MIN || n > MAX {
+            return Err(ConstraintError {
+                message: format!("the map has {n} entries; the API allows {MIN} to {MAX}"),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A plain JSON object. While a request is being sent the bounds are checked: a map decoded
+/// leniently (or from a response) that breaks them fails the request before it leaves, as an
+/// invalid request. Elsewhere (logging or storing a response) it serializes as it is.
+impl<V: Serialize, const MIN: usize, const MAX: usize> Serialize for BoundedMap<V, MIN, MAX> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if crate::call::sending() {
+            Self::check(&self.0).map_err(serde::ser::Error::custom)?;
+        }
+        self.0.serialize(serializer)
+    }
 }
 
 impl<V, const MIN: usize, const MAX: usize> Deref for BoundedMap<V, MIN, MAX> {
@@ -47,12 +71,7 @@ impl<V, const MIN: usize, const MAX: usize> TryFrom<BTreeMap<String, V>>
 {
     type Error = ConstraintError;
     fn try_from(map: BTreeMap<String, V>) -> Result<Self, ConstraintError> {
-        let n = map.len();
-        if n < MIN || n > MAX {
-            return Err(ConstraintError {
-                message: format!("the map has {n} entries; the API allows {MIN} to {MAX}"),
-            });
-        }
+        Self::check(&map)?;
         Ok(BoundedMap(map))
     }
 }
@@ -107,5 +126,38 @@ mod tests {
         assert_eq!(serde_json::to_string(&ok).unwrap(), r#"{"a":"1","b":"2"}"#);
         let decoded: Extras = serde_json::from_str(r#"{"a":"1","b":"2","c":"3"}"#).unwrap();
         assert_eq!(decoded.len(), 3);
+        // Outside a request (a response logged or stored), it serializes as it came.
+        assert_eq!(
+            serde_json::to_string(&decoded).unwrap(),
+            r#"{"a":"1","b":"2","c":"3"}"#
+        );
+    }
+
+    /// Inside a call (what the runtime wraps around sending a request), a map beyond its
+    /// bounds does not serialize, however it was made.
+    #[tokio::test]
+    async fn sending_checks_the_bounds_of_a_decoded_map() {
+        let decoded: Extras = serde_json::from_str(r#"{"a":"1","b":"2","c":"3"}"#).unwrap();
+        let within: Extras = serde_json::from_str(r#"{"a":"1"}"#).unwrap();
+        let sent = crate::finish_raw::<(), (), _>(
+            async {
+                let err = serde_json::to_string(&decoded).unwrap_err();
+                assert_eq!(
+                    err.to_string(),
+                    "the map has 3 entries; the API allows 0 to 2"
+                );
+                assert_eq!(serde_json::to_string(&within).unwrap(), r#"{"a":"1"}"#);
+                Err(crate::http_client_builder()
+                    .unwrap()
+                    .build()
+                    .unwrap()
+                    .get("http://[")
+                    .build()
+                    .unwrap_err())
+            },
+            &[200],
+        )
+        .await;
+        assert!(sent.is_err());
     }
 }

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
@@ -15,6 +16,9 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     pub body: Bytes,
 }
+
+/// How much of a body an error message shows.
+const EXCERPT_CHARS: usize = 500;
 
 /// Headers APIs commonly use for a request id, checked in order.
 const REQUEST_ID_HEADERS: &[&str] = &[
@@ -38,10 +42,15 @@ impl RawResponse {
             .find_map(|h| self.headers.get(*h)?.to_str().ok())
     }
 
+    /// The start of the body, for messages: bounded, since a body may be a whole HTML page.
     fn excerpt(&self) -> String {
         let text = self.text();
-        let mut s: String = text.chars().take(300).collect();
-        if text.chars().count() > 300 {
+        let text = text.trim();
+        if text.is_empty() {
+            return "(empty body)".into();
+        }
+        let mut s: String = text.chars().take(EXCERPT_CHARS).collect();
+        if text.chars().nth(EXCERPT_CHARS).is_some() {
             s.push('…');
         }
         s
@@ -55,13 +64,15 @@ pub enum Error<E = ()> {
     /// The request broke the spec's constraints (required field, pattern, length, enum...) and
     /// was not sent.
     InvalidRequest(String),
-    /// No usable response: connection refused, TLS failure, timeout, reset.
+    /// No usable response: connection refused, TLS failure, timeout, reset. `elapsed` is the
+    /// time from the first attempt to the failure, retries and their waits included.
     Transport {
         source: reqwest::Error,
         attempts: u32,
+        elapsed: Duration,
     },
     /// The server answered with an error status; `error` is the documented error body when the
-    /// body decoded as one.
+    /// spec documents one for the status and the body decoded as one.
     Api {
         response: Box<RawResponse>,
         error: Option<E>,
@@ -104,7 +115,8 @@ impl<E> Error<E> {
         self.response().and_then(RawResponse::request_id)
     }
 
-    /// The documented error body, when the server sent one that decoded.
+    /// The documented error body, when the spec documents one for the status and the server
+    /// sent one that decoded; `None` for a status documented without a body schema.
     pub fn api_error(&self) -> Option<&E> {
         match self {
             Error::Api { error, .. } => error.as_ref(),
@@ -127,8 +139,23 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
         };
         match self {
             Error::InvalidRequest(m) => write!(f, "invalid request, not sent: {m}"),
-            Error::Transport { source, attempts } => {
-                write!(f, "request failed after {attempts} attempt(s): {source}")
+            Error::Transport {
+                source,
+                attempts,
+                elapsed,
+            } => {
+                // reqwest's own message names the URL only; the cause is in its sources.
+                let what = if source.is_timeout() {
+                    "timed out"
+                } else {
+                    "failed"
+                };
+                let plural = if *attempts == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "request {what} after {attempts} attempt{plural} in {elapsed:.1?}: {}",
+                    causes(source)
+                )
             }
             Error::Api {
                 response,
@@ -169,6 +196,22 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     }
 }
 
+/// An error and its sources, outermost first, each message once: reqwest says which URL failed,
+/// its innermost source why ("Connection refused", "operation timed out").
+pub(crate) fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut messages: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        let message = e.to_string();
+        // Some wrappers repeat their source's message in their own; print it once.
+        if !messages.iter().any(|m| m.contains(&message)) {
+            messages.push(message);
+        }
+        next = e.source();
+    }
+    messages.join(": ")
+}
+
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -176,5 +219,62 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Decode { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// reqwest's message names only the URL; the error's says why, after how long and how
+    /// many attempts.
+    #[tokio::test]
+    async fn a_transport_error_names_its_cause() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/x", listener.local_addr().unwrap());
+        drop(listener);
+        let http = crate::http_client_builder().unwrap().build().unwrap();
+        let source = http.get(&url).send().await.unwrap_err();
+        let error: Error = Error::Transport {
+            source,
+            attempts: 2,
+            elapsed: Duration::from_millis(1500),
+        };
+        let text = error.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "request failed after 2 attempts in 1.5s: error sending request for url ({url})"
+            )),
+            "{text}"
+        );
+        assert!(text.to_lowercase().contains("connection refused"), "{text}");
+    }
+
+    #[test]
+    fn an_error_status_shows_a_bounded_excerpt_of_the_body() {
+        let response = |body: String| RawResponse {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            headers: HeaderMap::new(),
+            body: body.into(),
+        };
+        let error: Error = Error::Api {
+            response: Box::new(response("é".repeat(600))),
+            error: None,
+            attempts: 1,
+        };
+        let text = error.to_string();
+        assert_eq!(
+            text,
+            format!("HTTP 500 Internal Server Error: {}…", "é".repeat(500))
+        );
+        let error: Error = Error::Api {
+            response: Box::new(response(String::new())),
+            error: None,
+            attempts: 1,
+        };
+        assert_eq!(
+            error.to_string(),
+            "HTTP 500 Internal Server Error: (empty body)"
+        );
     }
 }

@@ -8,6 +8,7 @@
 //! - [`error`]: the one error type every generated operation returns.
 //! - [`waiter`]: polling an asynchronous job until it succeeds, fails or runs out of time.
 //! - [`multipart`]: file parts for `multipart/form-data` operations.
+//! - [`pagination`]: every item of a paginated listing as a lazily fetched stream.
 //! - [`bounded_map`]: maps whose size the API limits.
 //! - [`tls`]: the TLS backend (cargo features `rustls`, the default, or `native-tls`).
 
@@ -18,6 +19,7 @@ pub mod config;
 pub mod envelope;
 pub mod error;
 pub mod multipart;
+pub mod pagination;
 pub mod retry;
 pub mod runtime;
 pub mod tls;
@@ -25,11 +27,12 @@ pub mod waiter;
 
 pub use auth::{AuthScheme, ConfigError};
 pub use bounded_map::{BoundedMap, ConstraintError};
-pub use call::{finish, finish_raw, unwrap_data};
+pub use call::{finish, finish_raw, finish_raw_stream, unwrap_data};
 pub use config::ClientConfig;
 pub use envelope::EnvelopeSpec;
 pub use error::{Error, RawResponse};
 pub use multipart::FilePart;
+pub use pagination::{Page, Paginated, Position};
 pub use retry::RetryPolicy;
 pub use runtime::{OperationMeta, Runtime};
 pub use tls::http_client_builder;

@@ -61,16 +61,56 @@ impl Runtime {
         &self.retry
     }
 
-    /// Sends `request` (progenitor's `exec` hook lands here).
+    /// Sends `request` (progenitor's `exec` hook lands here). A retry sends a clone of it, so a
+    /// streaming body is sent once at most; see [`Runtime::execute_with`].
     pub fn execute<'a>(
         &'a self,
         http: &'a reqwest::Client,
         mut request: Request,
         operation_id: &'a str,
     ) -> Executing<'a> {
+        self.authorize(&mut request);
+        self.start(http, request, operation_id, Request::try_clone)
+    }
+
+    /// Sends the request `build` makes, calling it again for each retry: for bodies that are
+    /// streams (`multipart/form-data`) and cannot be cloned, but can be made again from their
+    /// parts. Retries follow the same rules as [`Runtime::execute`]. An error from the first
+    /// build is returned before anything is sent; should a later build fail, the response at
+    /// hand is returned without a retry.
+    pub fn execute_with<'a, E, F>(
+        &'a self,
+        http: &'a reqwest::Client,
+        mut build: F,
+        operation_id: &'a str,
+    ) -> Result<Executing<'a>, E>
+    where
+        F: FnMut() -> Result<Request, E> + Send + 'a,
+    {
+        let mut request = build()?;
+        self.authorize(&mut request);
+        let rebuild = move |_: &Request| {
+            let mut request = build().ok()?;
+            self.authorize(&mut request);
+            Some(request)
+        };
+        Ok(self.start(http, request, operation_id, rebuild))
+    }
+
+    fn authorize(&self, request: &mut Request) {
         if let Some((name, value)) = &self.credential {
             request.headers_mut().insert(name.clone(), value.clone());
         }
+    }
+
+    /// `copy` makes the request a retry sends, from the one about to be sent.
+    fn start<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        request: Request,
+        operation_id: &'a str,
+        copy: impl FnMut(&Request) -> Option<Request> + Send + 'a,
+    ) -> Executing<'a> {
         // Field values are only computed when a subscriber wants the span.
         let span = tracing::info_span!(
             "http_request",
@@ -82,9 +122,12 @@ impl Runtime {
         );
         if span.is_disabled() {
             // Entering and leaving a disabled span on every poll still costs; skip the wrapper.
-            Box::pin(self.attempts(http, request, span))
+            Box::pin(self.attempts(http, request, copy, span))
         } else {
-            Box::pin(self.attempts(http, request, span.clone()).instrument(span))
+            Box::pin(
+                self.attempts(http, request, copy, span.clone())
+                    .instrument(span),
+            )
         }
     }
 
@@ -101,6 +144,7 @@ impl Runtime {
         &self,
         http: &reqwest::Client,
         mut request: Request,
+        mut copy: impl FnMut(&Request) -> Option<Request>,
         span: tracing::Span,
     ) -> reqwest::Result<Response> {
         let start = Instant::now();
@@ -110,11 +154,14 @@ impl Runtime {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            record(|c| c.attempts = attempt);
-            // A streaming body cannot be cloned, and so cannot be sent twice; the last allowed
-            // attempt needs no copy at all.
+            record(|c| {
+                c.attempts = attempt;
+                c.started.get_or_insert(start);
+            });
+            // Without a copy (a streaming body `execute` cannot clone) there is no retry; the
+            // last allowed attempt needs no copy at all.
             let copy = if attempt < self.retry.max_attempts {
-                request.try_clone()
+                copy(&request)
             } else {
                 None
             };
@@ -244,4 +291,134 @@ fn credential(
     let mut value = value.map_err(|_| ConfigError::InvalidApiKey)?;
     value.set_sensitive(true);
     Ok(Some((name, value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::multipart::FilePart;
+    use std::sync::{Arc, Mutex};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A loopback HTTP/1.1 server answering one request per connection with the given statuses
+    /// in turn (the last one repeats); returns its URL and each request as received.
+    async fn serve(statuses: &'static [u16]) -> (String, Arc<Mutex<Vec<String>>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/upload", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        tokio::spawn(async move {
+            for i in 0.. {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                let header_end = loop {
+                    let n = stream.read(&mut buf).await.unwrap();
+                    request.extend_from_slice(&buf[..n]);
+                    if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break at + 4;
+                    }
+                };
+                let head = String::from_utf8_lossy(&request[..header_end]).to_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: "))
+                    .map_or(0, |v| v.trim().parse().unwrap());
+                while request.len() < header_end + length {
+                    let n = stream.read(&mut buf).await.unwrap();
+                    request.extend_from_slice(&buf[..n]);
+                }
+                log.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&request).into_owned());
+                let status = statuses[i.min(statuses.len() - 1)];
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{{}}"
+                );
+                stream.write_all(response.as_bytes()).await.unwrap();
+            }
+        });
+        (url, seen)
+    }
+
+    fn runtime() -> Runtime {
+        let retry = RetryPolicy {
+            max_attempts: 4,
+            initial_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        };
+        let key = Some(ApiKey::new("k-123".into()));
+        Runtime::new(key, Some(AuthScheme::Header("x-api-key")), retry, None, &[]).unwrap()
+    }
+
+    fn upload(http: &reqwest::Client, url: &str, file: &FilePart) -> reqwest::Result<Request> {
+        let form = reqwest::multipart::Form::new()
+            .text("name", "Alex")
+            .part("file", file.to_part()?);
+        http.post(url).multipart(form).build()
+    }
+
+    /// The part of a multipart request that must not change between attempts: everything but
+    /// the boundary, which each form draws afresh.
+    fn without_boundary(request: &str) -> String {
+        let boundary = request
+            .split("boundary=")
+            .nth(1)
+            .and_then(|rest| rest.split("\r\n").next())
+            .unwrap();
+        request.replace(boundary, "BOUNDARY")
+    }
+
+    #[tokio::test]
+    async fn a_multipart_post_is_rebuilt_for_each_retry() {
+        let (url, seen) = serve(&[503, 429, 201]).await;
+        let http = crate::http_client_builder().unwrap().build().unwrap();
+        let file = FilePart::bytes(b"PNG-bytes".to_vec()).file_name("face.png");
+        let runtime = runtime();
+        let executing = runtime
+            .execute_with(&http, || upload(&http, &url, &file), "upload")
+            .unwrap();
+        let response = executing.await.unwrap();
+        assert_eq!(response.status(), 201);
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert!(seen[0].contains("x-api-key: k-123"), "{}", seen[0]);
+        assert!(seen[0].contains("PNG-bytes"), "{}", seen[0]);
+        for retry in &seen[1..] {
+            assert_eq!(without_boundary(retry), without_boundary(&seen[0]));
+        }
+    }
+
+    /// The contrast: `execute` cannot clone the stream, so the same upload is sent once.
+    #[tokio::test]
+    async fn a_multipart_post_through_execute_is_sent_once() {
+        let (url, seen) = serve(&[503, 201]).await;
+        let http = crate::http_client_builder().unwrap().build().unwrap();
+        let file = FilePart::bytes(b"PNG-bytes".to_vec());
+        let runtime = runtime();
+        let request = upload(&http, &url, &file).unwrap();
+        let response = runtime.execute(&http, request, "upload").await.unwrap();
+        assert_eq!(response.status(), 503);
+        assert_eq!(seen.lock().unwrap().len(), 1);
+    }
+
+    /// A 500 to a POST is not repeated, rebuilt or not; a failing first build sends nothing.
+    #[tokio::test]
+    async fn a_rebuilt_post_follows_the_post_rules() {
+        let (url, seen) = serve(&[500, 201]).await;
+        let http = crate::http_client_builder().unwrap().build().unwrap();
+        let file = FilePart::bytes(b"x".to_vec());
+        let runtime = runtime();
+        let executing = runtime
+            .execute_with(&http, || upload(&http, &url, &file), "upload")
+            .unwrap();
+        assert_eq!(executing.await.unwrap().status(), 500);
+        assert_eq!(seen.lock().unwrap().len(), 1);
+
+        let bad = FilePart::bytes(b"x".to_vec()).content_type("not a mime type");
+        let result = runtime.execute_with(&http, || upload(&http, &url, &bad), "upload");
+        assert!(result.is_err());
+        assert_eq!(seen.lock().unwrap().len(), 1);
+    }
 }

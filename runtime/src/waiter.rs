@@ -146,8 +146,20 @@ where
 {
     let start = Instant::now();
     let mut interval = wait.interval;
+    let mut last_status = Value::Null;
     loop {
-        let resource = call().await.map_err(WaitError::Request)?;
+        // The maximum bounds the poll in flight too: a poll still running when it passes is
+        // dropped (which cancels its request), not awaited and then found to be late.
+        let remaining = wait.max_wait.saturating_sub(start.elapsed());
+        let resource = match tokio::time::timeout(remaining, call()).await {
+            Ok(polled) => polled.map_err(WaitError::Request)?,
+            Err(_) => {
+                return Err(WaitError::TimedOut {
+                    waited: start.elapsed(),
+                    last_status,
+                });
+            }
+        };
         let json = serde_json::to_value(&resource).unwrap_or(Value::Null);
         let status = spec
             .status
@@ -181,6 +193,7 @@ where
                 last_status: status,
             });
         }
+        last_status = status;
         tokio::time::sleep(interval.min(wait.max_wait - waited)).await;
         interval = interval.saturating_mul(2).min(wait.max_interval);
     }
@@ -259,6 +272,42 @@ mod tests {
         };
         assert_eq!(last_status, json!(2));
         assert!(waited >= Duration::from_millis(20));
+    }
+
+    /// A poll that never answers is cut off at the maximum, with the status seen before it.
+    #[tokio::test]
+    async fn the_maximum_cuts_off_a_poll_in_flight() {
+        let mut polls = 0;
+        let start = Instant::now();
+        let waiting = poll::<Value, (), _, _>(&SPEC, fast(Duration::from_millis(50)), || {
+            polls += 1;
+            let first = polls == 1;
+            async move {
+                if first {
+                    Ok(json!({"data": {"status": 2}}))
+                } else {
+                    std::future::pending().await
+                }
+            }
+        });
+        let err = tokio::time::timeout(Duration::from_secs(2), waiting)
+            .await
+            .expect("the wait ends at its maximum")
+            .unwrap_err();
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+        let WaitError::TimedOut {
+            last_status,
+            waited,
+        } = err
+        else {
+            panic!("{err}")
+        };
+        assert_eq!(last_status, json!(2));
+        assert!(waited >= Duration::from_millis(50));
     }
 
     #[test]

@@ -202,6 +202,8 @@ fn a_failing_vendor_fails_the_run_and_nothing_is_written() {
         "openapi: 3.0.3\ninfo: {title: b, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: x\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}\n",
     )
     .unwrap();
+    // Strict, so the broken operation is an error rather than left out.
+    fs::write(tree.specs().join("broken/vendor.toml"), "strict = true\n").unwrap();
     let run = tree.run_gen(&[]);
     assert_eq!(run.status.code(), Some(1));
     let err = text(&run.stderr);

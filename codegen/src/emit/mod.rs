@@ -7,6 +7,7 @@ mod constructors;
 mod examples;
 mod forward_compat;
 mod multipart;
+mod pagination;
 mod patches;
 mod readme;
 mod send;
@@ -51,18 +52,20 @@ pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles
     let sends = send::emit(model);
     let waiters = waiters::emit(model);
     let multiparts = multipart::emit(model);
+    let streams = pagination::emit(model);
     let sdk = parse_file(
         quote! {
             //! What progenitor lacks, generated from the spec and the overlay's `x-sdk-*` extensions:
             //! constructors with credentials, the runtime hook, `send`, waiters, multipart builders.
+            // No glob import of `types`: a schema named `Result` or `Option` would shadow the
+            // prelude in this module.
             #[allow(unused_imports)]
             use crate::{builder, types, ByteStream, Client, ResponseValue};
-            #[allow(unused_imports)]
-            use crate::types::*;
             #constructors
             #sends
             #waiters
             #multiparts
+            #streams
         },
         source_dir,
     )?;
@@ -108,7 +111,7 @@ fn lib_tokens() -> TokenStream {
 
         /// The error every operation returns; it keeps status, headers and body of any response.
         pub use sdk_runtime::Error;
-        pub use sdk_runtime::{AuthScheme, ConfigError, FilePart, RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};
+        pub use sdk_runtime::{AuthScheme, ConfigError, FilePart, Paginated, RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};
     }
 }
 

@@ -100,6 +100,12 @@ fn builder(op: &Operation, form: &Multipart) -> TokenStream {
             op.http, op.method
         )
     };
+    // A success that is not JSON (an event stream, a file) streams to the caller.
+    let finish = if crate::syntax::type_name(ok).as_deref() == Some("ByteStream") {
+        format_ident!("finish_raw_stream")
+    } else {
+        format_ident!("finish_raw")
+    };
     let struct_doc = format!("Builder for [`Client::{method}`].");
     let op_id = method.to_string();
     quote! {
@@ -120,16 +126,20 @@ fn builder(op: &Operation, form: &Multipart) -> TokenStream {
         impl #struct_name<'_> {
             #(#setters)*
 
-            /// Sends the form. Missing required fields fail before anything is sent.
+            /// Sends the form. Missing required fields fail before anything is sent; a retry
+            /// builds the form again from its parts (a form is a stream, sent once).
             pub async fn send(self) -> Result<ResponseValue<#ok>, ::sdk_runtime::Error<#err>> {
                 #(#checks)*
-                let mut form = reqwest::multipart::Form::new();
-                #(#parts)*
-                #url_code
-                #request_binding = self.client.client.#http_method(url).header(reqwest::header::ACCEPT, "application/json").multipart(form);
-                #(#query)*
-                let request = request.build().map_err(|e| ::sdk_runtime::Error::InvalidRequest(e.to_string()))?;
-                ::sdk_runtime::finish_raw(self.client.inner.execute(&self.client.client, request, #op_id), &[#(#success),*]).await
+                let build = || -> Result<reqwest::Request, ::sdk_runtime::Error<#err>> {
+                    let mut form = reqwest::multipart::Form::new();
+                    #(#parts)*
+                    #url_code
+                    #request_binding = self.client.client.#http_method(url).header(reqwest::header::ACCEPT, "application/json").multipart(form);
+                    #(#query)*
+                    request.build().map_err(|e| ::sdk_runtime::Error::InvalidRequest(e.to_string()))
+                };
+                let executing = self.client.inner.execute_with(&self.client.client, build, #op_id)?;
+                ::sdk_runtime::#finish(executing, &[#(#success),*]).await
             }
         }
     }

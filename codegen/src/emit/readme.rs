@@ -60,6 +60,7 @@ pub fn render(header: &str, model: &SdkModel) -> String {
         "Request bodies are built with typed builders (`.body_map(|b| b.field(..))`) or the `types` structs; the specs' constraints (required fields, patterns, lengths, enums, map sizes) are checked before a request is sent.\n"
     );
     waiters_section(&mut out, model, &lib);
+    pagination_section(&mut out, model, &lib);
     let _ = writeln!(out, "## Errors, retries, timeouts\n");
     let _ = writeln!(
         out,
@@ -184,6 +185,30 @@ fn waiters_section(out: &mut String, model: &SdkModel, lib: &str) {
         }
         let _ = writeln!(out, "    Ok(())\n}}\n```\n");
     }
+}
+
+/// The paginated listings and how to read one (compiled as a doctest).
+fn pagination_section(out: &mut String, model: &SdkModel, lib: &str) {
+    let Some(first) = model.paginated.first() else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "## Pagination\n\nThese listings offer `.stream()` on their builder: every item of every page, each page fetched only when the stream reaches it, ending after the last page (an empty or short page, or no next cursor) or at the first error:\n"
+    );
+    for p in &model.paginated {
+        let _ = writeln!(
+            out,
+            "- [`{0}`](Client::{0})",
+            model.operations[p.operation].method
+        );
+    }
+    let op = &model.operations[first.operation];
+    let call = sample_call(op).unwrap_or_else(|| format!(".{}()", op.method));
+    let _ = writeln!(
+        out,
+        "\n```rust,no_run\nasync fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n    let mut items = client{call}.stream();\n    while let Some(item) = items.next().await {{\n        println!(\"{{:?}}\", item?);\n    }}\n    // Or at most 500 items, fetching no page beyond them:\n    let some = client{call}.stream().collect_up_to(500).await?;\n    println!(\"{{}} items\", some.len());\n    Ok(())\n}}\n```\n"
+    );
 }
 
 /// A call for the quick start: an operation without a body whose required parameters are plain

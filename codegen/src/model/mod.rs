@@ -4,6 +4,7 @@
 
 mod auth;
 mod operations;
+mod pagination;
 mod waiters;
 
 use proc_macro2::TokenStream;
@@ -21,6 +22,8 @@ pub struct SdkModel {
     pub vendor: Vendor,
     pub operations: Vec<Operation>,
     pub waiters: Vec<Waiter>,
+    /// Operations whose builder gets `.stream()`.
+    pub paginated: Vec<Paginated>,
     pub envelope: Option<Envelope>,
     /// What the document holds that the crate does not generate (callbacks, webhooks), as
     /// sentences for the README.
@@ -162,6 +165,26 @@ pub struct Waiter {
     pub example: Option<Example>,
 }
 
+/// A listing whose items `.stream()` yields across pages.
+#[derive(Clone)]
+pub struct Paginated {
+    /// Index into [`SdkModel::operations`].
+    pub operation: usize,
+    pub style: crate::extensions::PaginationStyle,
+    /// The builder setter that selects the page, and the type it takes.
+    pub parameter: String,
+    pub parameter_type: Type,
+    pub first_page: i64,
+    /// The page-size setter and the size `.stream()` asks for.
+    pub size: Option<(String, i64)>,
+    /// Fields from what `send()` returns to the items, each with whether it is optional.
+    pub access: Vec<(String, bool)>,
+    /// The type of one item.
+    pub item: Type,
+    /// Cursor style: pointer to the next cursor in what `send()` returns.
+    pub next_cursor: Option<String>,
+}
+
 /// Rust statements from the overlay, checked to parse.
 #[derive(Clone)]
 pub struct Example {
@@ -194,6 +217,7 @@ impl SdkModel {
         let data_field = extensions.envelope.as_ref().map(|e| e.data.as_str());
         let operations = operations::build(input, data_field)?;
         let waiters = waiters::build(&extensions.waiters, &operations, input)?;
+        let paginated = pagination::build(&extensions.pagination, &operations, input)?;
         let notes = spec
             .extensions
             .get(crate::normalize::NOTES)
@@ -250,6 +274,7 @@ impl SdkModel {
             },
             operations,
             waiters,
+            paginated,
             envelope: extensions.envelope,
             notes,
             left_out,

@@ -2,12 +2,28 @@
 //! what it can, keeping the meaning. Each rewrite is a small named pass with its own tests.
 
 mod bounded_maps;
+mod compositions;
+mod cookies;
 mod enum_names;
+mod inline_refs;
+mod instance;
+mod method_names;
 mod notes;
+mod nullable_components;
 mod openapi31;
 mod operation_ids;
+mod parameter_content;
+mod parameter_styles;
+mod parameter_unions;
+mod parameters;
+mod path_item_refs;
+mod path_params_required;
+mod refs;
 mod request_bodies;
+mod reserved_names;
 mod responses;
+mod schema_refs;
+mod schema_values;
 mod schemaless;
 pub mod schemas;
 mod type_names;
@@ -39,8 +55,40 @@ pub const PASSES: &[Pass] = &[
         run: openapi31::run,
     },
     Pass {
+        name: "inline-path-item-refs",
+        run: path_item_refs::run,
+    },
+    Pass {
         name: "derive-operation-ids",
         run: operation_ids::run,
+    },
+    Pass {
+        name: "distinct-method-names",
+        run: method_names::run,
+    },
+    Pass {
+        name: "hoist-schema-refs",
+        run: schema_refs::run,
+    },
+    Pass {
+        name: "inline-body-and-parameter-refs",
+        run: inline_refs::run,
+    },
+    Pass {
+        name: "parameter-content",
+        run: parameter_content::run,
+    },
+    Pass {
+        name: "parameter-unions",
+        run: parameter_unions::run,
+    },
+    Pass {
+        name: "parameter-styles",
+        run: parameter_styles::run,
+    },
+    Pass {
+        name: "cookie-parameters",
+        run: cookies::run,
     },
     Pass {
         name: "schemaless-bodies",
@@ -53,6 +101,28 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "one-response-type-per-class",
         run: responses::run,
+    },
+    // Schema rewrites: compositions first (a collapsed `anyOf` makes its default fit), then
+    // values checked against the final shapes, then nullable components split before names.
+    Pass {
+        name: "compositions",
+        run: compositions::run,
+    },
+    Pass {
+        name: "values-that-fit",
+        run: schema_values::run,
+    },
+    Pass {
+        name: "nullable-compositions",
+        run: nullable_components::run,
+    },
+    Pass {
+        name: "path-parameters-required",
+        run: path_params_required::run,
+    },
+    Pass {
+        name: "reserved-type-names",
+        run: reserved_names::run,
     },
     Pass {
         name: "distinct-type-names",
@@ -98,6 +168,7 @@ pub fn published(normalized: &Value) -> Value {
     let mut doc = normalized.clone();
     let _ = crate::walk::for_each_operation(&mut doc, |_, _, _, op| {
         op.shift_remove(BODY_ASIDE);
+        responses::restore_media_types(op);
         if let Some(Value::Object(mut others)) = op.shift_remove(OTHER_MEDIA_TYPES) {
             let mut body = match others.shift_remove("x-request-body") {
                 Some(Value::Object(body)) => body,

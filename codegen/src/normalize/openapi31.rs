@@ -4,13 +4,18 @@
 //! one-value `enum`; `examples: [..]` -> `example`; numeric `exclusiveMinimum`/`Maximum` ->
 //! `minimum` + boolean; a `{type: 'null'}` branch of `oneOf`/`anyOf` -> `nullable`; an operation
 //! without `responses` gets a bodiless `2XX`. Top-level `webhooks` (the API calls them, the
-//! client does not) are dropped.
+//! client does not) are dropped; a document without `paths` (optional since 3.1: a document of
+//! webhooks and components) gets an empty one, so it still makes a crate of types. `mutualTLS`
+//! security schemes are dropped with a warning, with every requirement of them: a client
+//! certificate is configured on the HTTP client, not derived from the spec.
 
 use serde_json::{Map, Value, json};
 
 use crate::error::Result;
 use crate::normalize::schemas::for_each_schema;
+use crate::normalize::warn;
 use crate::origins::Origins;
+use crate::pointer::join;
 
 pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     let is_31 = doc
@@ -24,7 +29,9 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
         root.insert("openapi".into(), json!("3.0.3"));
         root.shift_remove("webhooks");
         root.shift_remove("jsonSchemaDialect");
+        root.entry("paths").or_insert_with(|| json!({}));
     }
+    mutual_tls(doc)?;
     // `responses` became optional in 3.1; openapiv3 requires it. Any 2xx is then a bodiless success.
     crate::walk::for_each_operation(doc, |_, _, _, op| {
         op.entry("responses").or_insert_with(
@@ -36,6 +43,46 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
         rewrite(schema);
         Ok(())
     })
+}
+
+/// Drops `mutualTLS` schemes (3.1 only; openapiv3 refuses them) and their names from every
+/// security requirement. A requirement left empty means the client sends no credential of its
+/// own, which is what it can do: the certificate belongs to the HTTP client's TLS setup.
+fn mutual_tls(doc: &mut Value) -> Result<()> {
+    let Some(Value::Object(schemes)) = doc.pointer_mut("/components/securitySchemes") else {
+        return Ok(());
+    };
+    let dropped: Vec<String> = schemes
+        .iter()
+        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+        .map(|(name, _)| name.clone())
+        .collect();
+    if dropped.is_empty() {
+        return Ok(());
+    }
+    schemes.retain(|name, _| !dropped.contains(name));
+    let forget = |requirements: Option<&mut Value>| {
+        if let Some(Value::Array(requirements)) = requirements {
+            for requirement in requirements.iter_mut().filter_map(Value::as_object_mut) {
+                requirement.retain(|name, _| !dropped.contains(name));
+            }
+        }
+    };
+    forget(doc.get_mut("security"));
+    crate::walk::for_each_operation(doc, |_, _, _, op| {
+        forget(op.get_mut("security"));
+        Ok(())
+    })?;
+    for name in &dropped {
+        warn(
+            doc,
+            &join("/components/securitySchemes", name),
+            format!(
+                "security scheme `{name}` (mutualTLS) is dropped: the client sends no certificate of its own; configure one on the HTTP client (reqwest::Identity) if the API requires it"
+            ),
+        );
+    }
+    Ok(())
 }
 
 fn rewrite(schema: &mut Map<String, Value>) {
@@ -176,6 +223,33 @@ mod tests {
             doc["paths"]["/u"]["get"]["responses"]["2XX"]["description"],
             "Success (the document describes no responses)"
         );
+    }
+
+    #[test]
+    fn documents_of_webhooks_alone_get_empty_paths() {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "webhooks": {"ping": {"post": {"responses": {"200": {"description": "ok"}}}}}});
+        run(&mut doc, &Origins::default()).unwrap();
+        assert_eq!(doc["paths"], json!({}));
+    }
+
+    #[test]
+    fn mutual_tls_schemes_and_their_requirements_are_dropped_with_a_warning() {
+        let mut doc = json!({"openapi": "3.1.0", "security": [{"mtls": [], "key": []}],
+            "paths": {"/a": {"get": {"security": [{"mtls": []}], "responses": {}}}},
+            "components": {"securitySchemes": {
+                "mtls": {"type": "mutualTLS"},
+                "key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}});
+        run(&mut doc, &Origins::default()).unwrap();
+        assert_eq!(
+            doc["components"]["securitySchemes"],
+            json!({"key": {"type": "apiKey", "in": "header", "name": "X-Key"}})
+        );
+        assert_eq!(doc["security"], json!([{"key": []}]));
+        assert_eq!(doc["paths"]["/a"]["get"]["security"], json!([{}]));
+        let warnings = doc[crate::normalize::WARNINGS].as_array().unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0]["at"], "/components/securitySchemes/mtls");
     }
 
     #[test]

@@ -23,8 +23,19 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
 }
 
 pub fn derive(method: &str, path: &str) -> String {
+    let words = path_words(path);
+    if words.is_empty() {
+        method.to_string()
+    } else {
+        format!("{method}_{words}")
+    }
+}
+
+/// The words of a path in snake case, parameters prefixed `by_`: `/avatars/{id}/videos` ->
+/// `avatars_by_id_videos`; empty for `/`.
+pub fn path_words(path: &str) -> String {
     use heck::ToSnakeCase;
-    let mut words = vec![method.to_string()];
+    let mut words = Vec::new();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         let (prefix, name) = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             Some(param) => ("by_", param),

@@ -3,15 +3,23 @@
 //! losing meaning:
 //! - `default` next to explicit success codes can only mean errors: it becomes `4XX` and `5XX`
 //!   (progenitor would otherwise count it as a success too);
-//! - responses without a body, beside typed ones of their class, are left out of the typed set:
-//!   the client still returns them, as `Error::Api` with status, headers and body (kept in
-//!   `x-codegen-untyped-responses`, and named in the crate's README);
+//! - JSON is `application/json` and every `+json` type (`application/problem+json`,
+//!   `application/vnd.api+json`), and `*/*` with a structured schema (an object, an array, a
+//!   number: what Spring's generator writes for JSON endpoints; a string under `*/*` stays raw);
+//!   progenitor types `application/json` alone, so such a media type is renamed for it (the
+//!   published document gets the original name back);
+//! - responses without a body, or with a body that is not JSON (XML, text), beside typed ones
+//!   of their class, are left out of the typed set: the client still returns them, as
+//!   `Error::Api` with status, headers and raw body (kept in `x-codegen-untyped-responses`, and
+//!   named in the crate's README); a class of raw bodies sets its bodiless responses aside the
+//!   same way;
 //! - several different JSON schemas in one class become one `oneOf` component that every
 //!   response of the class refers to.
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{Error, Result, Stage};
+use crate::error::Result;
+use crate::normalize::warn;
 use crate::origins::Origins;
 use crate::walk::for_each_operation;
 
@@ -33,28 +41,154 @@ fn class_of(code: &str) -> Option<Class> {
     }
 }
 
-/// The JSON schema a response carries, `None` for no body; `Err` for a non-JSON body.
-fn json_schema(response: &Value) -> Result<Option<Value>, String> {
-    let Some(Value::Object(content)) = response.get("content") else {
-        return Ok(None);
-    };
-    if content.is_empty() {
-        return Ok(None);
+/// Where a JSON media type renamed to `application/json` keeps its original name.
+pub const MEDIA_TYPE: &str = "x-codegen-media-type";
+
+/// `application/json` or a `+json` structured-syntax type (RFC 6839), parameters aside.
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence.starts_with("application/") && essence.ends_with("+json")
+}
+
+fn is_plain_json(media_type: &str) -> bool {
+    media_type.split(';').next().unwrap_or("").trim() == "application/json"
+}
+
+/// Component schemas that are strings: under `*/*`, a reference to one is not JSON.
+fn string_components(doc: &Value) -> Vec<String> {
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    schemas
+        .into_iter()
+        .flatten()
+        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("string"))
+        .map(|(name, _)| format!("#{}", crate::pointer::join("/components/schemas", name)))
+        .collect()
+}
+
+/// `*/*` whose schema can only travel as JSON: an object, array, number or boolean.
+fn structured_any(media_type: &str, media: &Value, strings: &[String]) -> bool {
+    if media_type.split(';').next().unwrap_or("").trim() != "*/*" {
+        return false;
     }
-    let json = content.iter().find(|(mt, _)| {
-        let essence = mt.split(';').next().unwrap_or("").trim();
-        essence == "application/json"
-    });
-    match json {
-        Some((_, media)) => Ok(Some(
-            media.get("schema").cloned().unwrap_or_else(|| json!({})),
-        )),
-        None => Err(content.keys().cloned().collect::<Vec<_>>().join(", ")),
+    let Some(Value::Object(schema)) = media.get("schema") else {
+        return false;
+    };
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return !strings.iter().any(|s| s == reference);
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some(t) => t != "string",
+        None => ["properties", "items", "allOf", "oneOf", "anyOf"]
+            .iter()
+            .any(|k| schema.contains_key(*k)),
     }
 }
 
-pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
+/// The media type of a content map that carries JSON: `application/json` first, then a `+json`
+/// type, then a structured `*/*`.
+fn json_media<'a>(content: &'a Map<String, Value>, strings: &[String]) -> Option<&'a String> {
+    let keys = || content.keys();
+    keys()
+        .find(|mt| is_plain_json(mt))
+        .or_else(|| keys().find(|mt| is_json(mt)))
+        .or_else(|| {
+            content
+                .iter()
+                .find(|(mt, m)| structured_any(mt, m, strings))
+                .map(|(mt, _)| mt)
+        })
+}
+
+/// What a response carries, as progenitor sorts it.
+enum Body {
+    None,
+    Json(Value),
+    /// The media types of a body that is not JSON: progenitor hands it over as raw bytes.
+    Raw(String),
+}
+
+fn body_of(response: &Value, strings: &[String]) -> Body {
+    let Some(Value::Object(content)) = response.get("content") else {
+        return Body::None;
+    };
+    if content.is_empty() {
+        return Body::None;
+    }
+    match json_media(content, strings).and_then(|mt| content.get(mt)) {
+        Some(media) => Body::Json(media.get("schema").cloned().unwrap_or_else(|| json!({}))),
+        None => Body::Raw(content.keys().cloned().collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// Renames a response's `+json` (or structured `*/*`) media type to `application/json`, the
+/// one progenitor types, unless it has that one already; the original name stays in
+/// [`MEDIA_TYPE`].
+fn plain_json_name(response: &mut Value, strings: &[String]) {
+    let Some(Value::Object(content)) = response.get_mut("content") else {
+        return;
+    };
+    let Some(original) = json_media(content, strings).cloned() else {
+        return;
+    };
+    if is_plain_json(&original) {
+        return;
+    }
+    *content = std::mem::take(content)
+        .into_iter()
+        .map(|(mt, mut media)| {
+            if mt != original {
+                return (mt, media);
+            }
+            if let Value::Object(m) = &mut media {
+                m.insert(MEDIA_TYPE.into(), json!(original));
+            }
+            ("application/json".to_string(), media)
+        })
+        .collect();
+}
+
+/// Puts back the media type names [`plain_json_name`] changed, in an operation's typed and
+/// set-aside responses (for the published document).
+pub fn restore_media_types(op: &mut Map<String, Value>) {
+    for key in ["responses", UNTYPED] {
+        let Some(Value::Object(responses)) = op.get_mut(key) else {
+            continue;
+        };
+        for response in responses.values_mut() {
+            let Some(Value::Object(content)) = response.get_mut("content") else {
+                continue;
+            };
+            if !content.values().any(|m| m.get(MEDIA_TYPE).is_some()) {
+                continue;
+            }
+            *content = std::mem::take(content)
+                .into_iter()
+                .map(|(mt, mut media)| {
+                    match media
+                        .as_object_mut()
+                        .and_then(|m| m.shift_remove(MEDIA_TYPE))
+                    {
+                        Some(Value::String(original)) => (original, media),
+                        _ => (mt, media),
+                    }
+                })
+                .collect();
+        }
+    }
+}
+
+pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     let mut hoisted: Vec<(String, Value)> = Vec::new();
+    let mut warnings: Vec<(String, String)> = Vec::new();
+    let strings = string_components(doc);
     // Responses shared through `#/components/responses` are inlined first, so each one is
     // classified by what it really carries.
     let shared = doc
@@ -91,6 +225,9 @@ pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
             return Ok(());
         };
         default_to_error_ranges(responses);
+        for response in responses.values_mut() {
+            plain_json_name(response, &strings);
+        }
         let mut untyped = Vec::new();
         for class in [Class::Success, Class::Failure] {
             let codes: Vec<String> = responses
@@ -100,25 +237,34 @@ pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
                 .collect();
             let mut typed = Vec::new();
             let mut bodiless = Vec::new();
+            let mut raw = Vec::new();
             for code in &codes {
-                match json_schema(&responses[code]) {
-                    Ok(Some(schema)) => typed.push((code.clone(), schema)),
-                    Ok(None) => bodiless.push(code.clone()),
-                    Err(media) => {
-                        if codes.len() > 1 {
-                            return Err(Error::new(
-                                Stage::Normalize,
-                                origins.locate(&format!("{at}/responses/{code}/content")),
-                                format!(
-                                    "response {code} is not JSON ({media}) while other responses of its class are documented too"
-                                ),
-                                "the client can type one body per class: add an overlay that gives the responses one JSON schema or removes the others",
-                            ));
-                        }
-                    }
+                match body_of(&responses[code], &strings) {
+                    Body::Json(schema) => typed.push((code.clone(), schema)),
+                    Body::None => bodiless.push(code.clone()),
+                    Body::Raw(media) => raw.push((code.clone(), media)),
                 }
             }
-            if typed.is_empty() || bodiless.is_empty() && typed.len() == 1 {
+            if typed.is_empty() {
+                // Raw bodies share one type (bytes); bodiless ones beside them step aside.
+                if !raw.is_empty() {
+                    untyped.extend(bodiless);
+                }
+                continue;
+            }
+            // A body that is not JSON beside JSON ones stays available, raw, in the error.
+            let class_name = match class {
+                Class::Success => "success",
+                Class::Failure => "error",
+            };
+            for (code, media) in raw {
+                warnings.push((
+                    crate::pointer::join(&format!("{at}/responses"), &code),
+                    format!("response {code} is not JSON ({media}) while other {class_name} responses are: the client returns it as `Error::Api` with its raw body"),
+                ));
+                untyped.push(code);
+            }
+            if bodiless.is_empty() && typed.len() == 1 {
                 continue;
             }
             // Bodiless responses beside typed ones (an error without a body, or a 205 beside a
@@ -151,7 +297,7 @@ pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
                         responses.get_mut(code).and_then(|r| r.get_mut("content"))
                     {
                         for (mt, media) in content.iter_mut() {
-                            if mt.split(';').next().unwrap_or("").trim() == "application/json" {
+                            if is_plain_json(mt) {
                                 media["schema"] = reference.clone();
                             }
                         }
@@ -183,6 +329,9 @@ pub fn run(doc: &mut Value, origins: &Origins) -> Result<()> {
                 schemas.insert(name, schema);
             }
         }
+    }
+    for (at, message) in warnings {
+        warn(doc, &at, message);
     }
     Ok(())
 }
@@ -284,6 +433,89 @@ mod tests {
             r["201"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/GetASuccessResponse"
         );
+    }
+
+    #[test]
+    fn plus_json_media_types_are_json() {
+        let problem = json!({"description": "bad", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+        let doc = run_on(json!({
+            "200": {"description": "ok", "content": {"application/vnd.api+json; charset=utf-8": {"schema": {"type": "object"}}}},
+            "400": problem,
+            "404": body(json!({"$ref": "#/components/schemas/Problem"}))
+        }))
+        .unwrap();
+        let op = &doc["paths"]["/a"]["get"];
+        assert!(op.get(UNTYPED).is_none(), "every response is typed");
+        assert_eq!(
+            op["responses"]["400"]["content"],
+            json!({"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}, MEDIA_TYPE: "application/problem+json"}})
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"][MEDIA_TYPE],
+            "application/vnd.api+json; charset=utf-8"
+        );
+        let mut published = op.as_object().unwrap().clone();
+        restore_media_types(&mut published);
+        assert_eq!(
+            published["responses"]["400"]["content"],
+            json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}})
+        );
+    }
+
+    #[test]
+    fn any_media_type_with_a_structured_schema_is_json() {
+        let any =
+            |schema: Value| json!({"description": "d", "content": {"*/*": {"schema": schema}}});
+        let mut doc = json!({
+            "paths": {"/a": {"get": {"operationId": "get_a", "responses": {
+                "200": any(json!({"$ref": "#/components/schemas/Result"})),
+                "400": any(json!({"type": "object"})),
+                "500": any(json!({"$ref": "#/components/schemas/Text"}))}}}},
+            "components": {"schemas": {"Result": {"type": "object"}, "Text": {"type": "string"}}}
+        });
+        run(&mut doc, &Origins::default()).unwrap();
+        let op = &doc["paths"]["/a"]["get"];
+        let media = |code: &str| {
+            op["responses"][code]["content"]
+                .as_object()
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(media("200")["application/json"][MEDIA_TYPE], "*/*");
+        assert_eq!(media("400")["application/json"][MEDIA_TYPE], "*/*");
+        assert!(
+            op[UNTYPED]["500"]["content"].get("*/*").is_some(),
+            "a string under */* is raw: set aside beside the JSON error"
+        );
+    }
+
+    #[test]
+    fn raw_bodies_beside_json_ones_are_set_aside_with_a_warning() {
+        let xml = json!({"description": "xml", "content": {"application/xml": {"schema": {"type": "string"}}}});
+        let text = json!({"description": "text", "content": {"text/plain": {}}});
+        let doc = run_on(
+            json!({"200": body(json!({"type": "object"})), "202": text.clone(),
+                                "400": body(json!({"type": "object"})), "502": xml.clone()}),
+        )
+        .unwrap();
+        let op = &doc["paths"]["/a"]["get"];
+        assert_eq!(op[UNTYPED], json!({"202": text, "502": xml}));
+        assert_eq!(
+            doc[crate::normalize::WARNINGS][1],
+            json!({"at": "/paths/~1a/get/responses/502",
+                   "message": "response 502 is not JSON (application/xml) while other error responses are: the client returns it as `Error::Api` with its raw body"})
+        );
+    }
+
+    #[test]
+    fn classes_of_raw_bodies_stay_raw() {
+        let text = json!({"description": "text", "content": {"text/plain": {}}});
+        let csv = json!({"description": "csv", "content": {"text/csv": {}}});
+        let doc = run_on(json!({"200": text, "201": csv, "204": {"description": "none"}})).unwrap();
+        let op = &doc["paths"]["/a"]["get"];
+        assert_eq!(op[UNTYPED], json!({"204": {"description": "none"}}));
+        assert_eq!(op["responses"].as_object().unwrap().len(), 2);
+        assert!(doc.get(crate::normalize::WARNINGS).is_none());
     }
 
     #[test]

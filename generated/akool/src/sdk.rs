@@ -4,8 +4,6 @@
 //! constructors with credentials, the runtime hook, `send`, waiters, multipart builders.
 #[allow(unused_imports)]
 use crate::{builder, types, ByteStream, Client, ResponseValue};
-#[allow(unused_imports)]
-use crate::types::*;
 const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::config::VendorDefaults {
     base_url: "https://openapi.akool.com",
     env_prefix: "AKOOL",
@@ -94,7 +92,7 @@ impl builder::ListAvatars<'_> {
     pub async fn send(
         self,
     ) -> Result<
-        ResponseValue<::std::vec::Vec<AvatarListItem>>,
+        ResponseValue<::std::vec::Vec<types::AvatarListItem>>,
         ::sdk_runtime::Error<()>,
     > {
         let response = ::sdk_runtime::finish(self.send_unchecked()).await?;
@@ -105,7 +103,7 @@ impl builder::CreateTalkingAvatar<'_> {
     ///Sends the request: `POST /api/open/v3/talkingavatar/create`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<TalkingAvatarVideo>, ::sdk_runtime::Error<()>> {
+    ) -> Result<ResponseValue<types::TalkingAvatarVideo>, ::sdk_runtime::Error<()>> {
         let response = ::sdk_runtime::finish(self.send_unchecked()).await?;
         ::sdk_runtime::unwrap_data(
             response,
@@ -117,7 +115,7 @@ impl builder::GetVideoInfo<'_> {
     ///Sends the request: `GET /api/open/v3/content/video/infobymodelid`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<VideoInfo>, ::sdk_runtime::Error<()>> {
+    ) -> Result<ResponseValue<types::VideoInfo>, ::sdk_runtime::Error<()>> {
         let response = ::sdk_runtime::finish(self.send_unchecked()).await?;
         ::sdk_runtime::unwrap_data(response, |r: types::VideoInfoResponse| r.data)
     }
@@ -126,7 +124,7 @@ impl builder::GetAvatarDetail<'_> {
     ///Sends the request: `GET /api/open/v3/avatar/detail`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<AvatarDetailData>, ::sdk_runtime::Error<()>> {
+    ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
         let response = ::sdk_runtime::finish(self.send_unchecked()).await?;
         ::sdk_runtime::unwrap_data(response, |r: types::AvatarDetailResponse| r.data)
     }
@@ -135,7 +133,7 @@ impl builder::CreateAvatar<'_> {
     ///Sends the request: `POST /api/open/v3/avatar/create`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<AvatarDetailData>, ::sdk_runtime::Error<()>> {
+    ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
         let response = ::sdk_runtime::finish(self.send_unchecked()).await?;
         ::sdk_runtime::unwrap_data(response, |r: types::CreateAvatarResponse| r.data)
     }
@@ -149,7 +147,7 @@ Polls [`Client::get_video_info`] with backoff until the status at /video_status 
         &self,
         video_model_id: impl Into<::std::string::String>,
         wait: ::sdk_runtime::Wait,
-    ) -> Result<VideoInfo, ::sdk_runtime::WaitError<(), VideoInfo>> {
+    ) -> Result<types::VideoInfo, ::sdk_runtime::WaitError<(), types::VideoInfo>> {
         const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
             status: &["/video_status"],
             success: ::sdk_runtime::waiter::Match::AnyOf(&["3"]),
@@ -183,7 +181,10 @@ Polls [`Client::get_avatar_detail`] with backoff until the status at /0/status o
         &self,
         id: impl Into<::std::string::String>,
         wait: ::sdk_runtime::Wait,
-    ) -> Result<AvatarDetailData, ::sdk_runtime::WaitError<(), AvatarDetailData>> {
+    ) -> Result<
+        types::AvatarDetailData,
+        ::sdk_runtime::WaitError<(), types::AvatarDetailData>,
+    > {
         const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
             status: &["/0/status", "/status"],
             success: ::sdk_runtime::waiter::Match::AnyOf(&["3"]),
@@ -206,5 +207,41 @@ Polls [`Client::get_avatar_detail`] with backoff until the status at /0/status o
                 },
             )
             .await
+    }
+}
+impl<'a> builder::ListAvatars<'a> {
+    ///Every item of every page of [`Client::list_avatars`], fetched one page at a time as the stream is read (with `next().await`, `collect_up_to(max)` or as a `futures::Stream`); it ends after the last page or the first error. Pages of 100 are asked for; a shorter page is the last. The page selection set on this builder is replaced by the stream's.
+    pub fn stream(
+        self,
+    ) -> ::sdk_runtime::Paginated<'a, types::AvatarListItem, ::sdk_runtime::Error<()>> {
+        ::sdk_runtime::Paginated::new(
+            ::sdk_runtime::Position::Page(1i64),
+            Some(100usize),
+            move |position: ::sdk_runtime::Position| {
+                let request = self.clone();
+                let request = match position {
+                    ::sdk_runtime::Position::Page(n)
+                    | ::sdk_runtime::Position::Offset(n) => {
+                        match <i64 as ::sdk_runtime::pagination::FromPosition>::from_position(
+                            n,
+                        ) {
+                            Some(value) => request.page(value),
+                            None => request,
+                        }
+                    }
+                    ::sdk_runtime::Position::Cursor(_) => request,
+                };
+                let request = request.size(100i64);
+                async move {
+                    let response = request.send().await?.into_inner();
+                    let next_cursor: Option<String> = None;
+                    let items = response;
+                    Ok(::sdk_runtime::Page {
+                        items,
+                        next_cursor,
+                    })
+                }
+            },
+        )
     }
 }

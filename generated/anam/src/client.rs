@@ -10,13 +10,13 @@ pub mod types {
     ///A face preset that a persona can use as its visual representation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Avatar {
-        ///Avatar model used by default when no explicit `avatarModel` is requested.
+        ///Internal avatar version used by default when no explicit `avatarModel` is requested. Current public model mappings are `v1` = `cara-2`, `v2` = `cara-3`, and `cara-4-*` = `cara-4-latest`.
         #[serde(
             rename = "activeVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub active_version: ::std::option::Option<::std::string::String>,
-        ///Avatar models this avatar can be used with. Pass one of these values as `avatarModel` when creating a persona or starting a session.
+        ///Internal avatar version identifiers this avatar has generated assets for. Current public model mappings are `v1` = `cara-2`, `v2` = `cara-3`, and `cara-4-*` = `cara-4-latest`. Use the public `avatarModel` request field when selecting a model.
         #[serde(
             rename = "availableVersions",
             default,
@@ -35,7 +35,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_by_organization_id: ::std::option::Option<::std::string::String>,
-        ///AI-generated description of the avatar's appearance, setting, and style. `null` if metadata generation has not completed.
+        ///Generated text describing how the avatar looks (appearance, setting, style); `null` until that metadata has been generated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Human-readable name shown in the Lab and share links.
@@ -44,7 +44,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_name: ::std::option::Option<::std::string::String>,
-        ///Curated tags describing the avatar. Empty array if metadata generation has not completed.
+        ///Tags describing the avatar; empty until its metadata has been generated.
         #[serde(
             rename = "displayTags",
             default,
@@ -54,7 +54,7 @@ pub mod types {
         ///Unique identifier for the avatar.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::uuid::Uuid>,
-        ///Signed URL for a muted idling-loop MP4 of the avatar, if one exists. The URL expires after 1 hour; re-fetch the avatar to get a fresh URL. `null` when unavailable or still generating.
+        ///Signed URL (it expires; fetch the avatar again for a fresh one) of a muted MP4 of the avatar idling in a loop; `null` while it is being generated or when there is none.
         #[serde(
             rename = "idleVideoUrl",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -66,19 +66,19 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub image_url: ::std::option::Option<::std::string::String>,
-        ///Preview image cropped exactly as the engine frames landscape (1152x768) output. Use this when displaying the avatar at a landscape aspect ratio. For avatars with legacy landscape source images this is the same as `imageUrl`.
+        ///Still image of the avatar framed the way landscape (1152x768) output is framed; for avatars made from a landscape image it can be the same as `imageUrl`.
         #[serde(
             rename = "landscapeImageUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub landscape_image_url: ::std::option::Option<::std::string::String>,
-        ///Preview image cropped exactly as the engine frames portrait (768x1152) output. Use this when starting a session with portrait `videoWidth`/`videoHeight`. `null` when the avatar cannot render portrait output.
+        ///Still image of the avatar framed the way portrait (768x1152) output is framed; `null` when the avatar cannot be rendered in portrait.
         #[serde(
             rename = "portraitImageUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub portrait_image_url: ::std::option::Option<::std::string::String>,
-        ///Render style of the avatar. `unknown` covers custom avatars and avatars whose metadata has not yet been generated.
+        ///How the avatar is drawn; `unknown` for custom avatars and for avatars whose metadata has not been generated yet.
         #[serde(
             rename = "renderStyle",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -96,7 +96,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub variant_name: ::std::option::Option<::std::string::String>,
-        ///Signed URL for a muted MP4 preview of the avatar, if one exists. The URL expires after 1 hour; re-fetch the avatar to get a fresh URL. `null` when the preview is unavailable or still generating.
+        ///Signed URL for a muted idling MP4 preview of the avatar, if one exists. The URL expires after 1 hour; re-fetch the avatar to get a fresh URL. `null` when the preview is unavailable or still generating.
         #[serde(
             rename = "videoUrl",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -108,7 +108,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Render style of the avatar. `unknown` covers custom avatars and avatars whose metadata has not yet been generated.
+    ///How the avatar is drawn; `unknown` for custom avatars and for avatars whose metadata has not been generated yet.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -731,12 +731,12 @@ let response = client.create_avatar()
     }
     /**get avatar
 
-Returns an avatar by ID
+Fetches one avatar. Avatars have no status field: a new avatar's `videoUrl` stays null while its preview video is being generated, so fetch the avatar until `videoUrl` is present. Video URLs are signed and expire; fetch the avatar again for fresh ones.
 
 Sends a `GET` request to `/v1/avatars/{id}`
 
 Arguments:
-- `id`: Avatar ID
+- `id`: The avatar's id (a UUID), as returned when it was created.
 ```ignore
 let response = client.get_avatar()
     .id(id)

@@ -4,8 +4,6 @@
 //! constructors with credentials, the runtime hook, `send`, waiters, multipart builders.
 #[allow(unused_imports)]
 use crate::{builder, types, ByteStream, Client, ResponseValue};
-#[allow(unused_imports)]
-use crate::types::*;
 const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::config::VendorDefaults {
     base_url: "https://api.anam.ai",
     env_prefix: "ANAM",
@@ -149,7 +147,8 @@ impl CreateAvatarMultipart<'_> {
         self.avatar_model = Some(value.into());
         self
     }
-    /// Sends the form. Missing required fields fail before anything is sent.
+    /// Sends the form. Missing required fields fail before anything is sent; a retry
+    /// builds the form again from its parts (a form is a stream, sent once).
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
@@ -158,44 +157,43 @@ impl CreateAvatarMultipart<'_> {
                 ::sdk_runtime::Error::InvalidRequest("displayName is required".into()),
             );
         }
-        let mut form = reqwest::multipart::Form::new();
-        if let Some(value) = &self.display_name {
-            form = form.text("displayName", value.clone());
-        }
-        if let Some(file) = &self.image_file {
-            form = form
-                .part(
-                    "imageFile",
-                    file
-                        .to_part()
-                        .map_err(|e| ::sdk_runtime::Error::InvalidRequest(
-                            format!("{}: {e}", "imageFile"),
-                        ))?,
-                );
-        }
-        if let Some(value) = &self.image_url {
-            form = form.text("imageUrl", value.clone());
-        }
-        if let Some(value) = &self.avatar_model {
-            form = form.text("avatarModel", value.clone());
-        }
-        let url = format!("{}{}", self.client.baseurl, "/v1/avatars");
-        let request = self
+        let build = || -> Result<reqwest::Request, ::sdk_runtime::Error<()>> {
+            let mut form = reqwest::multipart::Form::new();
+            if let Some(value) = &self.display_name {
+                form = form.text("displayName", value.clone());
+            }
+            if let Some(file) = &self.image_file {
+                form = form
+                    .part(
+                        "imageFile",
+                        file
+                            .to_part()
+                            .map_err(|e| ::sdk_runtime::Error::InvalidRequest(
+                                format!("{}: {e}", "imageFile"),
+                            ))?,
+                    );
+            }
+            if let Some(value) = &self.image_url {
+                form = form.text("imageUrl", value.clone());
+            }
+            if let Some(value) = &self.avatar_model {
+                form = form.text("avatarModel", value.clone());
+            }
+            let url = format!("{}{}", self.client.baseurl, "/v1/avatars");
+            let request = self
+                .client
+                .client
+                .post(url)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .multipart(form);
+            request
+                .build()
+                .map_err(|e| ::sdk_runtime::Error::InvalidRequest(e.to_string()))
+        };
+        let executing = self
             .client
-            .client
-            .post(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .multipart(form);
-        let request = request
-            .build()
-            .map_err(|e| ::sdk_runtime::Error::InvalidRequest(e.to_string()))?;
-        ::sdk_runtime::finish_raw(
-                self
-                    .client
-                    .inner
-                    .execute(&self.client.client, request, "create_avatar_multipart"),
-                &[201u16],
-            )
-            .await
+            .inner
+            .execute_with(&self.client.client, build, "create_avatar_multipart")?;
+        ::sdk_runtime::finish_raw(executing, &[201u16]).await
     }
 }

@@ -1720,14 +1720,14 @@ let response = client.create_avatar()
     pub fn create_avatar(&self) -> builder::CreateAvatar<'_> {
         builder::CreateAvatar::new(self)
     }
-    /**Get an Avatar by id
+    /**Get an avatar
 
-Returns a single Avatar identified by its id
+Fetches one avatar, including its training `status`. Training is asynchronous: after creating an avatar, fetch it until the status is IDLE (ready to use), TRAINING_FAILED or REFUSED (rejected by moderation).
 
 Sends a `GET` request to `/avatars/{id}`
 
 Arguments:
-- `id`: The id of the Avatar to retrieve
+- `id`: The avatar's id, as returned when it was created.
 ```ignore
 let response = client.get_avatar()
     .id(id)

@@ -23,6 +23,6 @@ pub use sdk::*;
 /// The error every operation returns; it keeps status, headers and body of any response.
 pub use sdk_runtime::Error;
 pub use sdk_runtime::{
-    AuthScheme, ConfigError, FilePart, RawResponse, RetryPolicy, Wait, WaitError,
-    http_client_builder,
+    AuthScheme, ConfigError, FilePart, Paginated, RawResponse, RetryPolicy, Wait,
+    WaitError, http_client_builder,
 };

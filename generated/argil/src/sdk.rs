@@ -4,8 +4,6 @@
 //! constructors with credentials, the runtime hook, `send`, waiters, multipart builders.
 #[allow(unused_imports)]
 use crate::{builder, types, ByteStream, Client, ResponseValue};
-#[allow(unused_imports)]
-use crate::types::*;
 const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::config::VendorDefaults {
     base_url: "https://api.argil.ai/v1",
     env_prefix: "ARGIL",

@@ -199,8 +199,12 @@ mod errors {
             .await
             .unwrap_err();
         match &err {
-            // 500 is documented without a body, so `error` is `Some(())`; the text is what counts.
-            anam_client::Error::Api { response, .. } => {
+            // 500 is documented without a body: no error body, the text is what counts.
+            anam_client::Error::Api {
+                response,
+                error: None,
+                ..
+            } => {
                 assert_eq!(response.status, 500);
                 assert_eq!(response.text(), "upstream exploded");
             }
@@ -621,7 +625,9 @@ mod retries {
             .await
             .unwrap_err();
         match err {
-            argil_client::Error::Transport { source, attempts } => {
+            argil_client::Error::Transport {
+                source, attempts, ..
+            } => {
                 assert!(source.is_connect(), "{source:?}");
                 assert_eq!(attempts, 3);
             }

