@@ -14,8 +14,9 @@ use crate::pointer;
 pub const ENVELOPE: &str = "x-sdk-envelope";
 pub const WAITERS: &str = "x-sdk-waiters";
 pub const PAGINATION: &str = "x-sdk-pagination";
+pub const WEBHOOKS: &str = "x-sdk-webhooks";
 /// Every top-level `x-sdk-*` key the generator knows; any other is a typo and refused.
-const KNOWN: &[&str] = &[ENVELOPE, WAITERS, PAGINATION];
+const KNOWN: &[&str] = &[ENVELOPE, WAITERS, PAGINATION, WEBHOOKS];
 
 /// The typed extensions of one document.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,6 +24,56 @@ pub struct Extensions {
     pub envelope: Option<Envelope>,
     pub waiters: Vec<Waiter>,
     pub pagination: Vec<Pagination>,
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook the API sends to the caller's server: `verify_<name>(credentials, headers, body)`
+/// checks a delivery with `sdk_runtime::webhooks` and decodes the event.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    /// Snake case; the receiver function is `verify_<name>`.
+    pub name: String,
+    /// What the API sends and when, shown in the function's rustdoc and the README.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The operationIds whose request names the callback URL (for the docs).
+    #[serde(default)]
+    pub operations: Vec<String>,
+    pub scheme: WebhookScheme,
+    /// The event's schema: `{$ref: '#/components/schemas/X'}` (the event type is `types::X`).
+    pub payload: Value,
+    /// Rust statements for the README's receiver (a doctest), run after a delivery verified;
+    /// `client` and `event` are in scope.
+    #[serde(default)]
+    pub example: Option<String>,
+}
+
+/// How deliveries are authenticated (`sdk_runtime::webhooks`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum WebhookScheme {
+    /// <https://www.standardwebhooks.com> with a `whsec_` secret.
+    Standard,
+    /// HMAC-SHA256 over the raw body, in `header`.
+    HmacSha256 {
+        header: String,
+        encoding: SignatureEncoding,
+        /// Text before the signature in the header, e.g. `sha256=`.
+        #[serde(default)]
+        prefix: String,
+    },
+    /// Akool's SHA-1 signature and AES-CBC encrypted payload (clientId, clientSecret).
+    Akool,
+    /// No signature: the event is a hint to confirm by polling.
+    Unsigned,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureEncoding {
+    Hex,
+    Base64,
 }
 
 /// `.stream()` on an operation's builder: every item of every page, fetched lazily.
@@ -117,6 +168,10 @@ pub struct Waiter {
     /// Optional JSON pointers to a failure reason.
     #[serde(default)]
     pub reason: Vec<String>,
+    /// Names of status values, keyed by the value (`3: completed`): the variants of the
+    /// waiter's status enum. Needed for integer statuses; string statuses name themselves.
+    #[serde(default)]
+    pub statuses: IndexMap<String, String>,
     /// Rust statements for the README (a doctest) and `examples/<name>.rs`; `client` is in scope.
     #[serde(default)]
     pub example: Option<String>,
@@ -254,10 +309,38 @@ pub fn parse(extensions: &IndexMap<String, Value>, origins: &Origins) -> Result<
             ));
         }
     }
+    let webhooks = extensions
+        .get(WEBHOOKS)
+        .map(|v| typed::<Vec<Webhook>>(v, WEBHOOKS, origins))
+        .transpose()?
+        .unwrap_or_default();
+    for (i, w) in webhooks.iter().enumerate() {
+        let at = |key: &str| format!("/{WEBHOOKS}/{i}/{key}");
+        let snake = !w.name.is_empty()
+            && w.name.starts_with(|c: char| c.is_ascii_lowercase())
+            && w.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !snake {
+            return Err(malformed(
+                origins,
+                &at("name"),
+                &format!("webhook name `{}` is not snake_case", w.name),
+            ));
+        }
+        if webhooks[..i].iter().any(|v| v.name == w.name) {
+            return Err(malformed(
+                origins,
+                &at("name"),
+                &format!("webhook `{}` is declared twice", w.name),
+            ));
+        }
+    }
     Ok(Extensions {
         envelope,
         waiters,
         pagination,
+        webhooks,
     })
 }
 
@@ -375,6 +458,48 @@ mod tests {
         assert_eq!(e.location.file, "specs/v/api.yaml");
     }
 
+    #[test]
+    fn webhooks_parse_every_scheme_and_refuse_bad_names() {
+        let parsed = parse(
+            &extensions(json!({"x-sdk-webhooks": [
+                {"name": "a", "scheme": "akool", "payload": {"$ref": "#/components/schemas/E"}},
+                {"name": "b", "scheme": "standard", "payload": {}},
+                {"name": "c", "scheme": {"hmac-sha256": {"header": "X-Sig", "encoding": "hex", "prefix": "sha256="}}, "payload": {}},
+                {"name": "d", "scheme": "unsigned", "payload": {}, "operations": ["op"]}
+            ]})),
+            &origins(),
+        )
+        .unwrap();
+        let schemes: Vec<_> = parsed.webhooks.iter().map(|w| w.scheme.clone()).collect();
+        assert_eq!(
+            schemes,
+            vec![
+                WebhookScheme::Akool,
+                WebhookScheme::Standard,
+                WebhookScheme::HmacSha256 {
+                    header: "X-Sig".into(),
+                    encoding: SignatureEncoding::Hex,
+                    prefix: "sha256=".into()
+                },
+                WebhookScheme::Unsigned
+            ]
+        );
+        let e = parse(
+            &extensions(
+                json!({"x-sdk-webhooks": [{"name": "a", "scheme": "hmac", "payload": {}}]}),
+            ),
+            &origins(),
+        )
+        .unwrap_err();
+        assert_eq!(e.location.pointer, "/x-sdk-webhooks/0/scheme");
+        let e = parse(&extensions(json!({"x-sdk-webhooks": [{"name": "a", "scheme": {"hmac-sha256": {"header": "h"}}, "payload": {}}]})), &origins()).unwrap_err();
+        assert!(e.message.contains("missing field `encoding`"), "{e}");
+        let e = parse(&extensions(json!({"x-sdk-webhooks": [{"name": "Video-Done", "scheme": "akool", "payload": {}}]})), &origins()).unwrap_err();
+        assert!(e.message.contains("not snake_case"), "{e}");
+        let e = parse(&extensions(json!({"x-sdk-webhooks": [{"name": "a", "scheme": "akool", "payload": {}}, {"name": "a", "scheme": "akool", "payload": {}}]})), &origins()).unwrap_err();
+        assert_eq!(e.location.pointer, "/x-sdk-webhooks/1/name");
+    }
+
     /// The fields serde accepts, read from its unknown-field error ("expected one of `a`, `b`").
     fn accepted_fields<T: serde::de::DeserializeOwned>() -> Vec<String> {
         let error = serde_json::from_value::<T>(json!({"?unknown?": 0}))
@@ -412,6 +537,7 @@ mod tests {
         assert_eq!(properties("envelope"), accepted_fields::<Envelope>());
         assert_eq!(properties("waiter"), accepted_fields::<Waiter>());
         assert_eq!(properties("pagination"), accepted_fields::<Pagination>());
+        assert_eq!(properties("webhook"), accepted_fields::<Webhook>());
         let mut top: Vec<&str> = schema["properties"]
             .as_object()
             .unwrap()

@@ -228,6 +228,21 @@ pub fn generate_observed(
     })
 }
 
+/// Generates a crate from one spec file (vendor `v`), for unit tests across the pipeline.
+#[cfg(test)]
+pub(crate) fn generate_one(spec: &str) -> Result<GeneratedCrate> {
+    let files = [SourceFile {
+        name: "api.yaml".into(),
+        text: spec.into(),
+    }];
+    generate(&VendorInput {
+        vendor: "v",
+        source_dir: "specs/v",
+        files: &files,
+        runtime_path: "../../runtime",
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

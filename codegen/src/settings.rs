@@ -13,7 +13,18 @@ struct Raw {
     version: Option<String>,
     env_prefix: Option<String>,
     strict: Option<bool>,
+    license: Option<String>,
+    repository: Option<String>,
+    keywords: Option<Vec<String>>,
+    categories: Option<Vec<String>>,
 }
+
+/// The workspace's own licence, the default for a generated crate.
+const DEFAULT_LICENSE: &str = "MIT OR Apache-2.0";
+/// crates.io category slugs (<https://crates.io/category_slugs>) that fit every API client.
+const DEFAULT_CATEGORIES: [&str; 2] = ["api-bindings", "web-programming::http-client"];
+/// crates.io accepts at most five keywords.
+const MAX_KEYWORDS: usize = 5;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct VendorSettings {
@@ -25,6 +36,14 @@ pub struct VendorSettings {
     /// Every operation must generate and no spec change may be needed: a left-out operation or
     /// a normalize warning is an error instead of a README entry (default: false).
     pub strict: bool,
+    /// SPDX licence expression (default: `MIT OR Apache-2.0`, the workspace's).
+    pub license: String,
+    /// Source repository URL; no default (the crate's `documentation` points at docs.rs anyway).
+    pub repository: Option<String>,
+    /// crates.io keywords (default: `openapi`, `api-client`, `sdk` and the folder name).
+    pub keywords: Vec<String>,
+    /// crates.io category slugs (default: `api-bindings`, `web-programming::http-client`).
+    pub categories: Vec<String>,
 }
 
 impl VendorSettings {
@@ -40,7 +59,7 @@ impl VendorSettings {
                         pointer: String::new(),
                     },
                     format!("invalid vendor settings: {}", e.message()),
-                    "vendor.toml accepts crate_name, description, version, env_prefix and strict (all optional)",
+                    "vendor.toml accepts crate_name, description, version, env_prefix, strict, license, repository, keywords and categories (all optional)",
                 )
             })?,
         };
@@ -64,7 +83,45 @@ impl VendorSettings {
                 "use lowercase letters, digits, `-` and `_`, starting with a letter (set crate_name in vendor.toml or rename the folder)",
             ));
         }
+        let keywords = match raw.keywords {
+            Some(keywords) => keywords,
+            None => {
+                let mut keywords: Vec<String> =
+                    ["openapi", "api-client", "sdk"].map(String::from).into();
+                // The folder name is the likeliest search term, when crates.io accepts it.
+                if is_keyword(vendor) && !keywords.iter().any(|k| k == vendor) {
+                    keywords.push(vendor.to_string());
+                }
+                keywords
+            }
+        };
+        // crates.io refuses the upload for a bad keyword; say so at generation time instead.
+        if let Some(bad) = keywords.iter().find(|k| !is_keyword(k)) {
+            return Err(settings_error(
+                file,
+                vendor,
+                "/keywords",
+                format!("`{bad}` is not a crates.io keyword"),
+            ));
+        }
+        if keywords.len() > MAX_KEYWORDS {
+            return Err(settings_error(
+                file,
+                vendor,
+                "/keywords",
+                format!(
+                    "{} keywords; crates.io accepts at most {MAX_KEYWORDS}",
+                    keywords.len()
+                ),
+            ));
+        }
         Ok(VendorSettings {
+            license: raw.license.unwrap_or_else(|| DEFAULT_LICENSE.into()),
+            repository: raw.repository,
+            keywords,
+            categories: raw
+                .categories
+                .unwrap_or_else(|| DEFAULT_CATEGORIES.map(String::from).into()),
             crate_name,
             description: raw
                 .description
@@ -92,6 +149,32 @@ impl VendorSettings {
     }
 }
 
+/// crates.io's keyword rule: ASCII letters, digits, `_`, `-`, `+`, starting with a letter or a
+/// digit, at most 20 characters.
+fn is_keyword(k: &str) -> bool {
+    k.len() <= 20
+        && k.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+}
+
+fn settings_error(
+    file: Option<&(String, String)>,
+    vendor: &str,
+    pointer: &str,
+    message: String,
+) -> Error {
+    Error::new(
+        Stage::Load,
+        Location {
+            file: file.map_or_else(|| vendor.to_string(), |(d, _)| d.clone()),
+            pointer: pointer.into(),
+        },
+        message,
+        "crates.io keywords: at most 5, each ASCII letters, digits, `_`, `-` or `+`, starting with a letter or digit, at most 20 characters",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +185,16 @@ mod tests {
         assert_eq!(s.crate_name, "akool-client");
         assert_eq!(s.lib_name(), "akool_client");
         assert_eq!(s.description, "Typed Rust client for Live Avatar API");
+        assert_eq!(s.license, "MIT OR Apache-2.0");
+        assert_eq!(s.repository, None);
+        assert_eq!(s.keywords, ["openapi", "api-client", "sdk", "akool"]);
+        assert_eq!(
+            s.categories,
+            ["api-bindings", "web-programming::http-client"]
+        );
+        // A folder name crates.io would refuse as a keyword is left out, not an error.
+        let s = VendorSettings::resolve("v_2-very-long-vendor-name", None, "t").unwrap();
+        assert_eq!(s.keywords, ["openapi", "api-client", "sdk"]);
         assert_eq!(
             VendorSettings::resolve("my-vendor", None, "t")
                 .unwrap()
@@ -120,5 +213,30 @@ mod tests {
         assert_eq!(e.location.file, "specs/x/vendor.toml");
         let e = VendorSettings::resolve("My Vendor", None, "t").unwrap_err();
         assert!(e.message.contains("not a usable crate name"));
+    }
+
+    #[test]
+    fn packaging_settings_are_read_and_keywords_checked() {
+        let f = (
+            "specs/x/vendor.toml".to_string(),
+            "license = 'MIT'\nrepository = 'https://example.com/r'\nkeywords = ['a', 'b']\ncategories = ['api-bindings']\n".to_string(),
+        );
+        let s = VendorSettings::resolve("x", Some(&f), "t").unwrap();
+        assert_eq!(s.license, "MIT");
+        assert_eq!(s.repository.as_deref(), Some("https://example.com/r"));
+        assert_eq!(s.keywords, ["a", "b"]);
+        assert_eq!(s.categories, ["api-bindings"]);
+        for bad in [
+            "keywords = ['has space']",
+            "keywords = ['a','b','c','d','e','f']",
+        ] {
+            let f = ("specs/x/vendor.toml".to_string(), bad.to_string());
+            let e = VendorSettings::resolve("x", Some(&f), "t").unwrap_err();
+            assert_eq!(
+                (e.location.file.as_str(), e.location.pointer.as_str()),
+                ("specs/x/vendor.toml", "/keywords"),
+                "{bad}"
+            );
+        }
     }
 }

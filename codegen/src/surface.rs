@@ -48,6 +48,21 @@ pub fn surface(
             public_fns(&mut out, imp, &format!("  {name}::"));
         }
     }
+    // Free functions (webhook receivers); listed only when there are any.
+    let functions: Vec<&syn::ItemFn> = sdk
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Fn(f) if matches!(f.vis, syn::Visibility::Public(_)) => Some(f),
+            _ => None,
+        })
+        .collect();
+    if !functions.is_empty() {
+        let _ = writeln!(out, "functions:");
+        for f in functions {
+            let _ = writeln!(out, "  {}{}", f.sig.ident, signature(&f.sig));
+        }
+    }
     let _ = writeln!(out, "operations:");
     for (method, http, path) in routes {
         let _ = writeln!(out, "  {method}: {http} {path}");

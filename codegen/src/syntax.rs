@@ -144,6 +144,66 @@ pub fn struct_field_type(file: &syn::File, ty: &Type, field: &str) -> Option<(Ty
     Some((found, optional))
 }
 
+/// Names of the items of `mod types`.
+fn type_names(file: &syn::File) -> std::collections::BTreeSet<String> {
+    module(&file.items, "types")
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Untagged enums of `mod types` that hold one item or a list of them (`Many(Vec<T>)` and
+/// `One(T)`, as typify makes of `oneOf: [array of T, T]`): (enum, many variant, one variant,
+/// T qualified with `types::`).
+pub fn one_or_many(file: &syn::File) -> Vec<(String, String, String, Type)> {
+    let single = |v: &syn::Variant| match &v.fields {
+        syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => Some(f.unnamed[0].ty.clone()),
+        _ => None,
+    };
+    let same = |a: &Type, b: &Type| {
+        quote::ToTokens::to_token_stream(a).to_string()
+            == quote::ToTokens::to_token_stream(b).to_string()
+    };
+    let names = type_names(file);
+    module(&file.items, "types")
+        .into_iter()
+        .filter_map(|item| {
+            let Item::Enum(e) = item else { return None };
+            let [a, b] = [e.variants.first()?, e.variants.get(1)?];
+            if e.variants.len() != 2 {
+                return None;
+            }
+            let (ta, tb) = (single(a)?, single(b)?);
+            let element = |list: &Type| match type_name(list).as_deref() {
+                Some("Vec") => generic_args(list)?.into_iter().next(),
+                _ => None,
+            };
+            let (many, one, mut item) = match (element(&ta), element(&tb)) {
+                (Some(x), None) if same(&x, &tb) => (a, b, x),
+                (None, Some(x)) if same(&x, &ta) => (b, a, x),
+                _ => return None,
+            };
+            syn::visit_mut::VisitMut::visit_type_mut(
+                &mut QualifyTypes {
+                    names: names.clone(),
+                },
+                &mut item,
+            );
+            Some((
+                e.ident.to_string(),
+                many.ident.to_string(),
+                one.ident.to_string(),
+                item,
+            ))
+        })
+        .collect()
+}
+
 /// Prefixes single-segment paths naming a `mod types` item with `types::`.
 struct QualifyTypes {
     names: std::collections::BTreeSet<String>,

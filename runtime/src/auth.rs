@@ -51,6 +51,8 @@ pub enum ConfigError {
     InvalidAuthHeaderName(&'static str),
     /// The HTTP client could not be built (TLS backend initialisation).
     Http(String),
+    /// `ClientConfig::user_agent` holds characters a header cannot carry.
+    InvalidUserAgent(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -77,6 +79,10 @@ impl fmt::Display for ConfigError {
                 "the security scheme's header name `{name}` is not a valid HTTP header name; fix the scheme in the spec with an overlay"
             ),
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+            ConfigError::InvalidUserAgent(agent) => write!(
+                f,
+                "the user agent `{agent}` contains characters that cannot be sent in an HTTP header"
+            ),
         }
     }
 }

@@ -19,6 +19,9 @@ pub(crate) struct Capture {
     pub attempts: u32,
     /// When the first attempt started, for how long a failed call took.
     pub started: Option<Instant>,
+    /// Set when the call's deadline (this one) passed: the executor then hands progenitor a
+    /// stand-in response, and the call's error is [`Error::Deadline`] whatever it decoded.
+    pub deadline: Option<Duration>,
 }
 
 tokio::task_local! {
@@ -140,6 +143,9 @@ async fn settle<E: serde::de::DeserializeOwned>(
     success: &[u16],
 ) -> Result<RawResponse, Error<E>> {
     let (attempts, elapsed) = (capture.attempts.max(1), capture.elapsed());
+    if let Some(error) = capture.deadline_passed() {
+        return Err(error);
+    }
     let unread = match result {
         Ok(unread) => unread,
         Err(source) => return Err(transport(source, attempts, elapsed)),
@@ -165,6 +171,15 @@ async fn settle<E: serde::de::DeserializeOwned>(
 }
 
 impl Capture {
+    /// The error for a call whose deadline passed.
+    fn deadline_passed<E>(&self) -> Option<Error<E>> {
+        Some(Error::Deadline {
+            deadline: self.deadline?,
+            attempts: self.attempts.max(1),
+            elapsed: self.elapsed(),
+        })
+    }
+
     /// How long the call has taken since its first attempt started.
     fn elapsed(&self) -> Duration {
         self.started
@@ -233,6 +248,9 @@ async fn convert<T, E>(
     capture: Capture,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let (attempts, elapsed) = (capture.attempts.max(1), capture.elapsed());
+    if let Some(error) = capture.deadline_passed() {
+        return Err(error);
+    }
     let mut response = capture.response;
     if let Some(failure) = capture.envelope
         && let Some(failed) = response.take()

@@ -1,5 +1,6 @@
-//! Client configuration: credentials, base URL, timeouts and retries, from code or from the
-//! environment. The API key is kept in an [`ApiKey`], whose `Debug` never shows it.
+//! Client configuration: credentials, base URL, timeouts, deadline, retries and user agent,
+//! from code or from the environment. The API key is kept in an [`ApiKey`], whose `Debug`
+//! never shows it.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -27,6 +28,10 @@ pub struct VendorDefaults {
 /// Implemented by each generated `Client` so one builder serves every vendor.
 pub trait FromParts: Sized {
     const DEFAULTS: &'static VendorDefaults;
+    /// `<crate name>/<version>` of the generated crate, sent as `User-Agent` by default. A
+    /// trait constant with a default rather than a `VendorDefaults` field, so that crates
+    /// generated before it existed still compile (they send no `User-Agent`).
+    const USER_AGENT: &'static str = "";
     fn from_parts(base_url: &str, http: reqwest::Client, runtime: Runtime) -> Self;
 }
 
@@ -38,9 +43,16 @@ pub struct ClientConfig<C> {
     connect_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
+    deadline: Option<Duration>,
+    user_agent: Option<String>,
     http: Option<reqwest::Client>,
     client: PhantomData<fn() -> C>,
 }
+
+/// Default time allowed for a whole call, retries included: twice the default timeout of one
+/// attempt, so a slow first answer still leaves room for one retry, but a call that keeps timing
+/// out fails within minutes, not after every attempt and backoff the retry policy allows.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 
 impl<C> fmt::Debug for ClientConfig<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -51,6 +63,8 @@ impl<C> fmt::Debug for ClientConfig<C> {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("deadline", &self.deadline)
+            .field("user_agent", &self.user_agent)
             .finish()
     }
 }
@@ -64,6 +78,8 @@ impl<C: FromParts> Default for ClientConfig<C> {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
+            deadline: Some(DEFAULT_DEADLINE),
+            user_agent: None,
             http: None,
             client: PhantomData,
         }
@@ -105,9 +121,34 @@ impl<C: FromParts> ClientConfig<C> {
         self
     }
 
-    /// Uses a prepared `reqwest::Client` (proxies, custom TLS); its own timeouts then apply.
-    /// Build it from [`http_client_builder`](crate::http_client_builder), which has this crate's
-    /// TLS backend configured.
+    /// Time allowed for a whole call: every attempt and the waits between them (default
+    /// [`DEFAULT_DEADLINE`], 2 minutes). When it passes, the attempt in flight is cancelled and
+    /// the call fails with `Error::Deadline`; no retry starts that could not end in time.
+    /// `CallOptions::deadline` overrides it for one call.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Calls without an overall deadline: only the timeout of each attempt and the retry
+    /// policy bound them.
+    pub fn no_deadline(mut self) -> Self {
+        self.deadline = None;
+        self
+    }
+
+    /// The `User-Agent` sent with every request (default `<crate name>/<version>` of the
+    /// generated crate, or none with [`http_client`](Self::http_client), whose own applies).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Uses a prepared `reqwest::Client` (proxies, custom TLS); its own timeouts and user agent
+    /// then apply (the crate's `User-Agent` is not sent unless set with
+    /// [`user_agent`](Self::user_agent)). Build it from
+    /// [`http_client_builder`](crate::http_client_builder), which has this crate's TLS backend
+    /// configured.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -161,13 +202,25 @@ impl<C: FromParts> ClientConfig<C> {
             return Err(ConfigError::NoApiKey);
         }
         // Checks the key and the header that carries it before anything else is built.
-        let runtime = Runtime::new(
+        let mut runtime = Runtime::new(
             self.api_key,
             auth,
             self.retry,
             defaults.envelope,
             defaults.operations,
-        )?;
+        )?
+        .with_deadline(self.deadline)
+        // Our own client's timeout is known; a caller's client keeps its own, unknown one.
+        .with_attempt_timeout(self.http.is_none().then_some(self.timeout));
+        // A client the caller built sends its own user agent, if it has one; ours would replace it.
+        let user_agent = match (&self.user_agent, &self.http) {
+            (Some(agent), _) => Some(agent.as_str()),
+            (None, None) => Some(C::USER_AGENT).filter(|a| !a.is_empty()),
+            (None, Some(_)) => None,
+        };
+        if let Some(agent) = user_agent {
+            runtime = runtime.with_user_agent(agent)?;
+        }
         let http = match self.http {
             Some(http) => http,
             None => crate::tls::http_client_builder()?

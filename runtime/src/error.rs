@@ -71,6 +71,14 @@ pub enum Error<E = ()> {
         attempts: u32,
         elapsed: Duration,
     },
+    /// The call's overall deadline (`ClientConfig::deadline` or `CallOptions::deadline`) passed:
+    /// the attempt in flight was cancelled, or the wait before the next one would outlast it.
+    /// `elapsed` runs from the first attempt to the cancellation.
+    Deadline {
+        deadline: Duration,
+        attempts: u32,
+        elapsed: Duration,
+    },
     /// The server answered with an error status; `error` is the documented error body when the
     /// spec documents one for the status and the body decoded as one.
     Api {
@@ -99,7 +107,7 @@ impl<E> Error<E> {
             Error::Api { response, .. }
             | Error::Envelope { response, .. }
             | Error::Decode { response, .. } => Some(&**response),
-            Error::InvalidRequest(_) | Error::Transport { .. } => None,
+            Error::InvalidRequest(_) | Error::Transport { .. } | Error::Deadline { .. } => None,
         }
     }
 
@@ -124,9 +132,13 @@ impl<E> Error<E> {
         }
     }
 
-    /// Whether the request timed out (connect or overall).
+    /// Whether the request timed out (connect, one attempt, or the call's deadline).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+        match self {
+            Error::Transport { source, .. } => source.is_timeout(),
+            Error::Deadline { .. } => true,
+            _ => false,
+        }
     }
 }
 
@@ -155,6 +167,17 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                     f,
                     "request {what} after {attempts} attempt{plural} in {elapsed:.1?}: {}",
                     causes(source)
+                )
+            }
+            Error::Deadline {
+                deadline,
+                attempts,
+                elapsed,
+            } => {
+                let plural = if *attempts == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "request timed out after {attempts} attempt{plural} in {elapsed:.1?}: the call's deadline of {deadline:?} passed"
                 )
             }
             Error::Api {

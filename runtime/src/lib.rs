@@ -3,14 +3,16 @@
 //! generated code.
 //!
 //! - [`auth`]: credential types (the API key, its security schemes) and `ConfigError`.
-//! - [`config`]: credentials, base URL, timeouts and retry policy; `from_env`.
+//! - [`config`]: credentials, base URL, timeouts, deadline, retry policy, user agent; `from_env`.
 //! - [`runtime`]: executes each request: auth header, retries with backoff, tracing, envelope check.
+//! - [`options`]: options for one call (`send_with`): timeout, headers, retry policy, deadline.
 //! - [`error`]: the one error type every generated operation returns.
 //! - [`waiter`]: polling an asynchronous job until it succeeds, fails or runs out of time.
 //! - [`multipart`]: file parts for `multipart/form-data` operations.
 //! - [`pagination`]: every item of a paginated listing as a lazily fetched stream.
 //! - [`bounded_map`]: maps whose size the API limits.
 //! - [`tls`]: the TLS backend (cargo features `rustls`, the default, or `native-tls`).
+//! - `webhooks` (cargo feature `webhooks`): verifying the callbacks an API sends.
 
 pub mod auth;
 pub mod bounded_map;
@@ -19,11 +21,14 @@ pub mod config;
 pub mod envelope;
 pub mod error;
 pub mod multipart;
+pub mod options;
 pub mod pagination;
 pub mod retry;
 pub mod runtime;
 pub mod tls;
 pub mod waiter;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use auth::{AuthScheme, ConfigError};
 pub use bounded_map::{BoundedMap, ConstraintError};
@@ -32,6 +37,7 @@ pub use config::ClientConfig;
 pub use envelope::EnvelopeSpec;
 pub use error::{Error, RawResponse};
 pub use multipart::FilePart;
+pub use options::{CallOptions, with_options};
 pub use pagination::{Page, Paginated, Position};
 pub use retry::RetryPolicy;
 pub use runtime::{OperationMeta, Runtime};

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
 use reqwest::{Request, Response};
 use tracing::Instrument;
 
@@ -14,6 +14,7 @@ use crate::auth::{ApiKey, AuthScheme, ConfigError};
 use crate::call::{capturing, record};
 use crate::envelope::EnvelopeSpec;
 use crate::error::RawResponse;
+use crate::options;
 use crate::retry::{RetryPolicy, retry_after, retry_status, retry_transport};
 
 /// An operation as traced: its id, HTTP method and path template (never the filled-in URL).
@@ -37,6 +38,15 @@ pub struct Runtime {
     /// request-overhead profile. The value is marked sensitive, so `Debug` does not print it.
     credential: Option<(HeaderName, HeaderValue)>,
     retry: RetryPolicy,
+    /// Time allowed for a whole call, retries included (`None`: no limit beyond the retry
+    /// policy's).
+    deadline: Option<Duration>,
+    /// The timeout of one attempt, when known (the `reqwest::Client` was built by
+    /// `ClientConfig`): an attempt that must end before the deadline needs no timer of its own.
+    attempt_timeout: Option<Duration>,
+    /// Sent unless the request already has a `User-Agent` (none when the caller's own
+    /// `reqwest::Client` should send its own).
+    user_agent: Option<HeaderValue>,
     envelope: Option<&'static EnvelopeSpec>,
     operations: &'static [OperationMeta],
 }
@@ -52,6 +62,9 @@ impl Runtime {
         Ok(Runtime {
             credential: credential(key.as_ref(), auth)?,
             retry,
+            deadline: None,
+            attempt_timeout: None,
+            user_agent: None,
             envelope,
             operations,
         })
@@ -59,6 +72,28 @@ impl Runtime {
 
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// Limits every call to `deadline` in all, retries and their waits included; a call's
+    /// [`CallOptions::deadline`](crate::CallOptions::deadline) replaces it.
+    pub fn with_deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Tells the runtime the `reqwest::Client`'s timeout per attempt (only an optimisation: see
+    /// the field).
+    pub fn with_attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Sends `User-Agent: <user_agent>` with every request that has none.
+    pub fn with_user_agent(mut self, user_agent: &str) -> Result<Self, ConfigError> {
+        let value = HeaderValue::from_str(user_agent)
+            .map_err(|_| ConfigError::InvalidUserAgent(user_agent.to_string()))?;
+        self.user_agent = Some(value);
+        Ok(self)
     }
 
     /// Sends `request` (progenitor's `exec` hook lands here). A retry sends a clone of it, so a
@@ -100,6 +135,12 @@ impl Runtime {
     fn authorize(&self, request: &mut Request) {
         if let Some((name, value)) = &self.credential {
             request.headers_mut().insert(name.clone(), value.clone());
+        }
+        if let Some(agent) = &self.user_agent {
+            request
+                .headers_mut()
+                .entry(USER_AGENT)
+                .or_insert_with(|| agent.clone());
         }
     }
 
@@ -149,7 +190,18 @@ impl Runtime {
     ) -> reqwest::Result<Response> {
         let start = Instant::now();
         let method = request.method().clone();
-        let mut delays = self.retry.delays();
+        // `send_with`'s options replace the client's for this call.
+        let options = options::current();
+        let call = options.as_ref();
+        let retry = call.and_then(|o| o.retry.as_ref()).unwrap_or(&self.retry);
+        // The deadline needs the call's capture to report it (every generated `send` has one);
+        // `checked_add`: a deadline too far to represent is none.
+        let deadline = call.and_then(|o| o.deadline).or(self.deadline);
+        let deadline = deadline
+            .filter(|_| capturing())
+            .and_then(|d| Some((d, start.checked_add(d)?)));
+        let attempt_timeout = call.and_then(|o| o.timeout).or(self.attempt_timeout);
+        let mut delays = retry.delays();
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -158,14 +210,26 @@ impl Runtime {
                 c.attempts = attempt;
                 c.started.get_or_insert(start);
             });
+            if let Some(options) = call {
+                options.apply(&mut request);
+            }
             // Without a copy (a streaming body `execute` cannot clone) there is no retry; the
             // last allowed attempt needs no copy at all.
-            let copy = if attempt < self.retry.max_attempts {
+            let copy = if attempt < retry.max_attempts {
                 copy(&request)
             } else {
                 None
             };
-            match http.execute(request).await {
+            // An attempt whose own timeout ends it before the deadline needs no deadline timer
+            // (with the defaults, 60 s per attempt and 120 s in all, the first never does),
+            // sparing the common request a second timer next to reqwest's.
+            let guard = deadline.filter(|&(limit, _)| {
+                attempt_timeout.is_none_or(|timeout| start.elapsed() + timeout > limit)
+            });
+            let Some(sent) = within(guard, http.execute(request)).await else {
+                return Ok(self.deadline_passed(guard));
+            };
+            match sent {
                 Ok(response) => {
                     let status = response.status();
                     span.record("status", status.as_u16());
@@ -177,7 +241,8 @@ impl Runtime {
                             .get(RETRY_AFTER)
                             .and_then(|v| v.to_str().ok())
                             .and_then(|v| retry_after(v, SystemTime::now()));
-                        if let Some(delay) = self.next_delay(&mut delays, asked, start) {
+                        if let Some(delay) = next_delay(retry, deadline, &mut delays, asked, start)
+                        {
                             tracing::info!(
                                 status = status.as_u16(),
                                 delay_ms = delay.as_millis() as u64,
@@ -188,12 +253,15 @@ impl Runtime {
                             continue;
                         }
                     }
-                    return self.capture(response).await;
+                    return match within(guard, self.capture(response)).await {
+                        Some(captured) => captured,
+                        None => Ok(self.deadline_passed(guard)),
+                    };
                 }
                 Err(error) => {
                     if retry_transport(&method, &error)
                         && let Some(copy) = copy
-                        && let Some(delay) = self.next_delay(&mut delays, None, start)
+                        && let Some(delay) = next_delay(retry, deadline, &mut delays, None, start)
                     {
                         tracing::info!(error = %error, delay_ms = delay.as_millis() as u64, "retrying");
                         tokio::time::sleep(delay).await;
@@ -207,17 +275,19 @@ impl Runtime {
         }
     }
 
-    /// The wait before the next attempt, or `None` when attempts or time are used up. A
-    /// `Retry-After` the server asks for replaces the backoff delay.
-    fn next_delay(
-        &self,
-        delays: &mut impl Iterator<Item = Duration>,
-        asked: Option<Duration>,
-        start: Instant,
-    ) -> Option<Duration> {
-        let backoff = delays.next()?;
-        let delay = asked.unwrap_or(backoff);
-        (start.elapsed() + delay <= self.retry.max_elapsed).then_some(delay)
+    /// Records that the call's deadline passed and returns the stand-in response `finish` turns
+    /// into `Error::Deadline` (progenitor's hook can only return a response or a reqwest error,
+    /// and reqwest errors cannot be made outside reqwest).
+    fn deadline_passed(&self, deadline: Option<(Duration, Instant)>) -> Response {
+        let limit = deadline.map_or(Duration::ZERO, |(limit, _)| limit);
+        tracing::warn!(
+            deadline_ms = limit.as_millis() as u64,
+            "the call's deadline passed"
+        );
+        record(|c| c.deadline = Some(limit));
+        let mut response = http::Response::new(bytes::Bytes::new());
+        *response.status_mut() = reqwest::StatusCode::REQUEST_TIMEOUT;
+        Response::from(response)
     }
 
     /// Records the response for [`crate::finish`]. Error statuses and envelope responses are read
@@ -268,6 +338,32 @@ impl Runtime {
     }
 }
 
+/// The wait before the next attempt, or `None` when attempts or time are used up: the retry
+/// policy's `max_elapsed`, or a wait that would end past the call's deadline (no attempt could
+/// then finish in time). A `Retry-After` the server asks for replaces the backoff delay.
+fn next_delay(
+    retry: &RetryPolicy,
+    deadline: Option<(Duration, Instant)>,
+    delays: &mut impl Iterator<Item = Duration>,
+    asked: Option<Duration>,
+    start: Instant,
+) -> Option<Duration> {
+    let backoff = delays.next()?;
+    let delay = asked.unwrap_or(backoff);
+    let resumes = start.elapsed() + delay;
+    let in_time = deadline.is_none_or(|(limit, _)| resumes < limit);
+    (resumes <= retry.max_elapsed && in_time).then_some(delay)
+}
+
+/// Runs `work` until the deadline's instant, if any; `None` when it passed first (`work` is
+/// dropped, which cancels the request in flight).
+async fn within<F: Future>(deadline: Option<(Duration, Instant)>, work: F) -> Option<F::Output> {
+    match deadline {
+        Some((_, at)) => tokio::time::timeout_at(at.into(), work).await.ok(),
+        None => Some(work.await),
+    }
+}
+
 /// The header that carries `key` under `scheme`, checked once here so that a key or header name
 /// a request cannot carry is a configuration error, never a request sent without credentials.
 fn credential(
@@ -299,6 +395,28 @@ mod tests {
     use crate::multipart::FilePart;
     use std::sync::{Arc, Mutex};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// An API-key scheme in a header named `Authorization` sends the key as given, without the
+    /// `Bearer ` that the http bearer scheme adds.
+    #[test]
+    fn an_authorization_api_key_is_sent_raw_and_bearer_is_prefixed() {
+        let key = ApiKey::new("k-1".into());
+        let (name, value) = credential(Some(&key), Some(AuthScheme::Header("authorization")))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (name.as_str(), value.to_str().unwrap()),
+            ("authorization", "k-1")
+        );
+        assert!(value.is_sensitive());
+        let (name, value) = credential(Some(&key), Some(AuthScheme::Bearer))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (name.as_str(), value.to_str().unwrap()),
+            ("authorization", "Bearer k-1")
+        );
+    }
 
     /// A loopback HTTP/1.1 server answering one request per connection with the given statuses
     /// in turn (the last one repeats); returns its URL and each request as received.
@@ -420,5 +538,76 @@ mod tests {
         let result = runtime.execute_with(&http, || upload(&http, &url, &bad), "upload");
         assert!(result.is_err());
         assert_eq!(seen.lock().unwrap().len(), 1);
+    }
+    /// A server that accepts connections and never answers; counts them.
+    async fn silent() -> (String, Arc<Mutex<usize>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/x", listener.local_addr().unwrap());
+        let count = Arc::new(Mutex::new(0));
+        let seen = count.clone();
+        tokio::spawn(async move {
+            let mut open = Vec::new();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                *seen.lock().unwrap() += 1;
+                open.push(stream);
+            }
+        });
+        (url, count)
+    }
+
+    /// Without a timeout per attempt, only the deadline ends a call the server never answers:
+    /// the attempt in flight is cancelled and the error says after how long.
+    #[tokio::test]
+    async fn the_deadline_cancels_the_attempt_in_flight() {
+        let (url, count) = silent().await;
+        let http = crate::http_client_builder().unwrap().build().unwrap();
+        let runtime = runtime().with_deadline(Some(Duration::from_millis(300)));
+        let started = Instant::now();
+        let call = runtime.execute(&http, http.get(&url).build().unwrap(), "x");
+        let error = crate::finish_raw::<serde_json::Value, (), _>(call, &[200])
+            .await
+            .unwrap_err();
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(2), "{took:?}");
+        assert!(error.is_timeout());
+        let text = error.to_string();
+        assert!(
+            text.starts_with("request timed out after 1 attempt in 30")
+                && text.ends_with("the call's deadline of 300ms passed"),
+            "{text}"
+        );
+        assert_eq!(*count.lock().unwrap(), 1);
+    }
+
+    /// A call's options replace the client's: its headers (over the credential and the user
+    /// agent) on every attempt, its retry policy.
+    #[tokio::test]
+    async fn call_options_replace_the_clients_settings() {
+        let (url, seen) = serve(&[503, 200]).await;
+        let http = crate::http_client_builder().unwrap().build().unwrap();
+        let runtime = runtime().with_user_agent("vendor-client/1.2.3").unwrap();
+        let options = crate::CallOptions::new()
+            .header("x-api-key", "k-other")
+            .header("x-trace", "t1")
+            .retry_policy(RetryPolicy::none());
+        let call = runtime.execute(&http, http.get(&url).build().unwrap(), "x");
+        let error = crate::with_options(
+            options,
+            crate::finish_raw::<serde_json::Value, (), _>(call, &[200]),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 1, "no retry: {seen:?}");
+        let head = seen[0].to_lowercase();
+        assert!(head.contains("x-api-key: k-other\r\n"), "{head}");
+        assert!(!head.contains("k-123"), "{head}");
+        assert!(head.contains("x-trace: t1\r\n"), "{head}");
+        assert!(
+            head.contains("user-agent: vendor-client/1.2.3\r\n"),
+            "{head}"
+        );
     }
 }

@@ -44,18 +44,31 @@ pub struct WaiterSpec {
     pub reason: &'static [&'static str],
 }
 
+/// The status a waiter reports, read from the JSON status value the overlay points at. Generated
+/// crates implement it for each waiter's status enum; `Value` is the untyped form.
+pub trait Status: Sized {
+    fn from_json(status: &Value) -> Self;
+}
+
+impl Status for Value {
+    fn from_json(status: &Value) -> Self {
+        status.clone()
+    }
+}
+
 /// Receives each status a waiter observes.
-type StatusCallback = Box<dyn FnMut(&Value) + Send>;
+type StatusCallback<S> = Box<dyn FnMut(&S) + Send>;
 
 /// How long and how often to poll. `Wait::up_to` is the only constructor: every wait is bounded.
-pub struct Wait {
+/// `S` is the status type of the waiter it is passed to (inferred from that waiter).
+pub struct Wait<S = Value> {
     max_wait: Duration,
     interval: Duration,
     max_interval: Duration,
-    on_status: Option<StatusCallback>,
+    on_status: Option<StatusCallback<S>>,
 }
 
-impl fmt::Debug for Wait {
+impl<S> fmt::Debug for Wait<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Wait")
             .field("max_wait", &self.max_wait)
@@ -65,7 +78,7 @@ impl fmt::Debug for Wait {
     }
 }
 
-impl Wait {
+impl<S> Wait<S> {
     /// Polls for at most `max_wait`, first after 2 s, backing off to one poll every 30 s.
     pub fn up_to(max_wait: Duration) -> Self {
         Wait {
@@ -87,32 +100,34 @@ impl Wait {
         self
     }
 
-    /// Called with every status observed (null while the API reports none).
-    pub fn on_status(mut self, callback: impl FnMut(&Value) + Send + 'static) -> Self {
+    /// Called with every status observed, typed as the waiter declares it. The closure's
+    /// argument type is inferred from the waiter; a method call on it inside the closure needs
+    /// the type written out (`|status: &VideoStatus| ..`).
+    pub fn on_status(mut self, callback: impl FnMut(&S) + Send + 'static) -> Self {
         self.on_status = Some(Box::new(callback));
         self
     }
 }
 
-/// Why a wait ended without success.
+/// Why a wait ended without success; `S` is the waiter's status type.
 #[derive(Debug)]
-pub enum WaitError<E, T> {
+pub enum WaitError<E, T, S = Value> {
     /// The job reached a failure status; `resource` is the last response.
     Failed {
-        status: Value,
+        status: S,
         reason: Option<String>,
         resource: Box<T>,
     },
-    /// `max_wait` passed; `last_status` is what the last poll saw.
+    /// `max_wait` passed; `last_status` is what the last poll saw (`None` if no poll answered).
     TimedOut {
         waited: Duration,
-        last_status: Value,
+        last_status: Option<S>,
     },
     /// A poll itself failed.
     Request(Error<E>),
 }
 
-impl<E: fmt::Debug, T> fmt::Display for WaitError<E, T> {
+impl<E: fmt::Debug, T, S: fmt::Display> fmt::Display for WaitError<E, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaitError::Failed { status, reason, .. } => {
@@ -125,28 +140,39 @@ impl<E: fmt::Debug, T> fmt::Display for WaitError<E, T> {
             WaitError::TimedOut {
                 waited,
                 last_status,
-            } => write!(f, "gave up after {waited:?}; last status {last_status}"),
+            } => {
+                write!(f, "gave up after {waited:?}")?;
+                match last_status {
+                    Some(status) => write!(f, "; last status {status}"),
+                    None => write!(f, " before any poll answered"),
+                }
+            }
             WaitError::Request(e) => write!(f, "polling failed: {e}"),
         }
     }
 }
 
-impl<E: fmt::Debug, T: fmt::Debug> std::error::Error for WaitError<E, T> {}
+impl<E: fmt::Debug, T: fmt::Debug, S: fmt::Debug + fmt::Display> std::error::Error
+    for WaitError<E, T, S>
+{
+}
 
-/// Polls `call` until `spec` says the job is done.
-pub async fn poll<T, E, F, Fut>(
+/// Polls `call` until `spec` says the job is done. Matching works on the JSON status; what the
+/// caller sees (callback, errors) is that status converted to `S`.
+pub async fn poll<T, E, S, F, Fut>(
     spec: &WaiterSpec,
-    mut wait: Wait,
+    mut wait: Wait<S>,
     mut call: F,
-) -> Result<T, WaitError<E, T>>
+) -> Result<T, WaitError<E, T, S>>
 where
     T: Serialize,
+    S: Status,
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, Error<E>>>,
 {
     let start = Instant::now();
     let mut interval = wait.interval;
-    let mut last_status = Value::Null;
+    let mut last_status: Option<S> = None;
     loop {
         // The maximum bounds the poll in flight too: a poll still running when it passes is
         // dropped (which cancels its request), not awaited and then found to be late.
@@ -168,8 +194,9 @@ where
             .cloned()
             .unwrap_or(Value::Null);
         tracing::debug!(status = %status, "polled");
+        let typed = S::from_json(&status);
         if let Some(callback) = wait.on_status.as_mut() {
-            callback(&status);
+            callback(&typed);
         }
         if spec.failure.matches(&status) {
             let reason = spec
@@ -178,7 +205,7 @@ where
                 .find_map(|p| json.pointer(p))
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
             return Err(WaitError::Failed {
-                status,
+                status: typed,
                 reason,
                 resource: Box::new(resource),
             });
@@ -190,10 +217,10 @@ where
         if waited >= wait.max_wait {
             return Err(WaitError::TimedOut {
                 waited,
-                last_status: status,
+                last_status: Some(typed),
             });
         }
-        last_status = status;
+        last_status = Some(typed);
         tokio::time::sleep(interval.min(wait.max_wait - waited)).await;
         interval = interval.saturating_mul(2).min(wait.max_interval);
     }
@@ -228,7 +255,7 @@ mod tests {
             json!({"data": {"status": 3}}),
         ]
         .into_iter();
-        let done = poll::<_, (), _, _>(
+        let done = poll::<_, (), Value, _, _>(
             &SPEC,
             fast(Duration::from_secs(5)).on_status(move |s| log.lock().unwrap().push(s.clone())),
             || {
@@ -244,7 +271,7 @@ mod tests {
 
     #[tokio::test]
     async fn failure_carries_status_and_reason() {
-        let err = poll::<_, (), _, _>(&SPEC, fast(Duration::from_secs(5)), || async {
+        let err = poll::<_, (), Value, _, _>(&SPEC, fast(Duration::from_secs(5)), || async {
             Ok(json!({"data": {"status": 4, "reason": "bad video"}}))
         })
         .await
@@ -258,7 +285,7 @@ mod tests {
 
     #[tokio::test]
     async fn times_out_with_the_last_status() {
-        let err = poll::<_, (), _, _>(&SPEC, fast(Duration::from_millis(20)), || async {
+        let err = poll::<_, (), Value, _, _>(&SPEC, fast(Duration::from_millis(20)), || async {
             Ok(json!({"data": {"status": 2}}))
         })
         .await
@@ -270,7 +297,7 @@ mod tests {
         else {
             panic!("{err}")
         };
-        assert_eq!(last_status, json!(2));
+        assert_eq!(last_status, Some(json!(2)));
         assert!(waited >= Duration::from_millis(20));
     }
 
@@ -279,17 +306,18 @@ mod tests {
     async fn the_maximum_cuts_off_a_poll_in_flight() {
         let mut polls = 0;
         let start = Instant::now();
-        let waiting = poll::<Value, (), _, _>(&SPEC, fast(Duration::from_millis(50)), || {
-            polls += 1;
-            let first = polls == 1;
-            async move {
-                if first {
-                    Ok(json!({"data": {"status": 2}}))
-                } else {
-                    std::future::pending().await
+        let waiting =
+            poll::<Value, (), Value, _, _>(&SPEC, fast(Duration::from_millis(50)), || {
+                polls += 1;
+                let first = polls == 1;
+                async move {
+                    if first {
+                        Ok(json!({"data": {"status": 2}}))
+                    } else {
+                        std::future::pending().await
+                    }
                 }
-            }
-        });
+            });
         let err = tokio::time::timeout(Duration::from_secs(2), waiting)
             .await
             .expect("the wait ends at its maximum")
@@ -306,7 +334,7 @@ mod tests {
         else {
             panic!("{err}")
         };
-        assert_eq!(last_status, json!(2));
+        assert_eq!(last_status, Some(json!(2)));
         assert!(waited >= Duration::from_millis(50));
     }
 

@@ -1,15 +1,22 @@
 //! The generated crate's Cargo.toml: explicit versions (no workspace inheritance), so the crate
-//! builds wherever it is written, and only the optional crates its types use.
+//! builds wherever it is written, and only the optional crates its types use. It carries what
+//! crates.io needs, so `cargo package` succeeds for it as written.
 
 use crate::model::Vendor;
+
+/// The sdk-runtime version the generated code is written against (runtime/Cargo.toml's; a test
+/// keeps them equal). The path builds in place; the version is what a packaged crate keeps.
+const RUNTIME_VERSION: &str = "0.1.0";
 
 pub fn render(header: &str, vendor: &Vendor) -> String {
     let (settings, uses, runtime_path) =
         (&vendor.settings, vendor.uses, vendor.runtime_path.as_str());
     let mut deps = vec![
         format!(
-            "sdk-runtime = {{ path = {}, default-features = false }}",
-            toml_string(runtime_path)
+            "sdk-runtime = {{ path = {}, version = \"{RUNTIME_VERSION}\", default-features = false{} }}",
+            toml_string(runtime_path),
+            // Only crates with webhooks compile the runtime's crypto.
+            if vendor.webhooks { ", features = [\"webhooks\"]" } else { "" }
         ),
         r#"progenitor-client = "0.15.1""#.to_string(),
         // No TLS feature here: sdk-runtime's `rustls` or `native-tls` chooses it (see [features]).
@@ -34,6 +41,11 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
         deps.push(r#"futures = "0.3""#.into());
     }
     deps.sort();
+    let repository = settings
+        .repository
+        .as_deref()
+        .map(|r| format!("repository = {}\n", toml_string(r)))
+        .unwrap_or_default();
     format!(
         "# {header}\n\
          [package]\n\
@@ -42,8 +54,16 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
          edition = \"2024\"\n\
          rust-version = \"1.88\"\n\
          description = {description}\n\
-         publish = false\n\
+         license = {license}\n\
+         {repository}\
+         documentation = \"https://docs.rs/{name}\"\n\
          readme = \"README.md\"\n\
+         keywords = {keywords}\n\
+         categories = {categories}\n\
+         \n\
+         [package.metadata.docs.rs]\n\
+         # The client has no platform-specific API: one target, built with the default rustls.\n\
+         targets = [\"x86_64-unknown-linux-gnu\"]\n\
          \n\
          [dependencies]\n\
          {deps}\n\
@@ -60,6 +80,9 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
         name = settings.crate_name,
         version = settings.version,
         description = toml_string(&settings.description),
+        license = toml_string(&settings.license),
+        keywords = toml_array(&settings.keywords),
+        categories = toml_array(&settings.categories),
         deps = deps.join("\n"),
     )
 }
@@ -67,4 +90,50 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
 fn toml_string(s: &str) -> String {
     // A TOML basic string has JSON's escapes for the characters that matter here.
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn toml_array(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RUNTIME_VERSION;
+
+    /// A folder holding only a spec gets everything crates.io asks for, and nothing that stops
+    /// `cargo package` (no `publish = false`, a version on the path dependency).
+    #[test]
+    fn a_spec_only_folder_is_publishable() {
+        let spec = "openapi: 3.0.3\ninfo: {title: Widgets, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'204': {description: none}}\n";
+        let generated = crate::generate_one(spec).unwrap();
+        let manifest: toml::Table = toml::from_str(&generated.files["Cargo.toml"]).unwrap();
+        let package = manifest["package"].as_table().unwrap();
+        assert_eq!(package["license"].as_str(), Some("MIT OR Apache-2.0"));
+        assert_eq!(
+            package["description"].as_str(),
+            Some("Typed Rust client for Widgets")
+        );
+        assert_eq!(package["readme"].as_str(), Some("README.md"));
+        assert_eq!(package["keywords"].as_array().unwrap().len(), 4);
+        assert!(package.contains_key("categories") && package.contains_key("rust-version"));
+        assert!(!package.contains_key("publish") && !package.contains_key("repository"));
+        assert!(manifest["package"]["metadata"]["docs"]["rs"].is_table());
+        let runtime = &manifest["dependencies"]["sdk-runtime"];
+        assert_eq!(runtime["path"].as_str(), Some("../../runtime"));
+        assert_eq!(runtime["version"].as_str(), Some(RUNTIME_VERSION));
+    }
+
+    /// The version requirement the generated crates put on sdk-runtime must be the version the
+    /// runtime has, or a packaged crate would ask crates.io for another one.
+    #[test]
+    fn runtime_version_is_the_runtimes() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime/Cargo.toml");
+        let manifest: toml::Table =
+            toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(
+            manifest["package"]["version"].as_str(),
+            Some(RUNTIME_VERSION)
+        );
+    }
 }

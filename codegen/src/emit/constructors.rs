@@ -1,6 +1,6 @@
 //! The client's constructors (`new`, `from_env`, `builder`), the vendor's defaults the runtime
-//! is configured with (base URL, env prefix, auth schemes, envelope, operations), and the
-//! `ClientHooks` impl that routes every request through `sdk_runtime::Runtime`.
+//! is configured with (base URL, env prefix, auth schemes, envelope, operations), its user
+//! agent, and the `ClientHooks` impl that routes every request through `sdk_runtime::Runtime`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -65,6 +65,8 @@ pub fn emit(model: &SdkModel) -> TokenStream {
 
         impl ::sdk_runtime::config::FromParts for Client {
             const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
+            // This crate's own name and version, read when it is compiled.
+            const USER_AGENT: &'static str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
             fn from_parts(base_url: &str, http: reqwest::Client, runtime: ::sdk_runtime::Runtime) -> Self {
                 Self::new_with_client(base_url, http, runtime)
             }
@@ -88,7 +90,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                 Self::builder().from_env()?.build()
             }
 
-            /// Configures a client: API key, base URL, auth scheme, timeouts, retry policy.
+            /// Configures a client: API key, base URL, auth scheme, timeouts, deadline, retry policy, user agent.
             pub fn builder() -> ::sdk_runtime::ClientConfig<Client> {
                 ::sdk_runtime::ClientConfig::default()
             }

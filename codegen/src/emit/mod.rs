@@ -11,7 +11,9 @@ mod pagination;
 mod patches;
 mod readme;
 mod send;
+mod unions;
 mod waiters;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -41,7 +43,7 @@ pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles
     let source_dir = model.vendor.source_dir.as_str();
     let header = header(source_dir);
     let mut files = BTreeMap::new();
-    let lib = format_file(lib_tokens(), source_dir)?;
+    let lib = format_file(lib_tokens(&model.vendor.uses), source_dir)?;
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
     patches::apply(&mut client, model)?;
     files.insert(
@@ -53,6 +55,8 @@ pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles
     let waiters = waiters::emit(model);
     let multiparts = multipart::emit(model);
     let streams = pagination::emit(model);
+    let receivers = webhooks::emit(model);
+    let unions = unions::emit(model);
     let sdk = parse_file(
         quote! {
             //! What progenitor lacks, generated from the spec and the overlay's `x-sdk-*` extensions:
@@ -66,6 +70,8 @@ pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles
             #waiters
             #multiparts
             #streams
+            #receivers
+            #unions
         },
         source_dir,
     )?;
@@ -91,13 +97,32 @@ pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles
 /// The crate root: the README as crate docs (its examples become doctests, so they must compile)
 /// and the progenitor client, kept in its own module so `#[rustfmt::skip]` (stable on an item,
 /// unlike at crate level) keeps `cargo fmt` from reformatting generated code.
-fn lib_tokens() -> TokenStream {
+/// `uuid` and `chrono` are re-exported when the API's types use them, so every type in a public
+/// signature is reachable without the caller adding (and version-matching) a dependency.
+fn lib_tokens(uses: &crate::engine::Uses) -> TokenStream {
+    let uuid = uses.uuid.then(|| {
+        quote! {
+            /// The UUID crate the API's `Uuid` ids come from, re-exported so callers need no
+            /// dependency of their own to build one.
+            pub use uuid;
+        }
+    });
+    let chrono = uses.chrono.then(|| {
+        quote! {
+            /// The date-time crate the API's timestamps come from, re-exported like `uuid`.
+            pub use chrono;
+        }
+    });
     quote! {
         #![doc = include_str!("../README.md")]
+
+        // In rustfmt's order (it sorts these re-exports), so the file stays `cargo fmt` clean.
+        #chrono
 
         /// The HTTP client crate the generated code is built on, re-exported so callers can
         /// configure it (default headers, timeouts, proxies) without a version mismatch.
         pub use reqwest;
+        #uuid
 
         #[rustfmt::skip]
         #[allow(clippy::all, clippy::pedantic, rustdoc::all, unused_imports, unused_mut, dead_code, nonstandard_style)]
@@ -111,7 +136,9 @@ fn lib_tokens() -> TokenStream {
 
         /// The error every operation returns; it keeps status, headers and body of any response.
         pub use sdk_runtime::Error;
-        pub use sdk_runtime::{AuthScheme, ConfigError, FilePart, Paginated, RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};
+        // Two short lists: each fits a line, so rustfmt and prettyplease lay them out alike.
+        pub use sdk_runtime::{AuthScheme, CallOptions, ConfigError, FilePart, Paginated};
+        pub use sdk_runtime::{RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};
     }
 }
 

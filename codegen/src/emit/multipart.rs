@@ -141,6 +141,12 @@ fn builder(op: &Operation, form: &Multipart) -> TokenStream {
                 let executing = self.client.inner.execute_with(&self.client.client, build, #op_id)?;
                 ::sdk_runtime::#finish(executing, &[#(#success),*]).await
             }
+
+            /// `send` with options for this call only: a timeout per attempt, extra headers, a
+            /// retry policy, an overall deadline.
+            pub async fn send_with(self, options: ::sdk_runtime::CallOptions) -> Result<ResponseValue<#ok>, ::sdk_runtime::Error<#err>> {
+                ::sdk_runtime::with_options(options, self.send()).await
+            }
         }
     }
 }

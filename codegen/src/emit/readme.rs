@@ -61,14 +61,19 @@ pub fn render(header: &str, model: &SdkModel) -> String {
     );
     waiters_section(&mut out, model, &lib);
     pagination_section(&mut out, model, &lib);
+    out.push_str(&super::webhooks::readme_section(model, &lib));
     let _ = writeln!(out, "## Errors, retries, timeouts\n");
     let _ = writeln!(
         out,
-        "Every operation returns [`Error`]: `InvalidRequest` (not sent), `Transport` (connection, TLS, timeout), `Api` (an error status, with the documented error body when it decodes), `Envelope` (a failure code inside a success response), `Decode` (a body that does not match the spec). All but the first two keep the status, headers (`request_id()`) and raw body.\n"
+        "Every operation returns [`Error`]: `InvalidRequest` (not sent), `Transport` (connection, TLS, timeout), `Deadline` (the call's overall deadline passed), `Api` (an error status, with the documented error body when it decodes), `Envelope` (a failure code inside a success response), `Decode` (a body that does not match the spec). All but the first three keep the status, headers (`request_id()`) and raw body.\n"
     );
     let _ = writeln!(
         out,
         "Requests time out (10 s to connect, 60 s per attempt by default) and are retried with exponential backoff and jitter on connection failures, 408, 429, 502, 503 and 504, honouring `Retry-After`, up to 4 attempts and 60 s in all ([`RetryPolicy`]). A POST is sent again only when the server answered 429 or 503 or the connection never opened. The API key is never printed by `Debug` or traced.\n"
+    );
+    let _ = writeln!(
+        out,
+        "A whole call, retries and their waits included, has a deadline (2 minutes by default, `Client::builder().deadline(d)`): when it passes, the attempt in flight is cancelled and the call fails with `Error::Deadline`, which says after how many attempts and how long. Every operation's builder has `send_with(options)` next to `send()`, taking [`CallOptions`] that apply to that call only: `.timeout(d)` per attempt, `.header(name, value)`, `.retry_policy(RetryPolicy::none())`, `.deadline(d)`. Requests carry `User-Agent: {krate}/<version>`, unless you set `.user_agent(..)` on the builder or pass your own `http_client(..)`, whose own user agent applies.\n"
     );
     let _ = writeln!(
         out,

@@ -1,5 +1,6 @@
 //! `send` for every operation's builder: runs progenitor's request through the runtime
-//! (`sdk_runtime::finish`) and, for envelope APIs, checks the envelope and returns its data.
+//! (`sdk_runtime::finish`) and, for envelope APIs, checks the envelope and returns its data;
+//! `send_with` does the same with per-call options (`sdk_runtime::CallOptions`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -17,6 +18,11 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             "Sends the request: `{} {}`. Constraint violations fail before anything is sent.",
             op.http, op.path
         );
+        // What `send` returns: the envelope's data, or the whole body.
+        let sent = match &op.data {
+            Some((data, _)) => quote!(#data),
+            None => quote!(#ok),
+        };
         let body = match &op.data {
             Some((data, optional)) => {
                 let field = format_ident!("{}", naming::field_name(data_field));
@@ -46,6 +52,12 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         out.extend(quote! {
             impl builder::#builder<'_> {
                 #body
+
+                /// `send` with options for this call only: a timeout per attempt, extra headers, a
+                /// retry policy, an overall deadline (`CallOptions`).
+                pub async fn send_with(self, options: ::sdk_runtime::CallOptions) -> Result<ResponseValue<#sent>, ::sdk_runtime::Error<#err>> {
+                    ::sdk_runtime::with_options(options, self.send()).await
+                }
             }
         });
     }

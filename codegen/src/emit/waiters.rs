@@ -1,11 +1,12 @@
 //! A client method per waiter: polls its operation with backoff (`sdk_runtime::waiter::poll`)
-//! until the status is a success or failure value, or the mandatory maximum wait passes.
+//! until the status is a success or failure value, or the mandatory maximum wait passes. Each
+//! waiter reports its status as an enum of the values it declares (`VideoStatus::Completed`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::extensions::Match;
-use crate::model::SdkModel;
+use crate::model::{SdkModel, StatusKind, StatusType, Waiter};
 use crate::naming;
 
 fn matcher(m: &Match) -> TokenStream {
@@ -16,6 +17,122 @@ fn matcher(m: &Match) -> TokenStream {
             quote!(::sdk_runtime::waiter::Match::AnyOf(&[#(#texts),*]))
         }
         Match::Never => quote!(::sdk_runtime::waiter::Match::Never),
+    }
+}
+
+/// The status enum, its conversion from the JSON status and its `Display`.
+fn status_enum(w: &Waiter, status: &StatusType) -> TokenStream {
+    let name = format_ident!("{}", status.name);
+    let fn_name = naming::setter_ident(&w.name);
+    match &status.kind {
+        StatusKind::Values(variants) => {
+            let doc = format!(
+                "The status [`Client::{fn_name}`] reports: the values the API documents, and `Other` with the text of any value it does not (the API may add some)."
+            );
+            let idents: Vec<_> = variants
+                .iter()
+                .map(|v| format_ident!("{}", v.variant))
+                .collect();
+            let docs = variants
+                .iter()
+                .map(|v| format!("`{}` in the API.", v.value));
+            let arms = variants.iter().zip(&idents).map(|(v, ident)| {
+                match &v.value {
+                    serde_json::Value::String(s) => {
+                        quote!(::serde_json::Value::String(s) if s == #s => Self::#ident,)
+                    }
+                    other if other.is_i64() => {
+                        let n = other.as_i64().unwrap_or_default();
+                        quote!(v if v.as_i64() == Some(#n) => Self::#ident,)
+                    }
+                    // Any other literal compares as a JSON value, as the runtime matches it.
+                    other => {
+                        let text = other.to_string();
+                        quote!(v if ::serde_json::from_str::<::serde_json::Value>(#text).is_ok_and(|d| &d == v) => Self::#ident,)
+                    }
+                }
+            });
+            let labels = variants.iter().map(|v| v.label.as_str());
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                pub enum #name {
+                    #( #[doc = #docs] #idents, )*
+                    /// A value the spec does not list: the string itself, or the JSON text of
+                    /// any other value (`null` while the API reports none).
+                    Other(String),
+                }
+
+                impl ::sdk_runtime::waiter::Status for #name {
+                    fn from_json(status: &::serde_json::Value) -> Self {
+                        match status {
+                            #(#arms)*
+                            other => Self::Other(other.as_str().map_or_else(|| other.to_string(), str::to_string)),
+                        }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(match self {
+                            #( Self::#idents => #labels, )*
+                            Self::Other(text) => text,
+                        })
+                    }
+                }
+            }
+        }
+        StatusKind::Presence { ready, failed } => {
+            let pointer = w.status.join(" or ");
+            let doc = format!(
+                "The status [`Client::{fn_name}`] reports: whether the API gives a value at {pointer} yet."
+            );
+            let end = if *failed && !*ready {
+                quote! {
+                    /// The value exists: the job failed.
+                    Failed,
+                }
+            } else {
+                quote! {
+                    /// The value exists.
+                    Ready,
+                }
+            };
+            let end_ident = if *failed && !*ready {
+                format_ident!("Failed")
+            } else {
+                format_ident!("Ready")
+            };
+            let end_label = if *failed && !*ready {
+                "failed"
+            } else {
+                "ready"
+            };
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                pub enum #name {
+                    /// No value yet (null or absent).
+                    Pending,
+                    #end
+                }
+
+                impl ::sdk_runtime::waiter::Status for #name {
+                    fn from_json(status: &::serde_json::Value) -> Self {
+                        if status.is_null() { Self::Pending } else { Self::#end_ident }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(match self {
+                            Self::Pending => "pending",
+                            Self::#end_ident => #end_label,
+                        })
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -31,15 +148,17 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         let method = format_ident!("{}", op.method);
         let out_ty = op.output();
         let err = &op.err;
+        let status_ty = format_ident!("{}", w.status_type.name);
         let description = w
             .description
             .as_deref()
             .unwrap_or("Waits for an asynchronous job.");
         let doc = format!(
-            "{description}\n\nPolls [`Client::{}`] with backoff until the status at {} is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.",
+            "{description}\n\nPolls [`Client::{}`] with backoff until the status at {} is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`{status_ty}`].",
             op.method,
             status.join(" or ")
         );
+        out.extend(status_enum(w, &w.status_type));
         out.extend(quote! {
             impl Client {
                 #[doc = #doc]
@@ -48,8 +167,8 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                 pub async fn #fn_name(
                     &self,
                     #setter: impl Into<#param_ty>,
-                    wait: ::sdk_runtime::Wait,
-                ) -> Result<#out_ty, ::sdk_runtime::WaitError<#err, #out_ty>> {
+                    wait: ::sdk_runtime::Wait<#status_ty>,
+                ) -> Result<#out_ty, ::sdk_runtime::WaitError<#err, #out_ty, #status_ty>> {
                     const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
                         status: &[#(#status),*],
                         success: #success,

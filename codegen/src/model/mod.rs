@@ -6,6 +6,8 @@ mod auth;
 mod operations;
 mod pagination;
 mod waiters;
+mod webhooks;
+pub use waiters::{StatusKind, StatusType, StatusVariant};
 
 use proc_macro2::TokenStream;
 use syn::Type;
@@ -24,6 +26,11 @@ pub struct SdkModel {
     pub waiters: Vec<Waiter>,
     /// Operations whose builder gets `.stream()`.
     pub paginated: Vec<Paginated>,
+    /// Response types that hold one item or a list (the docs disagree on the shape): they get
+    /// `first()`, `into_vec()`, `as_slice()`.
+    pub one_or_many: Vec<OneOrMany>,
+    /// Callbacks the API sends, each with its receiver function.
+    pub webhooks: Vec<Webhook>,
     pub envelope: Option<Envelope>,
     /// What the document holds that the crate does not generate (callbacks, webhooks), as
     /// sentences for the README.
@@ -62,6 +69,8 @@ pub struct Vendor {
     pub runtime_path: String,
     /// Optional crates progenitor's code needs.
     pub uses: Uses,
+    /// The crate declares webhooks: it needs sdk-runtime's `webhooks` feature.
+    pub webhooks: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +171,33 @@ pub struct Waiter {
     pub success: Match,
     pub failure: Match,
     pub reason: Vec<String>,
+    /// The typed status the waiter reports.
+    pub status_type: StatusType,
     pub example: Option<Example>,
+}
+
+/// An untagged enum of `types` with a list variant and a one-item variant.
+#[derive(Clone)]
+pub struct OneOrMany {
+    pub name: String,
+    pub many: String,
+    pub one: String,
+    /// The item type, qualified with `types::`.
+    pub item: Type,
+}
+
+/// A webhook: `verify_<name>` checks a delivery with `scheme` and decodes `types::<event>`.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    pub name: String,
+    pub description: Option<String>,
+    /// operationIds whose request names the callback URL.
+    pub operations: Vec<String>,
+    pub scheme: crate::extensions::WebhookScheme,
+    /// The event's type in `mod types`.
+    pub event: String,
+    /// Statements for the README's receiver, checked to parse.
+    pub example: Option<String>,
 }
 
 /// A listing whose items `.stream()` yields across pages.
@@ -218,6 +253,7 @@ impl SdkModel {
         let operations = operations::build(input, data_field)?;
         let waiters = waiters::build(&extensions.waiters, &operations, input)?;
         let paginated = pagination::build(&extensions.pagination, &operations, input)?;
+        let webhooks = webhooks::build(&extensions.webhooks, &operations, input)?;
         let notes = spec
             .extensions
             .get(crate::normalize::NOTES)
@@ -271,10 +307,21 @@ impl SdkModel {
                 document_files: input.document_files.to_vec(),
                 runtime_path: input.runtime_path.to_string(),
                 uses: input.uses,
+                webhooks: !webhooks.is_empty(),
             },
             operations,
             waiters,
             paginated,
+            one_or_many: crate::syntax::one_or_many(input.engine)
+                .into_iter()
+                .map(|(name, many, one, item)| OneOrMany {
+                    name,
+                    many,
+                    one,
+                    item,
+                })
+                .collect(),
+            webhooks,
             envelope: extensions.envelope,
             notes,
             left_out,

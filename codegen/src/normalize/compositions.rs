@@ -13,7 +13,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::Result;
-use crate::normalize::instance::{Components, fits, for_each_schema_resolving};
+use crate::normalize::instance::{Components, fits, for_each_schema_resolving, listed};
 use crate::normalize::warn;
 use crate::origins::Origins;
 
@@ -235,14 +235,6 @@ fn string_only(branch: &Value, components: &Components<'_>, depth: usize) -> Opt
     let typed_string = b.get("type").and_then(Value::as_str) == Some("string");
     let untyped_enum = !b.contains_key("type") && b.contains_key("enum");
     (typed_string || untyped_enum).then_some(values)
-}
-
-fn listed(values: &[Value]) -> String {
-    values
-        .iter()
-        .map(|v| format!("`{v}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

@@ -291,6 +291,15 @@ fn within_bounds(value: &Value, s: &Map<String, Value>) -> bool {
 }
 
 /// JSON equality in which `1` and `1.0` are one number.
+/// Values as a warning lists them: `` `a`, `1` ``.
+pub fn listed(values: &[Value]) -> String {
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),

@@ -5,6 +5,7 @@ mod bounded_maps;
 mod compositions;
 mod cookies;
 mod enum_names;
+mod header_credentials;
 mod inline_refs;
 mod instance;
 mod method_names;
@@ -57,6 +58,10 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "inline-path-item-refs",
         run: path_item_refs::run,
+    },
+    Pass {
+        name: "header-credentials",
+        run: header_credentials::run,
     },
     Pass {
         name: "derive-operation-ids",

@@ -107,17 +107,7 @@ mod tests {
     #[test]
     fn each_name_is_defined_once_in_the_generated_types() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Stop:\n      nullable: true\n      anyOf: [{type: string}, {type: array, items: {type: string}}]\n";
-        let files = [crate::SourceFile {
-            name: "api.yaml".into(),
-            text: spec.into(),
-        }];
-        let input = crate::VendorInput {
-            vendor: "v",
-            source_dir: "specs/v",
-            files: &files,
-            runtime_path: "../../runtime",
-        };
-        let client = crate::generate(&input).unwrap().files["src/client.rs"].clone();
+        let client = crate::generate_one(spec).unwrap().files["src/client.rs"].clone();
         assert!(client.contains("pub struct Stop(pub ::std::option::Option<StopValue>);"));
         assert_eq!(client.matches("pub enum StopValue {").count(), 1);
         let definitions = ["pub struct Stop(", "pub struct Stop {", "pub enum Stop {"];

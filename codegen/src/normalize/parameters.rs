@@ -266,17 +266,7 @@ fn scalar(s: &Value) -> Option<String> {
 /// lines as it likes), for tests that check what a rewritten parameter sends.
 #[cfg(test)]
 pub fn generated_client(spec: &str) -> String {
-    let files = [crate::SourceFile {
-        name: "api.yaml".into(),
-        text: spec.into(),
-    }];
-    let input = crate::VendorInput {
-        vendor: "v",
-        source_dir: "specs/v",
-        files: &files,
-        runtime_path: "../../runtime",
-    };
-    let generated = crate::generate(&input).unwrap_or_else(|e| panic!("{e}"));
+    let generated = crate::generate_one(spec).unwrap_or_else(|e| panic!("{e}"));
     generated.files["src/client.rs"]
         .chars()
         .filter(|c| !c.is_whitespace())

@@ -4,14 +4,16 @@
 //! the standard item inside the crate, which then does not compile (Hedra's schema `Default`,
 //! Google Vision's `Result`). Such components are renamed `Model<Name>` (as openapi-generator
 //! does) and every `$ref` follows; each renaming is a warning.
-
-use std::collections::BTreeMap;
+//! `Error` is reserved too, for another reason: the crate root exports `sdk_runtime::Error`
+//! (what every operation returns), so a schema type `Error` would make `use <crate>::*;
+//! use <crate>::types::*;` ambiguous at every use of `Error`. The crate's error keeps the
+//! plain name because every caller names it; the schema becomes `ModelError`, like the rest.
 
 use heck::ToUpperCamelCase;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::Result;
-use crate::normalize::type_names::rewrite_refs;
+use crate::normalize::type_names::rename_components;
 use crate::origins::Origins;
 use crate::pointer::join;
 
@@ -25,6 +27,7 @@ pub(super) const RESERVED: &[&str] = &[
     "Drop",
     "Eq",
     "Err",
+    "Error",
     "Fn",
     "From",
     "Hash",
@@ -72,36 +75,19 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
         }
         renames.push((name.clone(), new));
     }
-    if renames.is_empty() {
-        return Ok(());
-    }
-    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
-        let old = std::mem::take(schemas);
-        *schemas = old
-            .into_iter()
-            .map(|(k, v)| match renames.iter().find(|(from, _)| *from == k) {
-                Some((_, to)) => (to.clone(), v),
-                None => (k, v),
-            })
-            .collect::<Map<String, Value>>();
-    }
-    let refs: BTreeMap<String, String> = renames
-        .iter()
-        .map(|(from, to)| {
-            (
-                format!("#{}", join("/components/schemas", from)),
-                format!("#{}", join("/components/schemas", to)),
-            )
-        })
-        .collect();
-    rewrite_refs(doc, &refs);
+    rename_components(doc, &renames);
     for (from, to) in &renames {
         crate::normalize::warn(
             doc,
             &join("/components/schemas", to),
             format!(
-                "schema `{from}` is the type `{to}`: `{}` would shadow the standard item of that name",
-                from.to_upper_camel_case()
+                "schema `{from}` is the type `{to}`: `{}` would shadow {}",
+                from.to_upper_camel_case(),
+                if from.to_upper_camel_case() == "Error" {
+                    "the crate's `Error` in a glob import of the crate and its `types`"
+                } else {
+                    "the standard item of that name"
+                }
             ),
         );
     }
@@ -121,6 +107,7 @@ mod tests {
             "Result": {"type": "object", "properties": {"d": {"$ref": "#/components/schemas/default"}}},
             "default": {"type": "string"},
             "ModelResult": {"type": "integer"},
+            "Error": {"type": "object", "properties": {"message": {"type": "string"}}},
             "Results": {"type": "string"}
         }}});
         run(&mut doc, &Origins::default()).unwrap();
@@ -128,7 +115,13 @@ mod tests {
         let names: Vec<&str> = schemas.keys().map(String::as_str).collect();
         assert_eq!(
             names,
-            ["ModelResult2", "ModelDefault", "ModelResult", "Results"]
+            [
+                "ModelResult2",
+                "ModelDefault",
+                "ModelResult",
+                "ModelError",
+                "Results"
+            ]
         );
         assert_eq!(
             doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
@@ -139,6 +132,6 @@ mod tests {
             schemas["ModelResult2"]["properties"]["d"]["$ref"],
             "#/components/schemas/ModelDefault"
         );
-        assert_eq!(doc[crate::normalize::WARNINGS].as_array().unwrap().len(), 2);
+        assert_eq!(doc[crate::normalize::WARNINGS].as_array().unwrap().len(), 3);
     }
 }

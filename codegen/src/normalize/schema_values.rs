@@ -16,7 +16,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::normalize::instance::{Components, fits, for_each_schema_resolving};
+use crate::normalize::instance::{Components, fits, for_each_schema_resolving, listed};
 use crate::normalize::warn;
 use crate::origins::Origins;
 
@@ -114,14 +114,6 @@ fn integral(value: &mut Value) {
     {
         *value = Value::from(f as i64);
     }
-}
-
-fn listed(values: &[Value]) -> String {
-    values
-        .iter()
-        .map(|v| format!("`{v}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

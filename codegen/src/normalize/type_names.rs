@@ -19,6 +19,7 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     // Components are renamed first, so their titles are compared with their final keys.
     distinct_component_names(doc);
     drop_component_titles(doc);
+    derived_names_avoid_components(doc);
     split_titled_nullables(doc)?;
     distinct_inline_titles(doc)
 }
@@ -51,6 +52,11 @@ fn distinct_component_names(doc: &mut Value) {
         taken.insert(candidate.to_upper_camel_case());
         renames.push((name.clone(), candidate));
     }
+    rename_components(doc, &renames);
+}
+
+/// Renames component schemas (`from` -> `to`, order kept) and repoints every `$ref` to them.
+pub(super) fn rename_components(doc: &mut Value, renames: &[(String, String)]) {
     if renames.is_empty() {
         return;
     }
@@ -245,6 +251,59 @@ fn names_a_type(schema: &Map<String, Value>) -> bool {
         .any(|k| schema.contains_key(*k))
         || (!nullable && ["oneOf", "anyOf"].iter().any(|k| schema.contains_key(*k)))
         || schema.get("allOf").is_some_and(|all| !lone_ref(all))
+}
+
+/// typify names an untitled inline property schema that becomes a type after its owner and the
+/// property (`Message.role` -> `MessageRole`); when a component already has that name (D-ID has
+/// both), the crate would define it twice. Such a property gets a title naming a free type
+/// (`MessageRoleValue`).
+fn derived_names_avoid_components(doc: &mut Value) {
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return;
+    };
+    let mut taken: BTreeSet<String> = schemas.keys().map(|k| k.to_upper_camel_case()).collect();
+    let mut renamed = Vec::new();
+    for (owner, schema) in schemas.iter_mut() {
+        let owner_type = owner.to_upper_camel_case();
+        let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+            continue;
+        };
+        for (property, prop) in properties.iter_mut() {
+            let Value::Object(prop) = prop else { continue };
+            if prop.contains_key("$ref") || prop.contains_key("title") || !names_a_type(prop) {
+                continue;
+            }
+            let derived = format!("{owner_type}{}", property.to_upper_camel_case());
+            if !taken.contains(&derived) || derived == owner_type {
+                continue;
+            }
+            let mut title = format!("{derived}Value");
+            let mut n = 2;
+            while taken.contains(&title) {
+                title = format!("{derived}Value{n}");
+                n += 1;
+            }
+            taken.insert(title.clone());
+            prop.insert("title".into(), Value::String(title.clone()));
+            renamed.push((
+                join(
+                    &join(&join("/components/schemas", owner), "properties"),
+                    property,
+                ),
+                derived,
+                title,
+            ));
+        }
+    }
+    for (at, derived, title) in renamed {
+        crate::normalize::warn(
+            doc,
+            &at,
+            format!(
+                "type renamed: the property's type would be `{derived}`, a component's name; it is `{title}`"
+            ),
+        );
+    }
 }
 
 /// An inline schema with a title.
@@ -445,6 +504,29 @@ mod tests {
         ] {
             assert_eq!(names_a_type(schema.as_object().unwrap()), names, "{schema}");
         }
+    }
+
+    #[test]
+    fn a_property_type_named_like_a_component_gets_a_free_name() {
+        let mut doc = json!({"components": {"schemas": {
+            "Message": {"type": "object", "properties": {
+                "role": {"type": "string", "enum": ["system", "user"]},
+                "content": {"type": "string"}
+            }},
+            "MessageRole": {"type": "string", "enum": ["system", "tool"]},
+            "MessageRoleValue": {"type": "string"}
+        }}});
+        run(&mut doc, &Origins::default()).unwrap();
+        let message = &doc["components"]["schemas"]["Message"]["properties"];
+        assert_eq!(message["role"]["title"], "MessageRoleValue2");
+        assert!(
+            message["content"].get("title").is_none(),
+            "a plain string makes no type"
+        );
+        assert_eq!(
+            doc[crate::normalize::WARNINGS][0]["at"],
+            "/components/schemas/Message/properties/role"
+        );
     }
 
     #[test]

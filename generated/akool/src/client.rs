@@ -7,6 +7,26 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`AkoolWebhookEvent`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AkoolWebhookEvent {
+        ///The id of the job (for talking-avatar videos, the `_id` createTalkingAvatar returned).
+        #[serde(rename = "_id")]
+        pub id: ::std::string::String,
+        ///1 queueing, 2 processing, 3 completed, 4 failed.
+        pub status: i64,
+        ///The kind of job: faceswap, image, audio, talking photo, video translate, background change, avatar or lipsync.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        ///The result's URL; only when status is 3 (completed).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl AkoolWebhookEvent {
+        pub fn builder() -> builder::AkoolWebhookEvent {
+            Default::default()
+        }
+    }
     ///`ApiResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResponse {
@@ -834,6 +854,97 @@ request is failed or wrong.
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AkoolWebhookEvent {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AkoolWebhookEvent {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                }
+            }
+        }
+        impl AkoolWebhookEvent {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AkoolWebhookEvent> for super::AkoolWebhookEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AkoolWebhookEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    status: value.status?,
+                    type_: value.type_?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AkoolWebhookEvent> for AkoolWebhookEvent {
+            fn from(value: super::AkoolWebhookEvent) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    status: Ok(value.status),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct ApiResponse {
             code: ::std::result::Result<i64, ::std::string::String>,

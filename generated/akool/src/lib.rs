@@ -22,7 +22,5 @@ mod sdk;
 pub use sdk::*;
 /// The error every operation returns; it keeps status, headers and body of any response.
 pub use sdk_runtime::Error;
-pub use sdk_runtime::{
-    AuthScheme, ConfigError, FilePart, Paginated, RawResponse, RetryPolicy, Wait,
-    WaitError, http_client_builder,
-};
+pub use sdk_runtime::{AuthScheme, CallOptions, ConfigError, FilePart, Paginated};
+pub use sdk_runtime::{RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};

@@ -56,6 +56,9 @@ const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::co
 };
 impl ::sdk_runtime::config::FromParts for Client {
     const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
+    const USER_AGENT: &'static str = concat!(
+        env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
+    );
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
@@ -82,7 +85,7 @@ impl Client {
     pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
-    /// Configures a client: API key, base URL, auth scheme, timeouts, retry policy.
+    /// Configures a client: API key, base URL, auth scheme, timeouts, deadline, retry policy, user agent.
     pub fn builder() -> ::sdk_runtime::ClientConfig<Client> {
         ::sdk_runtime::ClientConfig::default()
     }
@@ -98,6 +101,17 @@ impl builder::ListAvatars<'_> {
         let response = ::sdk_runtime::finish(self.send_unchecked()).await?;
         ::sdk_runtime::unwrap_data(response, |r: types::AvatarListResponse| Some(r.data))
     }
+    /// `send` with options for this call only: a timeout per attempt, extra headers, a
+    /// retry policy, an overall deadline (`CallOptions`).
+    pub async fn send_with(
+        self,
+        options: ::sdk_runtime::CallOptions,
+    ) -> Result<
+        ResponseValue<::std::vec::Vec<types::AvatarListItem>>,
+        ::sdk_runtime::Error<()>,
+    > {
+        ::sdk_runtime::with_options(options, self.send()).await
+    }
 }
 impl builder::CreateTalkingAvatar<'_> {
     ///Sends the request: `POST /api/open/v3/talkingavatar/create`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
@@ -110,6 +124,14 @@ impl builder::CreateTalkingAvatar<'_> {
             |r: types::TalkingAvatarCreateResponse| r.data,
         )
     }
+    /// `send` with options for this call only: a timeout per attempt, extra headers, a
+    /// retry policy, an overall deadline (`CallOptions`).
+    pub async fn send_with(
+        self,
+        options: ::sdk_runtime::CallOptions,
+    ) -> Result<ResponseValue<types::TalkingAvatarVideo>, ::sdk_runtime::Error<()>> {
+        ::sdk_runtime::with_options(options, self.send()).await
+    }
 }
 impl builder::GetVideoInfo<'_> {
     ///Sends the request: `GET /api/open/v3/content/video/infobymodelid`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
@@ -118,6 +140,14 @@ impl builder::GetVideoInfo<'_> {
     ) -> Result<ResponseValue<types::VideoInfo>, ::sdk_runtime::Error<()>> {
         let response = ::sdk_runtime::finish(self.send_unchecked()).await?;
         ::sdk_runtime::unwrap_data(response, |r: types::VideoInfoResponse| r.data)
+    }
+    /// `send` with options for this call only: a timeout per attempt, extra headers, a
+    /// retry policy, an overall deadline (`CallOptions`).
+    pub async fn send_with(
+        self,
+        options: ::sdk_runtime::CallOptions,
+    ) -> Result<ResponseValue<types::VideoInfo>, ::sdk_runtime::Error<()>> {
+        ::sdk_runtime::with_options(options, self.send()).await
     }
 }
 impl builder::GetAvatarDetail<'_> {
@@ -128,6 +158,14 @@ impl builder::GetAvatarDetail<'_> {
         let response = ::sdk_runtime::finish(self.send_unchecked()).await?;
         ::sdk_runtime::unwrap_data(response, |r: types::AvatarDetailResponse| r.data)
     }
+    /// `send` with options for this call only: a timeout per attempt, extra headers, a
+    /// retry policy, an overall deadline (`CallOptions`).
+    pub async fn send_with(
+        self,
+        options: ::sdk_runtime::CallOptions,
+    ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
+        ::sdk_runtime::with_options(options, self.send()).await
+    }
 }
 impl builder::CreateAvatar<'_> {
     ///Sends the request: `POST /api/open/v3/avatar/create`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
@@ -137,17 +175,71 @@ impl builder::CreateAvatar<'_> {
         let response = ::sdk_runtime::finish(self.send_unchecked()).await?;
         ::sdk_runtime::unwrap_data(response, |r: types::CreateAvatarResponse| r.data)
     }
+    /// `send` with options for this call only: a timeout per attempt, extra headers, a
+    /// retry policy, an overall deadline (`CallOptions`).
+    pub async fn send_with(
+        self,
+        options: ::sdk_runtime::CallOptions,
+    ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
+        ::sdk_runtime::with_options(options, self.send()).await
+    }
+}
+///The status [`Client::wait_for_video`] reports: the values the API documents, and `Other` with the text of any value it does not (the API may add some).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VideoStatus {
+    ///`1` in the API.
+    Queueing,
+    ///`2` in the API.
+    Processing,
+    ///`3` in the API.
+    Completed,
+    ///`4` in the API.
+    Failed,
+    /// A value the spec does not list: the string itself, or the JSON text of
+    /// any other value (`null` while the API reports none).
+    Other(String),
+}
+impl ::sdk_runtime::waiter::Status for VideoStatus {
+    fn from_json(status: &::serde_json::Value) -> Self {
+        match status {
+            v if v.as_i64() == Some(1i64) => Self::Queueing,
+            v if v.as_i64() == Some(2i64) => Self::Processing,
+            v if v.as_i64() == Some(3i64) => Self::Completed,
+            v if v.as_i64() == Some(4i64) => Self::Failed,
+            other => {
+                Self::Other(
+                    other.as_str().map_or_else(|| other.to_string(), str::to_string),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for VideoStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::Queueing => "queueing",
+                Self::Processing => "processing",
+                Self::Completed => "completed",
+                Self::Failed => "failed",
+                Self::Other(text) => text,
+            },
+        )
+    }
 }
 impl Client {
-    /**Waits for a talking-avatar video (createTalkingAvatar) to finish rendering: video_status 1 queueing, 2 processing, 3 completed, 4 failed (seed 001, Get Video Info).
+    /**Waits for a talking-avatar video (createTalkingAvatar) to finish rendering. Akool reports its video_status as 1 (queueing), 2 (processing), 3 (completed) or 4 (failed); the wait ends at completed or failed.
 
-Polls [`Client::get_video_info`] with backoff until the status at /video_status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.*/
+Polls [`Client::get_video_info`] with backoff until the status at /video_status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`VideoStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_video(
         &self,
         video_model_id: impl Into<::std::string::String>,
-        wait: ::sdk_runtime::Wait,
-    ) -> Result<types::VideoInfo, ::sdk_runtime::WaitError<(), types::VideoInfo>> {
+        wait: ::sdk_runtime::Wait<VideoStatus>,
+    ) -> Result<
+        types::VideoInfo,
+        ::sdk_runtime::WaitError<(), types::VideoInfo, VideoStatus>,
+    > {
         const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
             status: &["/video_status"],
             success: ::sdk_runtime::waiter::Match::AnyOf(&["3"]),
@@ -172,18 +264,61 @@ Polls [`Client::get_video_info`] with backoff until the status at /video_status 
             .await
     }
 }
+///The status [`Client::wait_for_avatar`] reports: the values the API documents, and `Other` with the text of any value it does not (the API may add some).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AvatarStatus {
+    ///`1` in the API.
+    Queueing,
+    ///`2` in the API.
+    Processing,
+    ///`3` in the API.
+    Completed,
+    ///`4` in the API.
+    Failed,
+    /// A value the spec does not list: the string itself, or the JSON text of
+    /// any other value (`null` while the API reports none).
+    Other(String),
+}
+impl ::sdk_runtime::waiter::Status for AvatarStatus {
+    fn from_json(status: &::serde_json::Value) -> Self {
+        match status {
+            v if v.as_i64() == Some(1i64) => Self::Queueing,
+            v if v.as_i64() == Some(2i64) => Self::Processing,
+            v if v.as_i64() == Some(3i64) => Self::Completed,
+            v if v.as_i64() == Some(4i64) => Self::Failed,
+            other => {
+                Self::Other(
+                    other.as_str().map_or_else(|| other.to_string(), str::to_string),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for AvatarStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::Queueing => "queueing",
+                Self::Processing => "processing",
+                Self::Completed => "completed",
+                Self::Failed => "failed",
+                Self::Other(text) => text,
+            },
+        )
+    }
+}
 impl Client {
-    /**Waits for an uploaded avatar (createAvatar) to be ready: status 3 completed, 4 failed (seed 000: "wait until status is 3 before you can use it").
+    /**Waits for an uploaded avatar (createAvatar) to be processed. Akool reports its status as 1 (queueing), 2 (processing), 3 (completed: the avatar can be used) or 4 (failed).
 
-Polls [`Client::get_avatar_detail`] with backoff until the status at /0/status or /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.*/
+Polls [`Client::get_avatar_detail`] with backoff until the status at /0/status or /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`AvatarStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_avatar(
         &self,
         id: impl Into<::std::string::String>,
-        wait: ::sdk_runtime::Wait,
+        wait: ::sdk_runtime::Wait<AvatarStatus>,
     ) -> Result<
         types::AvatarDetailData,
-        ::sdk_runtime::WaitError<(), types::AvatarDetailData>,
+        ::sdk_runtime::WaitError<(), types::AvatarDetailData, AvatarStatus>,
     > {
         const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
             status: &["/0/status", "/status"],
@@ -243,5 +378,52 @@ impl<'a> builder::ListAvatars<'a> {
                 }
             },
         )
+    }
+}
+/// Why a webhook delivery was rejected (bad signature, stale timestamp, undecodable
+/// payload, unusable secret).
+pub use ::sdk_runtime::webhooks::WebhookError;
+/// A job update Akool POSTs to the `webhookUrl` (answer HTTP 200, or Akool sends it again). Akool documents no timestamp window and no delivery schedule.
+///
+/// Sent to the callback URL given to `create_talking_avatar`.
+///
+/// Checks Akool's SHA-1 signature and decrypts `dataEncrypt` (AES-CBC: the `clientSecret`, 16, 24 or 32 bytes, is the key; the `clientId`, 16 bytes, the IV). The signature has no secret in it; decrypting with the `clientSecret` is what authenticates the delivery. Still, confirm the job's state by polling before acting on it.
+/// Returns the event as [`types::AkoolWebhookEvent`], or why the delivery must not be trusted.
+pub fn verify_job_status(
+    client_id: &str,
+    client_secret: &str,
+    headers: &::reqwest::header::HeaderMap,
+    body: &[u8],
+) -> ::std::result::Result<types::AkoolWebhookEvent, WebhookError> {
+    use ::sdk_runtime::webhooks::Verifier as _;
+    ::sdk_runtime::webhooks::Akool::new(client_id, client_secret)?
+        .verify_json(headers, body)
+}
+impl types::AvatarDetailData {
+    /// The items, whichever shape the server sent (one item is a list of one).
+    pub fn into_vec(self) -> Vec<types::AvatarDetail> {
+        match self {
+            Self::Array(items) => items,
+            Self::AvatarDetail(item) => vec![item],
+        }
+    }
+    /// The items as a slice, whichever shape the server sent.
+    pub fn as_slice(&self) -> &[types::AvatarDetail] {
+        match self {
+            Self::Array(items) => items,
+            Self::AvatarDetail(item) => ::std::slice::from_ref(item),
+        }
+    }
+    /// The first item (the only one when the server sent one).
+    pub fn first(&self) -> Option<&types::AvatarDetail> {
+        self.as_slice().first()
+    }
+    /// How many items the server sent.
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+    /// Whether the server sent an empty list.
+    pub fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
     }
 }

@@ -24,6 +24,9 @@ const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::co
 };
 impl ::sdk_runtime::config::FromParts for Client {
     const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
+    const USER_AGENT: &'static str = concat!(
+        env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
+    );
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
@@ -50,7 +53,7 @@ impl Client {
     pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
-    /// Configures a client: API key, base URL, auth scheme, timeouts, retry policy.
+    /// Configures a client: API key, base URL, auth scheme, timeouts, deadline, retry policy, user agent.
     pub fn builder() -> ::sdk_runtime::ClientConfig<Client> {
         ::sdk_runtime::ClientConfig::default()
     }
@@ -62,6 +65,14 @@ impl builder::CreateAvatar<'_> {
     ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
         ::sdk_runtime::finish(self.send_unchecked()).await
     }
+    /// `send` with options for this call only: a timeout per attempt, extra headers, a
+    /// retry policy, an overall deadline (`CallOptions`).
+    pub async fn send_with(
+        self,
+        options: ::sdk_runtime::CallOptions,
+    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+        ::sdk_runtime::with_options(options, self.send()).await
+    }
 }
 impl builder::GetAvatar<'_> {
     ///Sends the request: `GET /v1/avatars/{id}`. Constraint violations fail before anything is sent.
@@ -70,17 +81,51 @@ impl builder::GetAvatar<'_> {
     ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
         ::sdk_runtime::finish(self.send_unchecked()).await
     }
+    /// `send` with options for this call only: a timeout per attempt, extra headers, a
+    /// retry policy, an overall deadline (`CallOptions`).
+    pub async fn send_with(
+        self,
+        options: ::sdk_runtime::CallOptions,
+    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+        ::sdk_runtime::with_options(options, self.send()).await
+    }
+}
+///The status [`Client::wait_for_preview`] reports: whether the API gives a value at /videoUrl yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PreviewStatus {
+    /// No value yet (null or absent).
+    Pending,
+    /// The value exists.
+    Ready,
+}
+impl ::sdk_runtime::waiter::Status for PreviewStatus {
+    fn from_json(status: &::serde_json::Value) -> Self {
+        if status.is_null() { Self::Pending } else { Self::Ready }
+    }
+}
+impl ::std::fmt::Display for PreviewStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::Pending => "pending",
+                Self::Ready => "ready",
+            },
+        )
+    }
 }
 impl Client {
-    /**Waits until a new avatar's preview video exists (`videoUrl` is no longer null).
+    /**Waits until Anam has rendered a new avatar's preview video: the avatar's `videoUrl` is null until the video exists. The status is `PreviewStatus::Pending` until then, `PreviewStatus::Ready` after.
 
-Polls [`Client::get_avatar`] with backoff until the status at /videoUrl is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.*/
+Polls [`Client::get_avatar`] with backoff until the status at /videoUrl is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`PreviewStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_preview(
         &self,
         id: impl Into<::uuid::Uuid>,
-        wait: ::sdk_runtime::Wait,
-    ) -> Result<types::Avatar, ::sdk_runtime::WaitError<(), types::Avatar>> {
+        wait: ::sdk_runtime::Wait<PreviewStatus>,
+    ) -> Result<
+        types::Avatar,
+        ::sdk_runtime::WaitError<(), types::Avatar, PreviewStatus>,
+    > {
         const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
             status: &["/videoUrl"],
             success: ::sdk_runtime::waiter::Match::Present,
@@ -195,5 +240,13 @@ impl CreateAvatarMultipart<'_> {
             .inner
             .execute_with(&self.client.client, build, "create_avatar_multipart")?;
         ::sdk_runtime::finish_raw(executing, &[201u16]).await
+    }
+    /// `send` with options for this call only: a timeout per attempt, extra headers, a
+    /// retry policy, an overall deadline.
+    pub async fn send_with(
+        self,
+        options: ::sdk_runtime::CallOptions,
+    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+        ::sdk_runtime::with_options(options, self.send()).await
     }
 }

@@ -21,7 +21,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cover_image_url: ::std::option::Option<::std::string::String>,
-        ///Creation timestamp as spelled by the video-avatar page (seed 002); see `createdAt`.
+        ///Creation timestamp, as the video-avatar response spells it; see `createdAt`.
         #[serde(
             rename = "createAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -803,16 +803,16 @@ pub mod types {
             value.parse()
         }
     }
-    ///`Error`
+    ///The body of an error response (Argil's `Error`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct Error {
+    pub struct ErrorBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
-    impl Error {
-        pub fn builder() -> builder::Error {
+    impl ErrorBody {
+        pub fn builder() -> builder::ErrorBody {
             Default::default()
         }
     }
@@ -1556,7 +1556,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct Error {
+        pub struct ErrorBody {
             code: ::std::result::Result<
                 ::std::option::Option<i32>,
                 ::std::string::String,
@@ -1566,7 +1566,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for Error {
+        impl ::std::default::Default for ErrorBody {
             fn default() -> Self {
                 Self {
                     code: Ok(Default::default()),
@@ -1574,7 +1574,7 @@ pub mod types {
                 }
             }
         }
-        impl Error {
+        impl ErrorBody {
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
@@ -1600,10 +1600,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<Error> for super::Error {
+        impl ::std::convert::TryFrom<ErrorBody> for super::ErrorBody {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: Error,
+                value: ErrorBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     code: value.code?,
@@ -1611,8 +1611,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::Error> for Error {
-            fn from(value: super::Error) -> Self {
+        impl ::std::convert::From<super::ErrorBody> for ErrorBody {
+            fn from(value: super::ErrorBody) -> Self {
                 Self {
                     code: Ok(value.code),
                     message: Ok(value.message),
@@ -1776,7 +1776,7 @@ pub mod builder {
         ///Sends a `POST` request to `/avatars`
         pub(crate) async fn send_unchecked(
             self,
-        ) -> Result<ResponseValue<types::Avatar>, Error<types::Error>> {
+        ) -> Result<ResponseValue<types::Avatar>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/avatars", client.baseurl,);
@@ -1842,7 +1842,7 @@ pub mod builder {
         ///Sends a `GET` request to `/avatars/{id}`
         pub(crate) async fn send_unchecked(
             self,
-        ) -> Result<ResponseValue<types::Avatar>, Error<types::Error>> {
+        ) -> Result<ResponseValue<types::Avatar>, Error<types::ErrorBody>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(

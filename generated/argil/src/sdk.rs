@@ -24,6 +24,9 @@ const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::co
 };
 impl ::sdk_runtime::config::FromParts for Client {
     const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
+    const USER_AGENT: &'static str = concat!(
+        env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
+    );
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
@@ -50,7 +53,7 @@ impl Client {
     pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
-    /// Configures a client: API key, base URL, auth scheme, timeouts, retry policy.
+    /// Configures a client: API key, base URL, auth scheme, timeouts, deadline, retry policy, user agent.
     pub fn builder() -> ::sdk_runtime::ClientConfig<Client> {
         ::sdk_runtime::ClientConfig::default()
     }
@@ -59,28 +62,96 @@ impl builder::CreateAvatar<'_> {
     ///Sends the request: `POST /avatars`. Constraint violations fail before anything is sent.
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<types::Error>> {
+    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<types::ErrorBody>> {
         ::sdk_runtime::finish(self.send_unchecked()).await
+    }
+    /// `send` with options for this call only: a timeout per attempt, extra headers, a
+    /// retry policy, an overall deadline (`CallOptions`).
+    pub async fn send_with(
+        self,
+        options: ::sdk_runtime::CallOptions,
+    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<types::ErrorBody>> {
+        ::sdk_runtime::with_options(options, self.send()).await
     }
 }
 impl builder::GetAvatar<'_> {
     ///Sends the request: `GET /avatars/{id}`. Constraint violations fail before anything is sent.
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<types::Error>> {
+    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<types::ErrorBody>> {
         ::sdk_runtime::finish(self.send_unchecked()).await
+    }
+    /// `send` with options for this call only: a timeout per attempt, extra headers, a
+    /// retry policy, an overall deadline (`CallOptions`).
+    pub async fn send_with(
+        self,
+        options: ::sdk_runtime::CallOptions,
+    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<types::ErrorBody>> {
+        ::sdk_runtime::with_options(options, self.send()).await
+    }
+}
+///The status [`Client::wait_for_training`] reports: the values the API documents, and `Other` with the text of any value it does not (the API may add some).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TrainingStatus {
+    ///`"NOT_TRAINED"` in the API.
+    NotTrained,
+    ///`"TRAINING"` in the API.
+    Training,
+    ///`"IDLE"` in the API.
+    Idle,
+    ///`"TRAINING_FAILED"` in the API.
+    TrainingFailed,
+    ///`"REFUSED"` in the API.
+    Refused,
+    /// A value the spec does not list: the string itself, or the JSON text of
+    /// any other value (`null` while the API reports none).
+    Other(String),
+}
+impl ::sdk_runtime::waiter::Status for TrainingStatus {
+    fn from_json(status: &::serde_json::Value) -> Self {
+        match status {
+            ::serde_json::Value::String(s) if s == "NOT_TRAINED" => Self::NotTrained,
+            ::serde_json::Value::String(s) if s == "TRAINING" => Self::Training,
+            ::serde_json::Value::String(s) if s == "IDLE" => Self::Idle,
+            ::serde_json::Value::String(s) if s == "TRAINING_FAILED" => {
+                Self::TrainingFailed
+            }
+            ::serde_json::Value::String(s) if s == "REFUSED" => Self::Refused,
+            other => {
+                Self::Other(
+                    other.as_str().map_or_else(|| other.to_string(), str::to_string),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for TrainingStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(
+            match self {
+                Self::NotTrained => "NOT_TRAINED",
+                Self::Training => "TRAINING",
+                Self::Idle => "IDLE",
+                Self::TrainingFailed => "TRAINING_FAILED",
+                Self::Refused => "REFUSED",
+                Self::Other(text) => text,
+            },
+        )
     }
 }
 impl Client {
-    /**Waits for a new avatar's training to end (IDLE is ready; TRAINING_FAILED and REFUSED are failures).
+    /**Waits for a new avatar's training to end. Argil trains an avatar (NOT_TRAINED, TRAINING) until it is IDLE, ready to use; TRAINING_FAILED and REFUSED (rejected by moderation) end the wait as failures.
 
-Polls [`Client::get_avatar`] with backoff until the status at /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback.*/
+Polls [`Client::get_avatar`] with backoff until the status at /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`TrainingStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_training(
         &self,
         id: impl Into<::std::string::String>,
-        wait: ::sdk_runtime::Wait,
-    ) -> Result<types::Avatar, ::sdk_runtime::WaitError<types::Error, types::Avatar>> {
+        wait: ::sdk_runtime::Wait<TrainingStatus>,
+    ) -> Result<
+        types::Avatar,
+        ::sdk_runtime::WaitError<types::ErrorBody, types::Avatar, TrainingStatus>,
+    > {
         const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
             status: &["/status"],
             success: ::sdk_runtime::waiter::Match::AnyOf(&["\"IDLE\""]),

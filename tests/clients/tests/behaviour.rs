@@ -799,12 +799,16 @@ mod waiters {
     use super::*;
     use anam_client::WaitError;
 
-    fn fast(max: Duration, seen: &Arc<Mutex<Vec<serde_json::Value>>>) -> sdk_runtime::Wait {
+    /// A quick wait that records every typed status the waiter reports.
+    fn fast<S: Clone + Send + 'static>(
+        max: Duration,
+        seen: &Arc<Mutex<Vec<S>>>,
+    ) -> sdk_runtime::Wait<S> {
         let seen = seen.clone();
         sdk_runtime::Wait::up_to(max)
             .interval(Duration::from_millis(5))
             .max_interval(Duration::from_millis(20))
-            .on_status(move |s| seen.lock().unwrap().push(s.clone()))
+            .on_status(move |s: &S| seen.lock().unwrap().push(s.clone()))
     }
 
     #[tokio::test]
@@ -827,7 +831,15 @@ mod waiters {
             .await
             .unwrap();
         assert_eq!(video.video.as_deref(), Some("https://e.com/v.mp4"));
-        assert_eq!(*seen.lock().unwrap(), vec![json!(1), json!(2), json!(3)]);
+        use akool_client::VideoStatus;
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![
+                VideoStatus::Queueing,
+                VideoStatus::Processing,
+                VideoStatus::Completed
+            ]
+        );
     }
 
     #[tokio::test]
@@ -846,7 +858,8 @@ mod waiters {
             akool_client::WaitError::Failed {
                 status, resource, ..
             } => {
-                assert_eq!(status, json!(4));
+                assert_eq!(status, akool_client::AvatarStatus::Failed);
+                assert_eq!(status.to_string(), "failed");
                 assert!(matches!(
                     *resource,
                     akool_client::types::AvatarDetailData::Array(_)
@@ -872,16 +885,27 @@ mod waiters {
             .await
             .unwrap();
         assert_eq!(avatar.status, Some(argil_client::types::AvatarStatus::Idle));
+        use argil_client::TrainingStatus;
         assert_eq!(
             *seen.lock().unwrap(),
-            vec![json!("TRAINING"), json!("TRAINING"), json!("IDLE")]
+            vec![
+                TrainingStatus::Training,
+                TrainingStatus::Training,
+                TrainingStatus::Idle
+            ]
         );
         let err = argil(&server)
             .wait_for_training("refused", fast(Duration::from_secs(5), &seen))
             .await
             .unwrap_err();
         assert!(
-            matches!(err, argil_client::WaitError::Failed { ref status, .. } if status == "REFUSED"),
+            matches!(
+                err,
+                argil_client::WaitError::Failed {
+                    status: TrainingStatus::Refused,
+                    ..
+                }
+            ),
             "{err}"
         );
     }
@@ -908,11 +932,77 @@ mod waiters {
                 last_status,
             } => {
                 assert!(waited >= Duration::from_millis(60));
-                assert_eq!(last_status, serde_json::Value::Null);
+                assert_eq!(last_status, Some(anam_client::PreviewStatus::Pending));
             }
             other => panic!("{other}"),
         }
-        assert!(seen.lock().unwrap().len() >= 2);
+        let seen = seen.lock().unwrap();
+        assert!(seen.len() >= 2);
+        assert!(
+            seen.iter()
+                .all(|s| *s == anam_client::PreviewStatus::Pending)
+        );
+    }
+
+    /// A status the declaration does not list is kept as `Other`, not mistaken for a known one
+    /// (here the API reports none yet: `null`). Unknown integers never get this far today:
+    /// the response type's own enum refuses them.
+    #[tokio::test]
+    async fn a_missing_status_arrives_as_other() {
+        let server = MockServer::start().await;
+        let statuses = vec![
+            ok_envelope(json!({"_id": "v1"})),
+            ok_envelope(json!({"_id": "v1", "video_status": 2})),
+            ok_envelope(json!({"_id": "v1", "video_status": 3})),
+        ];
+        respond_in_turn(
+            &server,
+            || Mock::given(path("/api/open/v3/content/video/infobymodelid")),
+            statuses,
+        )
+        .await;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        akool(&server)
+            .wait_for_video("v1", fast(Duration::from_secs(5), &seen))
+            .await
+            .unwrap();
+        use akool_client::VideoStatus;
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![
+                VideoStatus::Other("null".into()),
+                VideoStatus::Processing,
+                VideoStatus::Completed
+            ]
+        );
+    }
+
+    /// Anam's status is whether `videoUrl` exists: `Pending`, then `Ready`.
+    #[tokio::test]
+    async fn anam_preview_reports_pending_then_ready() {
+        let server = MockServer::start().await;
+        let body = |url: serde_json::Value| {
+            ResponseTemplate::new(200).set_body_json(json!({"id": AVATAR_ID, "videoUrl": url}))
+        };
+        respond_in_turn(
+            &server,
+            || Mock::given(path(format!("/v1/avatars/{AVATAR_ID}"))),
+            vec![body(json!(null)), body(json!("https://e.com/p.mp4"))],
+        )
+        .await;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        // The crate re-exports uuid: no dependency of the caller's own builds the id.
+        let id: anam_client::uuid::Uuid = AVATAR_ID.parse().unwrap();
+        let avatar = anam(&server)
+            .wait_for_preview(id, fast(Duration::from_secs(5), &seen))
+            .await
+            .unwrap();
+        assert_eq!(avatar.video_url.as_deref(), Some("https://e.com/p.mp4"));
+        use anam_client::PreviewStatus;
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![PreviewStatus::Pending, PreviewStatus::Ready]
+        );
     }
 
     #[tokio::test]

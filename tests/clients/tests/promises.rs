@@ -49,7 +49,7 @@ mod waits {
                 last_status,
             } => {
                 assert!(waited >= Duration::from_secs(1), "{waited:?}");
-                assert_eq!(last_status, json!("TRAINING"));
+                assert_eq!(last_status, Some(argil_client::TrainingStatus::Training));
             }
             other => panic!("{other}"),
         }

@@ -18,6 +18,7 @@ const FIXTURES: &[&str] = &[
     "response-media-types",
     "parameters",
     "references",
+    "webhooks",
 ];
 
 #[test]

@@ -1,0 +1,113 @@
+//! What a caller reaches from a generated crate alone: the crate and its `types` glob-imported
+//! together name every type once (issue 12, item 11), and the crates whose signatures hold
+//! `uuid` or `chrono` types re-export those crates (item 5), so calling an operation needs no
+//! dependency of the caller's own. This file names `uuid` and `chrono` only through the crates.
+
+use client_tests::{anam, argil};
+use serde_json::json;
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// `Error` is the crate's error and Argil's documented error body is `ErrorBody`: with both
+/// globs imported, each name resolves (an ambiguous `Error` would not compile).
+mod argil_globs {
+    use super::*;
+    use argil_client::types::*;
+    use argil_client::*;
+
+    #[tokio::test]
+    async fn the_error_and_the_error_body_keep_apart() {
+        let server = MockServer::start().await;
+        Mock::given(path("/avatars/missing"))
+            .respond_with(
+                ResponseTemplate::new(404)
+                    .set_body_json(json!({"code": 404, "message": "no such avatar"})),
+            )
+            .mount(&server)
+            .await;
+        let error: Error<ErrorBody> = argil(&server)
+            .get_avatar()
+            .id("missing")
+            .send()
+            .await
+            .unwrap_err();
+        let body: &ErrorBody = error.api_error().expect("the documented body");
+        assert_eq!(body.message.as_deref(), Some("no such avatar"));
+        // The waiter's status and error types are reachable by the same globs.
+        let _: Option<WaitError<ErrorBody, Avatar, TrainingStatus>> = None;
+        let _: Option<AvatarStatus> = None;
+    }
+
+    /// `created_at` is a `chrono` timestamp, named through `argil_client::chrono`.
+    #[tokio::test]
+    async fn timestamps_are_named_through_the_crate() {
+        let server = MockServer::start().await;
+        Mock::given(path("/avatars/a1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"id": "0b8f3bde-8e2f-4a4b-9d3e-6f7a1c2d3e4f", "createdAt": "2024-05-01T10:00:00Z"}),
+            ))
+            .mount(&server)
+            .await;
+        let avatar = argil(&server)
+            .get_avatar()
+            .id("a1")
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        let expected: argil_client::chrono::DateTime<argil_client::chrono::Utc> =
+            "2024-05-01T10:00:00Z".parse().unwrap();
+        assert_eq!(avatar.created_at, Some(expected));
+        let id: Option<argil_client::uuid::Uuid> = avatar.id;
+        assert_eq!(
+            id.map(|i| i.to_string()).as_deref(),
+            Some("0b8f3bde-8e2f-4a4b-9d3e-6f7a1c2d3e4f")
+        );
+    }
+}
+
+/// Anam's get-avatar takes a `Uuid`: the caller builds it with `anam_client::uuid`.
+mod anam_globs {
+    use super::*;
+    #[allow(unused_imports)]
+    use anam_client::types::*;
+    use anam_client::*;
+
+    #[tokio::test]
+    async fn a_uuid_id_is_built_through_the_crate() {
+        let server = MockServer::start().await;
+        let id = anam_client::uuid::Uuid::from_u128(7);
+        Mock::given(path(format!("/v1/avatars/{id}")))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"id": id, "videoUrl": "https://e.com/p.mp4"})),
+            )
+            .mount(&server)
+            .await;
+        let avatar = anam(&server)
+            .get_avatar()
+            .id(id)
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(avatar.id, Some(id));
+        let status: Option<PreviewStatus> = None;
+        assert!(status.is_none());
+        let _: Option<Error<()>> = None;
+    }
+}
+
+/// Akool names no uuid or chrono type; its globs resolve too.
+mod akool_globs {
+    #[allow(unused_imports)]
+    use akool_client::types::*;
+    use akool_client::*;
+
+    #[test]
+    fn the_waiter_statuses_resolve() {
+        assert_eq!(VideoStatus::Completed.to_string(), "completed");
+        assert_eq!(AvatarStatus::Queueing.to_string(), "queueing");
+        let _: Option<Error<()>> = None;
+    }
+}
