@@ -17,12 +17,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .name("Presenter")
         .type_(1i64);
     let created = client.create_avatar().body(body).send().await?.into_inner();
-    let record_id = match created {
-        akool_client::types::AvatarDetailData::Array(list) => {
-            list.into_iter().next().and_then(|a| a.id)
-        }
-        akool_client::types::AvatarDetailData::AvatarDetail(a) => a.id,
-    }
+    let record_id = created
+        .first()
+        .and_then(|a| a.id.clone())
         .ok_or("no avatar id in the response")?;
     let wait = Wait::up_to(std::time::Duration::from_secs(600))
         .on_status(|status| println!("avatar status: {status}"));

@@ -115,12 +115,14 @@ fn emitters_do_not_read_the_document() {
     for entry in std::fs::read_dir(&emit).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
+        // JSON values as model data (a waiter's declared statuses) are fine; the document is not.
         for needle in [
-            "serde_json::Value",
             "openapiv3::",
             ".pointer(",
             "crate::walk",
             "crate::normalize",
+            "doc: &Value",
+            "document: &",
         ] {
             assert!(!text.contains(needle), "{} uses `{needle}`", path.display());
         }
