@@ -9,6 +9,7 @@
 //! - [`error`]: the one error type every generated operation returns.
 //! - [`waiter`]: polling an asynchronous job until it succeeds, fails or runs out of time.
 //! - [`multipart`]: file parts for `multipart/form-data` operations.
+//! - [`text`]: what builders take for optional strings (`&str`, `String`, `Option`s).
 //! - [`pagination`]: every item of a paginated listing as a lazily fetched stream.
 //! - [`bounded_map`]: maps whose size the API limits.
 //! - [`tls`]: the TLS backend (cargo features `rustls`, the default, or `native-tls`).
@@ -25,6 +26,7 @@ pub mod options;
 pub mod pagination;
 pub mod retry;
 pub mod runtime;
+pub mod text;
 pub mod tls;
 pub mod waiter;
 #[cfg(feature = "webhooks")]
@@ -41,6 +43,7 @@ pub use options::{CallOptions, with_options};
 pub use pagination::{Page, Paginated, Position};
 pub use retry::RetryPolicy;
 pub use runtime::{OperationMeta, Runtime};
+pub use text::IntoOptionalString;
 pub use tls::http_client_builder;
 pub use waiter::{Wait, WaitError, WaiterSpec};
 

@@ -7,6 +7,7 @@ mod constructors;
 mod examples;
 mod forward_compat;
 mod multipart;
+mod optional_text;
 mod pagination;
 mod patches;
 mod readme;
@@ -46,6 +47,7 @@ pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles
     let lib = format_file(lib_tokens(&model.vendor.uses), source_dir)?;
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
     patches::apply(&mut client, model)?;
+    optional_text::apply(&mut client, source_dir)?;
     files.insert(
         "src/client.rs".to_string(),
         format!("// {header}\n\n{}", prettyplease::unparse(&client)),

@@ -911,14 +911,11 @@ request is failed or wrong.
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                self.url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
         }
@@ -1117,14 +1114,11 @@ request is failed or wrong.
             }
             pub fn avatar_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.avatar_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for avatar_id: {e}")
-                    });
+                self.avatar_id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn create_time<T>(mut self, value: T) -> Self
@@ -1177,60 +1171,47 @@ request is failed or wrong.
             }
             pub fn gender<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.gender = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for gender: {e}")
-                    });
+                self.gender = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn modify_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.modify_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for modify_url: {e}")
-                    });
+                self.modify_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn platform<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.platform = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for platform: {e}")
-                    });
+                self.platform = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn sort<T>(mut self, value: T) -> Self
@@ -1259,14 +1240,11 @@ request is failed or wrong.
             }
             pub fn thumbnail_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.thumbnail_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for thumbnail_url: {e}")
-                    });
+                self.thumbnail_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -1295,26 +1273,20 @@ request is failed or wrong.
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                self.url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.voice_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voice_id: {e}")
-                    });
+                self.voice_id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
         }
@@ -1491,14 +1463,11 @@ request is failed or wrong.
         impl AvatarListItem {
             pub fn avatar_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.avatar_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for avatar_id: {e}")
-                    });
+                self.avatar_id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn from<T>(mut self, value: T) -> Self
@@ -1515,50 +1484,38 @@ request is failed or wrong.
             }
             pub fn gender<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.gender = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for gender: {e}")
-                    });
+                self.gender = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn thumbnail_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.thumbnail_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for thumbnail_url: {e}")
-                    });
+                self.thumbnail_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                self.url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
         }
@@ -1937,14 +1894,11 @@ request is failed or wrong.
             }
             pub fn webhook_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.webhook_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for webhook_url: {e}")
-                    });
+                self.webhook_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn width<T>(mut self, value: T) -> Self
@@ -2135,14 +2089,11 @@ request is failed or wrong.
         impl TalkingAvatarElement {
             pub fn avatar_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.avatar_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for avatar_id: {e}")
-                    });
+                self.avatar_id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn height<T>(mut self, value: T) -> Self
@@ -2159,14 +2110,11 @@ request is failed or wrong.
             }
             pub fn input_text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.input_text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for input_text: {e}")
-                    });
+                self.input_text = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn offset_x<T>(mut self, value: T) -> Self
@@ -2231,26 +2179,20 @@ request is failed or wrong.
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                self.url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.voice_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voice_id: {e}")
-                    });
+                self.voice_id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn width<T>(mut self, value: T) -> Self
@@ -2363,24 +2305,20 @@ request is failed or wrong.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn task_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.task_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for task_id: {e}")
-                    });
+                self.task_id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn uid<T>(mut self, value: T) -> Self
@@ -2397,26 +2335,20 @@ request is failed or wrong.
             }
             pub fn video<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.video = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for video: {e}")
-                    });
+                self.video = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn video_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.video_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for video_id: {e}")
-                    });
+                self.video_id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn video_status<T>(mut self, value: T) -> Self
@@ -2536,12 +2468,11 @@ request is failed or wrong.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn uid<T>(mut self, value: T) -> Self
@@ -2558,26 +2489,20 @@ request is failed or wrong.
             }
             pub fn video<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.video = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for video: {e}")
-                    });
+                self.video = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn video_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.video_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for video_id: {e}")
-                    });
+                self.video_id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn video_status<T>(mut self, value: T) -> Self

@@ -289,16 +289,11 @@ pub mod types {
         impl Avatar {
             pub fn active_version<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.active_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for active_version: {e}"
-                        )
-                    });
+                self.active_version = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn available_versions<T>(mut self, value: T) -> Self
@@ -331,40 +326,29 @@ pub mod types {
             }
             pub fn created_by_organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.created_by_organization_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for created_by_organization_id: {e}"
-                        )
-                    });
+                self.created_by_organization_id = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
+                self.description = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.display_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_name: {e}")
-                    });
+                self.display_name = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn display_tags<T>(mut self, value: T) -> Self
@@ -391,56 +375,38 @@ pub mod types {
             }
             pub fn idle_video_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.idle_video_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for idle_video_url: {e}"
-                        )
-                    });
+                self.idle_video_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn image_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.image_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_url: {e}")
-                    });
+                self.image_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn landscape_image_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.landscape_image_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for landscape_image_url: {e}"
-                        )
-                    });
+                self.landscape_image_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn portrait_image_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.portrait_image_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for portrait_image_url: {e}"
-                        )
-                    });
+                self.portrait_image_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn render_style<T>(mut self, value: T) -> Self
@@ -473,26 +439,20 @@ pub mod types {
             }
             pub fn variant_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.variant_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for variant_name: {e}")
-                    });
+                self.variant_name = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn video_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.video_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for video_url: {e}")
-                    });
+                self.video_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
         }
@@ -570,14 +530,11 @@ pub mod types {
         impl CreateAvatarBody {
             pub fn avatar_model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.avatar_model = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for avatar_model: {e}")
-                    });
+                self.avatar_model = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn display_name<T>(mut self, value: T) -> Self

@@ -907,28 +907,20 @@ pub mod types {
         impl Avatar {
             pub fn actor_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.actor_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for actor_name: {e}")
-                    });
+                self.actor_name = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn cover_image_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.cover_image_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cover_image_url: {e}"
-                        )
-                    });
+                self.cover_image_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn create_at<T>(mut self, value: T) -> Self
@@ -1023,14 +1015,11 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                self.name = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn orientation<T>(mut self, value: T) -> Self
@@ -1061,14 +1050,11 @@ pub mod types {
             }
             pub fn thumbnail_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.thumbnail_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for thumbnail_url: {e}")
-                    });
+                self.thumbnail_url = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
@@ -1499,26 +1485,20 @@ pub mod types {
         impl AvatarGesturesItem {
             pub fn label<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
+                self.label = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn slug<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.slug = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for slug: {e}")
-                    });
+                self.slug = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
             pub fn start_frame<T>(mut self, value: T) -> Self
@@ -1589,14 +1569,11 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptionalString,
             {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                self.message = Ok(
+                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                );
                 self
             }
         }

@@ -111,3 +111,21 @@ mod akool_globs {
         let _: Option<Error<()>> = None;
     }
 }
+
+/// Optional string fields take what a caller has: `&str`, `String`, `Some(..)`, or `None`
+/// (typify's setters took only `Option<String>` before; `.name("x")` did not compile).
+#[test]
+fn optional_string_fields_take_str_string_and_options() {
+    use akool_client::types::{AvatarListItem, builder};
+    let item: AvatarListItem = builder::AvatarListItem::default()
+        .name("Presenter")
+        .avatar_id(String::from("presenter01"))
+        .url(Some("https://example.com/a.png"))
+        .gender(None::<&str>)
+        .try_into()
+        .unwrap();
+    assert_eq!(item.name.as_deref(), Some("Presenter"));
+    assert_eq!(item.avatar_id.as_deref(), Some("presenter01"));
+    assert_eq!(item.url.as_deref(), Some("https://example.com/a.png"));
+    assert_eq!(item.gender, None);
+}
