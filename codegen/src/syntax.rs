@@ -157,6 +157,49 @@ fn type_names(file: &syn::File) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
+/// Variants of `mod types` enums whose payload is a struct with a typify builder: (enum,
+/// variant, struct). A payload type two variants share is left out (either would fit).
+pub fn builder_variants(file: &syn::File) -> Vec<(String, String, String)> {
+    let types = module(&file.items, "types");
+    let builders: std::collections::BTreeSet<String> = types
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .into_iter()
+        .flat_map(|(_, items)| items)
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for item in types {
+        let Item::Enum(e) = item else { continue };
+        let payloads: Vec<(String, String)> = e
+            .variants
+            .iter()
+            .filter_map(|v| match &v.fields {
+                syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => match &f.unnamed[0].ty {
+                    Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                        Some((v.ident.to_string(), p.path.segments[0].ident.to_string()))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        for (variant, payload) in &payloads {
+            let shared = payloads.iter().filter(|(_, p)| p == payload).count() > 1;
+            if builders.contains(payload) && !shared {
+                out.push((e.ident.to_string(), variant.clone(), payload.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// Untagged enums of `mod types` that hold one item or a list of them (`Many(Vec<T>)` and
 /// `One(T)`, as typify makes of `oneOf: [array of T, T]`): (enum, many variant, one variant,
 /// T qualified with `types::`).

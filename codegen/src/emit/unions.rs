@@ -1,6 +1,7 @@
-//! Accessors for response types that hold one item or a list of them (typify's enum of
-//! `oneOf: [array of T, T]`, common where docs disagree on a shape): `first()`, `into_vec()`,
-//! `as_slice()`, `len()`, so a caller does not match on the shape to reach an item.
+//! Conveniences for typify's enums (`oneOf`): accessors for types that hold one item or a list
+//! (`oneOf: [array of T, T]`, common where docs disagree on a shape): `first()`, `into_vec()`,
+//! `as_slice()`, `len()`; and conversions from a variant's builder into the enum, so a `oneOf`
+//! body is passed as `.body(Variant::builder()...)`, its checks failing at `send()`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -8,46 +9,61 @@ use quote::{format_ident, quote};
 use crate::model::SdkModel;
 
 pub fn emit(model: &SdkModel) -> TokenStream {
-    model
-        .one_or_many
+    let conversions = model
+        .builder_variants
         .iter()
-        .map(|u| {
-            let (name, many, one) = (
-                format_ident!("{}", u.name),
-                format_ident!("{}", u.many),
-                format_ident!("{}", u.one),
+        .map(|(name, variant, payload)| {
+            let (name, variant, payload) = (
+                format_ident!("{name}"),
+                format_ident!("{variant}"),
+                format_ident!("{payload}"),
             );
-            let item = &u.item;
             quote! {
-                impl types::#name {
-                    /// The items, whichever shape the server sent (one item is a list of one).
-                    pub fn into_vec(self) -> Vec<#item> {
-                        match self {
-                            Self::#many(items) => items,
-                            Self::#one(item) => vec![item],
-                        }
-                    }
-                    /// The items as a slice, whichever shape the server sent.
-                    pub fn as_slice(&self) -> &[#item] {
-                        match self {
-                            Self::#many(items) => items,
-                            Self::#one(item) => ::std::slice::from_ref(item),
-                        }
-                    }
-                    /// The first item (the only one when the server sent one).
-                    pub fn first(&self) -> Option<&#item> {
-                        self.as_slice().first()
-                    }
-                    /// How many items the server sent.
-                    pub fn len(&self) -> usize {
-                        self.as_slice().len()
-                    }
-                    /// Whether the server sent an empty list.
-                    pub fn is_empty(&self) -> bool {
-                        self.as_slice().is_empty()
+                impl ::std::convert::TryFrom<types::builder::#payload> for types::#name {
+                    type Error = types::error::ConversionError;
+                    fn try_from(value: types::builder::#payload) -> Result<Self, Self::Error> {
+                        Ok(Self::#variant(value.try_into()?))
                     }
                 }
             }
-        })
-        .collect()
+        });
+    let accessors = model.one_or_many.iter().map(|u| {
+        let (name, many, one) = (
+            format_ident!("{}", u.name),
+            format_ident!("{}", u.many),
+            format_ident!("{}", u.one),
+        );
+        let item = &u.item;
+        quote! {
+            impl types::#name {
+                /// The items, whichever shape the server sent (one item is a list of one).
+                pub fn into_vec(self) -> Vec<#item> {
+                    match self {
+                        Self::#many(items) => items,
+                        Self::#one(item) => vec![item],
+                    }
+                }
+                /// The items as a slice, whichever shape the server sent.
+                pub fn as_slice(&self) -> &[#item] {
+                    match self {
+                        Self::#many(items) => items,
+                        Self::#one(item) => ::std::slice::from_ref(item),
+                    }
+                }
+                /// The first item (the only one when the server sent one).
+                pub fn first(&self) -> Option<&#item> {
+                    self.as_slice().first()
+                }
+                /// How many items the server sent.
+                pub fn len(&self) -> usize {
+                    self.as_slice().len()
+                }
+                /// Whether the server sent an empty list.
+                pub fn is_empty(&self) -> bool {
+                    self.as_slice().is_empty()
+                }
+            }
+        }
+    });
+    conversions.chain(accessors).collect()
 }

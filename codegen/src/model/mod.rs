@@ -29,6 +29,9 @@ pub struct SdkModel {
     /// Response types that hold one item or a list (the docs disagree on the shape): they get
     /// `first()`, `into_vec()`, `as_slice()`.
     pub one_or_many: Vec<OneOrMany>,
+    /// (enum, variant, struct) of `types` enums whose variant holds a struct with a builder:
+    /// the builder converts into the enum, so `.body(X::builder()...)` needs no wrapping.
+    pub builder_variants: Vec<(String, String, String)>,
     /// Callbacks the API sends, each with its receiver function.
     pub webhooks: Vec<Webhook>,
     pub envelope: Option<Envelope>,
@@ -312,6 +315,7 @@ impl SdkModel {
             operations,
             waiters,
             paginated,
+            builder_variants: crate::syntax::builder_variants(input.engine),
             one_or_many: crate::syntax::one_or_many(input.engine)
                 .into_iter()
                 .map(|(name, many, one, item)| OneOrMany {

@@ -399,6 +399,12 @@ pub fn verify_job_status(
     ::sdk_runtime::webhooks::Akool::new(client_id, client_secret)?
         .verify_json(headers, body)
 }
+impl ::std::convert::TryFrom<types::builder::AvatarDetail> for types::AvatarDetailData {
+    type Error = types::error::ConversionError;
+    fn try_from(value: types::builder::AvatarDetail) -> Result<Self, Self::Error> {
+        Ok(Self::AvatarDetail(value.try_into()?))
+    }
+}
 impl types::AvatarDetailData {
     /// The items, whichever shape the server sent (one item is a list of one).
     pub fn into_vec(self) -> Vec<types::AvatarDetail> {

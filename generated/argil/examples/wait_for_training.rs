@@ -12,22 +12,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = &argil_client::Client::from_env()?;
     use argil_client::types::{
         AvatarCreateArgsImage, AvatarCreateArgsImageDatasetImage,
-        AvatarCreateArgsImageType, AvatarCreateRequest,
+        AvatarCreateArgsImageType,
     };
     let image = AvatarCreateArgsImageDatasetImage::Url(
         "https://example.com/face.jpg".parse()?,
     );
-    let body: AvatarCreateArgsImage = AvatarCreateArgsImage::builder()
+    let body = AvatarCreateArgsImage::builder()
         .type_(AvatarCreateArgsImageType::Image)
         .name("My avatar")
-        .dataset_image(image)
-        .try_into()?;
-    let avatar = client
-        .create_avatar()
-        .body(AvatarCreateRequest::Image(body))
-        .send()
-        .await?
-        .into_inner();
+        .dataset_image(image);
+    let avatar = client.create_avatar().body(body).send().await?.into_inner();
     let id = avatar.id.ok_or("no id in the response")?.to_string();
     let wait = argil_client::Wait::up_to(std::time::Duration::from_secs(3600))
         .on_status(|status| println!("training: {status}"));

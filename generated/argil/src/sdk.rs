@@ -178,3 +178,19 @@ Polls [`Client::get_avatar`] with backoff until the status at /status is a succe
             .await
     }
 }
+impl ::std::convert::TryFrom<types::builder::AvatarCreateArgsImage>
+for types::AvatarCreateRequest {
+    type Error = types::error::ConversionError;
+    fn try_from(
+        value: types::builder::AvatarCreateArgsImage,
+    ) -> Result<Self, Self::Error> {
+        Ok(Self::Image(value.try_into()?))
+    }
+}
+impl ::std::convert::TryFrom<types::builder::AvatarCreateArgs>
+for types::AvatarCreateRequest {
+    type Error = types::error::ConversionError;
+    fn try_from(value: types::builder::AvatarCreateArgs) -> Result<Self, Self::Error> {
+        Ok(Self::Videos(value.try_into()?))
+    }
+}

@@ -306,6 +306,36 @@ mod argil_ops {
         );
     }
 
+    /// A `oneOf` body takes its variant's builder directly; a builder missing a required field
+    /// fails at `send()`, with nothing sent (the server expects no request).
+    #[tokio::test]
+    async fn a_one_of_body_takes_the_variant_builder_and_checks_at_send() {
+        let server = MockServer::start().await;
+        expect_create(&server, json!({"type": "IMAGE", "name": "My Image Avatar", "datasetImage": {"url": "https://example.com/a.jpg"}})).await;
+        let image = types::AvatarCreateArgsImageDatasetImage::Url(
+            "https://example.com/a.jpg".parse().unwrap(),
+        );
+        let created = argil(&server)
+            .create_avatar()
+            .body(image_body(image))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201);
+
+        let incomplete = types::AvatarCreateArgsImage::builder().name("No type or image");
+        let err = argil(&server)
+            .create_avatar()
+            .body(incomplete)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidRequest(ref m) if m.contains("AvatarCreateRequest")),
+            "{err}"
+        );
+    }
+
     #[tokio::test]
     async fn create_from_image_base64_with_extras() {
         let server = MockServer::start().await;
