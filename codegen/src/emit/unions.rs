@@ -21,7 +21,8 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             quote! {
                 impl ::std::convert::TryFrom<types::builder::#payload> for types::#name {
                     type Error = types::error::ConversionError;
-                    fn try_from(value: types::builder::#payload) -> Result<Self, Self::Error> {
+                    // Not `Self::Error`: an enum with a variant named `Error` makes that ambiguous.
+                    fn try_from(value: types::builder::#payload) -> Result<Self, types::error::ConversionError> {
                         Ok(Self::#variant(value.try_into()?))
                     }
                 }

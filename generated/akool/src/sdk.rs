@@ -401,7 +401,9 @@ pub fn verify_job_status(
 }
 impl ::std::convert::TryFrom<types::builder::AvatarDetail> for types::AvatarDetailData {
     type Error = types::error::ConversionError;
-    fn try_from(value: types::builder::AvatarDetail) -> Result<Self, Self::Error> {
+    fn try_from(
+        value: types::builder::AvatarDetail,
+    ) -> Result<Self, types::error::ConversionError> {
         Ok(Self::AvatarDetail(value.try_into()?))
     }
 }

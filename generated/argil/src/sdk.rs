@@ -183,14 +183,16 @@ for types::AvatarCreateRequest {
     type Error = types::error::ConversionError;
     fn try_from(
         value: types::builder::AvatarCreateArgsImage,
-    ) -> Result<Self, Self::Error> {
+    ) -> Result<Self, types::error::ConversionError> {
         Ok(Self::Image(value.try_into()?))
     }
 }
 impl ::std::convert::TryFrom<types::builder::AvatarCreateArgs>
 for types::AvatarCreateRequest {
     type Error = types::error::ConversionError;
-    fn try_from(value: types::builder::AvatarCreateArgs) -> Result<Self, Self::Error> {
+    fn try_from(
+        value: types::builder::AvatarCreateArgs,
+    ) -> Result<Self, types::error::ConversionError> {
         Ok(Self::Videos(value.try_into()?))
     }
 }
