@@ -80,6 +80,17 @@ pub fn remove(root: &mut Value, pointer: &str) -> bool {
     }
 }
 
+/// The JSON pointer of a local `$ref` (`#/components/schemas/A%7BB%7D` -> `/components/schemas/A{B}`):
+/// `$ref`s are URI fragments, so percent-escapes are decoded. `None` for a non-local reference.
+pub fn of_ref(reference: &str) -> Option<String> {
+    let local = reference.strip_prefix('#')?;
+    Some(
+        percent_encoding::percent_decode_str(local)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

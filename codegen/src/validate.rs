@@ -222,7 +222,7 @@ fn refs_in(root: &Value, node: &Value, at: Trail<'_>, origins: &Origins, keys: K
 }
 
 fn check_ref(root: &Value, target: &str, here: Trail<'_>, origins: &Origins) -> Result<()> {
-    let Some(local) = target.strip_prefix('#') else {
+    let Some(local) = crate::pointer::of_ref(target) else {
         return Err(Error::new(
             Stage::Validate,
             origins.locate(&here.pointer()),
@@ -231,7 +231,7 @@ fn check_ref(root: &Value, target: &str, here: Trail<'_>, origins: &Origins) -> 
         )
         .at_document(here.pointer()));
     };
-    if root.pointer(&percent_decode(local)).is_none() {
+    if root.pointer(&local).is_none() {
         return Err(Error::new(
             Stage::Validate,
             origins.locate(&here.pointer()),
@@ -241,26 +241,6 @@ fn check_ref(root: &Value, target: &str, here: Trail<'_>, origins: &Origins) -> 
         .at_document(here.pointer()));
     }
     Ok(())
-}
-
-/// `$ref` values are URI fragments, so `%7B` may stand for `{`.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        if let (b'%', Some(Ok(b))) = (bytes[i], hex.map(|h| u8::from_str_radix(h, 16))) {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn operation_ids(doc: &Value, origins: &Origins) -> Result<()> {

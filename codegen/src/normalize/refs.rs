@@ -12,30 +12,6 @@ pub fn reference(node: &Value) -> Option<&str> {
 }
 
 /// The JSON pointer a local reference (`#/components/x`) means; `None` for other documents.
-/// `$ref` values are URI fragments, so `%7B` stands for `{`.
-pub fn pointer(reference: &str) -> Option<String> {
-    let local = reference.strip_prefix('#')?;
-    let bytes = local.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(decoded)) => {
-                out.push(decoded);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    Some(String::from_utf8_lossy(&out).into_owned())
-}
 
 /// What `node` stands for: itself, or the end of its chain of local references. `None` when a
 /// reference is external, dangling or part of a cycle (validate reports those).
@@ -44,7 +20,7 @@ pub fn resolve<'a>(doc: &'a Value, mut node: &'a Value) -> Option<&'a Value> {
         let Some(target) = reference(node) else {
             return Some(node);
         };
-        node = doc.pointer(&pointer(target)?)?;
+        node = doc.pointer(&crate::pointer::of_ref(target)?)?;
     }
     None
 }
@@ -63,7 +39,7 @@ mod tests {
         assert_eq!(resolve(&doc, &doc["loop"]), None);
         assert_eq!(resolve(&doc, &doc["out"]), None);
         assert_eq!(
-            pointer("#/paths/~1a~1%7Bid%7D").as_deref(),
+            crate::pointer::of_ref("#/paths/~1a~1%7Bid%7D").as_deref(),
             Some("/paths/~1a~1{id}")
         );
     }

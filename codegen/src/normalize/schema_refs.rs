@@ -37,7 +37,7 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
         for r in elsewhere {
             // The root or the schemas map itself is no schema to move (and moving it would
             // take the document apart).
-            if let Some(p) = refs::pointer(&r)
+            if let Some(p) = crate::pointer::of_ref(&r)
                 && pointer::tokens(&p).is_some_and(|t| t.len() >= 2)
                 && p != "/components/schemas"
                 && doc.pointer(&p).is_some()
