@@ -11,8 +11,6 @@ pub fn reference(node: &Value) -> Option<&str> {
     node.get("$ref")?.as_str()
 }
 
-/// The JSON pointer a local reference (`#/components/x`) means; `None` for other documents.
-
 /// What `node` stands for: itself, or the end of its chain of local references. `None` when a
 /// reference is external, dangling or part of a cycle (validate reports those).
 pub fn resolve<'a>(doc: &'a Value, mut node: &'a Value) -> Option<&'a Value> {
