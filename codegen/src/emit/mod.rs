@@ -2,6 +2,7 @@
 //! src/client.rs, src/sdk.rs, examples) from the [`SdkModel`] and progenitor's client,
 //! formatted and deterministic. No emitter reads the OpenAPI document.
 
+mod body_errors;
 mod cargo_toml;
 mod constructors;
 mod examples;
@@ -48,6 +49,7 @@ pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
     patches::apply(&mut client, model)?;
     optional_text::apply(&mut client, source_dir)?;
+    body_errors::apply(&mut client);
     files.insert(
         "src/client.rs".to_string(),
         format!("// {header}\n\n{}", prettyplease::unparse(&client)),

@@ -1742,11 +1742,17 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AvatarCreateRequest>,
+            <V as std::convert::TryInto<
+                types::AvatarCreateRequest,
+            >>::Error: ::std::fmt::Display,
         {
             self.body = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `AvatarCreateRequest` for body failed".to_string()
+                .map_err(|e| {
+                    format!(
+                        "{}: {}", "conversion to `AvatarCreateRequest` for body failed",
+                        e
+                    )
                 });
             self
         }

@@ -330,8 +330,9 @@ mod argil_ops {
             .send()
             .await
             .unwrap_err();
+        // The message says what is missing, not only that the conversion failed.
         assert!(
-            matches!(err, Error::InvalidRequest(ref m) if m.contains("AvatarCreateRequest")),
+            matches!(err, Error::InvalidRequest(ref m) if m.contains("AvatarCreateRequest") && m.contains("no value supplied for")),
             "{err}"
         );
     }

@@ -1,0 +1,116 @@
+//! progenitor's `body` setter for a body type without a builder (a `oneOf` enum) drops the
+//! conversion's error: `.map_err(|_| "conversion to `T` for body failed")`, so a builder missing
+//! a required field fails at `send()` without saying which. The closure is rewritten (on the
+//! syntax tree) to keep the error's text, with the `Display` bound that needs.
+
+use syn::visit_mut::VisitMut;
+use syn::{Expr, ImplItem, Item, Pat, WherePredicate};
+
+use crate::syntax;
+
+pub fn apply(client: &mut syn::File) {
+    let Some(items) = syntax::module_mut(client, "builder") else {
+        return;
+    };
+    for item in items.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        for f in imp.items.iter_mut() {
+            let ImplItem::Fn(f) = f else { continue };
+            if f.sig.ident != "body" {
+                continue;
+            }
+            let Some(target) = try_into_target(f) else {
+                continue;
+            };
+            let mut keep = KeepError { rewritten: false };
+            keep.visit_block_mut(&mut f.block);
+            if keep.rewritten
+                && let Some(clause) = f.sig.generics.where_clause.as_mut()
+            {
+                clause.predicates.push(syn::parse_quote!(
+                    <V as std::convert::TryInto<#target>>::Error: ::std::fmt::Display
+                ));
+            }
+        }
+    }
+}
+
+/// `T` of the setter's only bound `V: std::convert::TryInto<T>`.
+fn try_into_target(f: &syn::ImplItemFn) -> Option<syn::Type> {
+    let clause = f.sig.generics.where_clause.as_ref()?;
+    let [WherePredicate::Type(p)] = clause.predicates.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let syn::TypeParamBound::Trait(bound) = p.bounds.first()? else {
+        return None;
+    };
+    let last = bound.path.segments.last()?;
+    if last.ident != "TryInto" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// `map_err(|_| "..".to_string())` -> `map_err(|e| format!("..: {e}"))`.
+struct KeepError {
+    rewritten: bool,
+}
+
+impl VisitMut for KeepError {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        if call.method != "map_err" || call.args.len() != 1 {
+            return;
+        }
+        let Some(Expr::Closure(closure)) = call.args.first() else {
+            return;
+        };
+        if closure.inputs.len() != 1 || !matches!(closure.inputs[0], Pat::Wild(_)) {
+            return;
+        }
+        let mut body = &*closure.body;
+        if let Expr::Block(b) = body
+            && let [syn::Stmt::Expr(e, None)] = &b.block.stmts[..]
+        {
+            body = e;
+        }
+        let Expr::MethodCall(to_string) = body else {
+            return;
+        };
+        let Expr::Lit(message) = &*to_string.receiver else {
+            return;
+        };
+        let message = message.lit.clone();
+        if let Some(arg) = call.args.first_mut() {
+            *arg = syn::parse_quote!(|e| format!("{}: {}", #message, e));
+            self.rewritten = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A `oneOf` body built from a builder missing a field: the error names the field.
+    #[test]
+    fn the_body_setter_keeps_the_conversion_error() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema:\n              oneOf:\n                - {type: object, title: Cat, required: [name], properties: {name: {type: string}}}\n                - {type: object, title: Dog, required: [bark], properties: {bark: {type: boolean}}}\n      responses: {'204': {description: none}}\n";
+        let client =
+            crate::generate_one(spec).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
+        assert!(
+            client.contains(
+                "<Vasstd::convert::TryInto<types::PostABody>>::Error:::std::fmt::Display"
+            ),
+            "{client}"
+        );
+        assert!(
+            client.contains("format!(\"{}:{}\",\"conversionto`PostABody`forbodyfailed\",e)"),
+            "{client}"
+        );
+    }
+}
