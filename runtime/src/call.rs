@@ -108,7 +108,12 @@ where
 {
     let (result, capture) = captured(call).await;
     match result {
-        Ok(unread) if capture.envelope.is_none() && success.contains(&unread.status().as_u16()) => {
+        // A passed deadline hands back a stand-in response: never stream it as a success.
+        Ok(unread)
+            if capture.envelope.is_none()
+                && capture.deadline.is_none()
+                && success.contains(&unread.status().as_u16()) =>
+        {
             let (status, headers) = (unread.status(), unread.headers().clone());
             let body = progenitor_client::ByteStream::new(Box::pin(unread.bytes_stream()));
             Ok(ResponseValue::new(body, status, headers))

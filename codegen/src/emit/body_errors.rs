@@ -19,7 +19,7 @@ pub fn apply(client: &mut syn::File) {
             if f.sig.ident != "body" {
                 continue;
             }
-            let Some(target) = try_into_target(f) else {
+            let Some((param, target)) = try_into_target(f) else {
                 continue;
             };
             let mut keep = KeepError { rewritten: false };
@@ -28,15 +28,16 @@ pub fn apply(client: &mut syn::File) {
                 && let Some(clause) = f.sig.generics.where_clause.as_mut()
             {
                 clause.predicates.push(syn::parse_quote!(
-                    <V as std::convert::TryInto<#target>>::Error: ::std::fmt::Display
+                    <#param as std::convert::TryInto<#target>>::Error: ::std::fmt::Display
                 ));
             }
         }
     }
 }
 
-/// `T` of the setter's only bound `V: std::convert::TryInto<T>`.
-fn try_into_target(f: &syn::ImplItemFn) -> Option<syn::Type> {
+/// `V` and `T` of the setter's only bound `V: std::convert::TryInto<T>` (progenitor names the
+/// parameter `V`, or `B` for raw bodies).
+fn try_into_target(f: &syn::ImplItemFn) -> Option<(syn::Type, syn::Type)> {
     let clause = f.sig.generics.where_clause.as_ref()?;
     let [WherePredicate::Type(p)] = clause.predicates.iter().collect::<Vec<_>>()[..] else {
         return None;
@@ -52,7 +53,7 @@ fn try_into_target(f: &syn::ImplItemFn) -> Option<syn::Type> {
         return None;
     };
     match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
+        syn::GenericArgument::Type(t) => Some((p.bounded_ty.clone(), t.clone())),
         _ => None,
     }
 }
