@@ -7,6 +7,7 @@
 //! hand in file contents and get file contents back, which keeps it testable and lets the driver
 //! decide what to write.
 
+pub mod api;
 pub mod emit;
 pub mod engine;
 pub mod error;
@@ -87,6 +88,20 @@ impl GeneratedCrate {
     /// `POST /x: reason` per operation the crate leaves out.
     pub fn left_out(&self) -> &[String] {
         &self.left_out
+    }
+
+    /// The public API as data, for the driver's semver comparison with the previous generation.
+    /// Read from the printed files, exactly as the previous generation is read back from disk:
+    /// the in-memory trees spell some tokens differently (trailing commas), which would show
+    /// as changes.
+    pub fn api(&self) -> Result<api::ApiModel> {
+        let file = |name: &str| self.files.get(name).map_or("", String::as_str);
+        api::ApiModel::parse(file("src/client.rs"), file("src/sdk.rs")).map_err(|(file, e)| {
+            Error::bug(
+                &self.crate_name,
+                format!("the generated {file} does not parse: {e}"),
+            )
+        })
     }
 }
 

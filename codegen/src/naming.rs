@@ -41,9 +41,14 @@ pub fn builder_name(method: &str) -> String {
     method.to_upper_camel_case()
 }
 
-/// The field of a struct progenitor generates for a JSON property (`videoUrl` -> `video_url`).
+/// The field of a struct progenitor generates for a JSON property (`videoUrl` -> `video_url`,
+/// `type` -> `type_`: typify suffixes keywords as progenitor's setters do).
 pub fn field_name(property: &str) -> String {
-    property.to_snake_case()
+    let field = property.to_snake_case();
+    if syn::parse_str::<syn::Ident>(&field).is_err() && !field.is_empty() {
+        return format!("{field}_");
+    }
+    field
 }
 
 #[cfg(test)]
@@ -64,6 +69,12 @@ mod tests {
             assert_eq!(setter_ident(name), ident, "{name}");
             assert!(syn::parse_str::<syn::Ident>(&setter_ident(name)).is_ok());
         }
+    }
+
+    #[test]
+    fn fields_of_keyword_properties_are_suffixed() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("videoUrl"), "video_url");
     }
 
     #[test]

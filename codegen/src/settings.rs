@@ -30,6 +30,8 @@ const MAX_KEYWORDS: usize = 5;
 pub struct VendorSettings {
     pub crate_name: String,
     pub description: String,
+    /// The lowest version the crate gets (default 0.1.0); the version of record is the checked-in
+    /// Cargo.toml's, bumped by `cargo xtask gen` on API changes (crate::api::release).
     pub version: String,
     /// Prefix of `<PREFIX>_API_KEY` and `<PREFIX>_BASE_URL` (default: the folder name in capitals).
     pub env_prefix: String,
@@ -113,6 +115,21 @@ impl VendorSettings {
                     "{} keywords; crates.io accepts at most {MAX_KEYWORDS}",
                     keywords.len()
                 ),
+            ));
+        }
+        // The floor of the version of record (`cargo xtask gen` never writes a lower one): it
+        // must compare as semver, so a typo is an error here rather than a crate cargo refuses.
+        if let Some(version) = &raw.version
+            && let Err(e) = semver::Version::parse(version)
+        {
+            return Err(Error::new(
+                Stage::Load,
+                Location {
+                    file: file.map_or_else(|| vendor.to_string(), |(d, _)| d.clone()),
+                    pointer: "/version".into(),
+                },
+                format!("`{version}` is not a semver version: {e}"),
+                "write MAJOR.MINOR.PATCH, e.g. `version = \"0.3.0\"`; it is the lowest version `cargo xtask gen` writes (it bumps above it on API changes)",
             ));
         }
         Ok(VendorSettings {
@@ -226,6 +243,13 @@ mod tests {
         assert_eq!(s.repository.as_deref(), Some("https://example.com/r"));
         assert_eq!(s.keywords, ["a", "b"]);
         assert_eq!(s.categories, ["api-bindings"]);
+        let f = (
+            "specs/x/vendor.toml".to_string(),
+            "version = '0.3'\n".to_string(),
+        );
+        let e = VendorSettings::resolve("x", Some(&f), "t").unwrap_err();
+        assert_eq!(e.location.pointer, "/version");
+        assert!(e.message.contains("`0.3` is not a semver version"), "{e}");
         for bad in [
             "keywords = ['has space']",
             "keywords = ['a','b','c','d','e','f']",

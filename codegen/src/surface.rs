@@ -201,7 +201,7 @@ fn signature(sig: &syn::Signature) -> String {
 
 /// Token text without the spaces `to_token_stream` puts around punctuation, and without the
 /// `::std::...` prefixes of prelude types, so each line reads like hand-written Rust.
-fn compact(t: &impl ToTokens) -> String {
+pub(crate) fn compact(t: &impl ToTokens) -> String {
     let mut s = t.to_token_stream().to_string();
     for (from, to) in [
         (" :: ", "::"),
@@ -235,11 +235,31 @@ fn compact(t: &impl ToTokens) -> String {
     ] {
         s = s.replace(prelude, "");
     }
-    s.replace(",::", ", ::")
+    let s = s
+        .replace(",::", ", ::")
         .replace(">where", "> where")
         .replace(",>", ">")
         .replace(",<", ", <")
-        .replace(",(", ", (")
+        .replace(",(", ", (");
+    bound_colons(&s)
+}
+
+/// `I :TryInto` (a bound after a prefix was dropped) -> `I: TryInto`; paths' `::` stay.
+fn bound_colons(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find(" :") {
+        let after = &rest[at + 2..];
+        out.push_str(&rest[..at]);
+        if after.starts_with(':') {
+            out.push_str(" :");
+        } else {
+            out.push_str(": ");
+        }
+        rest = after.trim_start();
+    }
+    out.push_str(rest);
+    out
 }
 
 fn pascal(snake: &str) -> String {

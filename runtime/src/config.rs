@@ -46,6 +46,7 @@ pub struct ClientConfig<C> {
     deadline: Option<Duration>,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
+    poll_intervals: Option<(Duration, Duration)>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -65,6 +66,7 @@ impl<C> fmt::Debug for ClientConfig<C> {
             .field("retry", &self.retry)
             .field("deadline", &self.deadline)
             .field("user_agent", &self.user_agent)
+            .field("poll_intervals", &self.poll_intervals)
             .finish()
     }
 }
@@ -81,6 +83,7 @@ impl<C: FromParts> Default for ClientConfig<C> {
             deadline: Some(DEFAULT_DEADLINE),
             user_agent: None,
             http: None,
+            poll_intervals: None,
             client: PhantomData,
         }
     }
@@ -154,6 +157,14 @@ impl<C: FromParts> ClientConfig<C> {
         self
     }
 
+    /// Polls every waiter first after `first`, backing off to at most `largest`, whatever the
+    /// `Wait` passed to it says (its maximum wait still applies). For tests against a mock
+    /// server, where user code's `Wait::up_to(..)` would otherwise poll every few seconds.
+    pub fn poll_intervals(mut self, first: Duration, largest: Duration) -> Self {
+        self.poll_intervals = Some((first, largest));
+        self
+    }
+
     /// Reads `<PREFIX>_API_KEY` (required) and `<PREFIX>_BASE_URL` (optional).
     pub fn from_env(self) -> Result<Self, ConfigError> {
         self.from_lookup(|name| std::env::var(name).ok())
@@ -210,6 +221,7 @@ impl<C: FromParts> ClientConfig<C> {
             defaults.operations,
         )?
         .with_deadline(self.deadline)
+        .with_poll_intervals(self.poll_intervals)
         // Our own client's timeout is known; a caller's client keeps its own, unknown one.
         .with_attempt_timeout(self.http.is_none().then_some(self.timeout));
         // A client the caller built sends its own user agent, if it has one; ours would replace it.

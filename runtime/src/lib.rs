@@ -10,10 +10,12 @@
 //! - [`waiter`]: polling an asynchronous job until it succeeds, fails or runs out of time.
 //! - [`multipart`]: file parts for `multipart/form-data` operations.
 //! - [`text`]: what builders take for optional strings (`&str`, `String`, `Option`s).
+//! - [`optional`]: what builders take for other optional fields (UUIDs from text, plain integers).
 //! - [`pagination`]: every item of a paginated listing as a lazily fetched stream.
 //! - [`bounded_map`]: maps whose size the API limits.
 //! - [`tls`]: the TLS backend (cargo features `rustls`, the default, or `native-tls`).
 //! - `webhooks` (cargo feature `webhooks`): verifying the callbacks an API sends.
+//! - `mock` (cargo feature `mock`): a loopback server answering like the API, for users' tests.
 
 pub mod auth;
 pub mod bounded_map;
@@ -21,7 +23,10 @@ mod call;
 pub mod config;
 pub mod envelope;
 pub mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod multipart;
+pub mod optional;
 pub mod options;
 pub mod pagination;
 pub mod retry;
@@ -39,6 +44,7 @@ pub use config::ClientConfig;
 pub use envelope::EnvelopeSpec;
 pub use error::{Error, RawResponse};
 pub use multipart::FilePart;
+pub use optional::IntoOptional;
 pub use options::{CallOptions, with_options};
 pub use pagination::{Page, Paginated, Position};
 pub use retry::RetryPolicy;

@@ -49,6 +49,9 @@ pub struct Runtime {
     user_agent: Option<HeaderValue>,
     envelope: Option<&'static EnvelopeSpec>,
     operations: &'static [OperationMeta],
+    /// Replaces every waiter's polling intervals (first, largest): a client for tests against a
+    /// mock, whose jobs change state at once, need not wait seconds between polls.
+    poll_intervals: Option<(Duration, Duration)>,
 }
 
 impl Runtime {
@@ -67,6 +70,7 @@ impl Runtime {
             user_agent: None,
             envelope,
             operations,
+            poll_intervals: None,
         })
     }
 
@@ -79,6 +83,22 @@ impl Runtime {
     pub fn with_deadline(mut self, deadline: Option<Duration>) -> Self {
         self.deadline = deadline;
         self
+    }
+
+    /// Polls every waiter at these intervals (the first, then doubling up to the largest),
+    /// whatever the caller's `Wait` says; `None` keeps each `Wait`'s own.
+    pub fn with_poll_intervals(mut self, intervals: Option<(Duration, Duration)>) -> Self {
+        self.poll_intervals = intervals;
+        self
+    }
+
+    /// `wait` with this client's polling intervals, if it has its own (the generated waiters
+    /// pass their `Wait` through here).
+    pub fn adjust_wait<S>(&self, wait: crate::Wait<S>) -> crate::Wait<S> {
+        match self.poll_intervals {
+            Some((first, largest)) => wait.interval(first).max_interval(largest),
+            None => wait,
+        }
     }
 
     /// Tells the runtime the `reqwest::Client`'s timeout per attempt (only an optimisation: see

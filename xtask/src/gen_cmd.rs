@@ -11,6 +11,7 @@ use codegen::{GeneratedCrate, SourceFile, VendorInput};
 
 use crate::files::{self, Changes, Orphans};
 use crate::lock::{self, LOCK_FILE, Lock, VendorEntry};
+use crate::release;
 
 #[derive(Debug, Clone)]
 pub struct GenOptions {
@@ -61,6 +62,8 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     pub stale: bool,
     pub diff: String,
+    /// In check mode, per stale vendor whose API changed: the version it needs and why.
+    pub version_notes: Vec<String>,
 }
 
 /// The vendor folders to generate: subfolders holding at least one YAML or JSON file.
@@ -221,10 +224,19 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
     if let Some(outcome) = unchanged_from_lock(options, &sources, &generator) {
         return Ok(outcome);
     }
-    let crates = generate_sources(options, &sources)?;
+    let mut crates = generate_sources(options, &sources)?;
     let mut outcome = Outcome::default();
-    for c in &crates {
+    for (source, c) in sources.iter().zip(&mut crates) {
         let dir = options.out_dir.join(&c.vendor);
+        let display = options.display(&dir);
+        // Version of record and changelog, against the crate about to be replaced.
+        let release = release::apply(
+            &options.root,
+            &dir,
+            &display,
+            &options.display(&source.dir),
+            &mut c.generated,
+        )?;
         let changes = files::sync_dir(
             &dir,
             &c.generated.files,
@@ -232,9 +244,16 @@ pub fn run(options: &GenOptions) -> Result<Outcome> {
             options.check,
             &options.display(&dir),
         )?;
-        outcome
-            .report
-            .push(report_line(&c.vendor, c, &changes, options.check));
+        let mut line = report_line(&c.vendor, c, &changes, options.check);
+        if !changes.is_empty() {
+            line.push_str(&release::summary(&release));
+            if options.check {
+                outcome
+                    .version_notes
+                    .extend(release::check_note(&c.vendor, &display, &release));
+            }
+        }
+        outcome.report.push(line);
         outcome
             .warnings
             .extend(c.generated.warnings.iter().map(ToString::to_string));

@@ -69,6 +69,9 @@ fn real_main() -> anyhow::Result<ExitCode> {
     }
     if options.check && outcome.stale {
         print!("{}", outcome.diff);
+        for note in &outcome.version_notes {
+            eprintln!("{note}");
+        }
         eprintln!("generated code is stale: run `cargo xtask gen` and commit the result");
         return Ok(ExitCode::from(4));
     }

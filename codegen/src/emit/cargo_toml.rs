@@ -64,6 +64,8 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
          [package.metadata.docs.rs]\n\
          # The client has no platform-specific API: one target, built with the default rustls.\n\
          targets = [\"x86_64-unknown-linux-gnu\"]\n\
+         # The typed mocks are documented too.\n\
+         features = [\"mock\"]\n\
          \n\
          [dependencies]\n\
          {deps}\n\
@@ -74,6 +76,8 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
          rustls = [\"sdk-runtime/rustls\"]\n\
          # The system's TLS library (OpenSSL on Linux: needs libssl-dev to build).\n\
          native-tls = [\"sdk-runtime/native-tls\"]\n\
+         # `mock`: a loopback server answering like the API, for the tests of code using this crate.\n\
+         mock = [\"sdk-runtime/mock\"]\n\
          \n\
          [dev-dependencies]\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",

@@ -2,17 +2,22 @@
 //! src/client.rs, src/sdk.rs, examples) from the [`SdkModel`] and progenitor's client,
 //! formatted and deterministic. No emitter reads the OpenAPI document.
 
-mod body_errors;
 mod cargo_toml;
 mod constructors;
+mod enum_constants;
+mod enum_errors;
 mod examples;
 mod forward_compat;
+mod mocks;
 mod multipart;
 mod optional_text;
+mod optional_values;
 mod pagination;
 mod patches;
 mod readme;
 mod send;
+mod setter_errors;
+mod single_values;
 mod unions;
 mod waiters;
 mod webhooks;
@@ -49,7 +54,11 @@ pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
     patches::apply(&mut client, model)?;
     optional_text::apply(&mut client, source_dir)?;
-    body_errors::apply(&mut client);
+    optional_values::apply(&mut client, source_dir)?;
+    enum_errors::apply(&mut client);
+    single_values::apply(&mut client);
+    enum_constants::apply(&mut client, model)?;
+    setter_errors::apply(&mut client);
     files.insert(
         "src/client.rs".to_string(),
         format!("// {header}\n\n{}", prettyplease::unparse(&client)),
@@ -83,6 +92,9 @@ pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles
         "src/sdk.rs".to_string(),
         format!("// {header}\n\n{}", prettyplease::unparse(&sdk)),
     );
+    // Compiled only with the crate's `mock` feature (see lib.rs).
+    let mock = format_file(mocks::emit(model), source_dir)?;
+    files.insert("src/mock.rs".to_string(), format!("// {header}\n\n{mock}"));
     files.insert(
         "Cargo.toml".to_string(),
         cargo_toml::render(&header, &model.vendor),
@@ -137,6 +149,12 @@ fn lib_tokens(uses: &crate::engine::Uses) -> TokenStream {
         mod sdk;
         #[allow(unused_imports)]
         pub use sdk::*;
+
+        /// Typed mocks for your tests: a loopback server answering like the API (cargo feature
+        /// `mock`, see the README).
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        pub mod mock;
 
         /// The error every operation returns; it keeps status, headers and body of any response.
         pub use sdk_runtime::Error;

@@ -57,11 +57,12 @@ pub fn render(header: &str, model: &SdkModel) -> String {
     let _ = writeln!(out, "    Ok(())\n}}\n```\n");
     let _ = writeln!(
         out,
-        "Request bodies are built with typed builders (`.body_map(|b| b.field(..))`) or the `types` structs; the specs' constraints (required fields, patterns, lengths, enums, map sizes) are checked before a request is sent.\n"
+        "Request bodies are built with typed builders (`.body_map(|b| b.field(..))`) or the `types` structs; the specs' constraints (required fields, patterns, lengths, enums, map sizes) are checked before a request is sent, and a value that breaks one fails at `send()` with `Error::InvalidRequest` naming the field and, for enums, the allowed values. Setters take what you have: text for strings and UUIDs (`Some(..)` or `None` for optional fields too), plain integers for integer enums; a required field with a single allowed value starts set.\n"
     );
     waiters_section(&mut out, model, &lib);
     pagination_section(&mut out, model, &lib);
     out.push_str(&super::webhooks::readme_section(model, &lib));
+    out.push_str(&super::mocks::readme_section(model, &lib));
     let _ = writeln!(out, "## Errors, retries, timeouts\n");
     let _ = writeln!(
         out,
@@ -217,17 +218,28 @@ fn pagination_section(out: &mut String, model: &SdkModel, lib: &str) {
 }
 
 /// A call for the quick start: an operation without a body whose required parameters are plain
-/// strings (so the example needs no other crate). `None` when the operation does not qualify.
+/// strings or UUIDs (text either way, so the example needs no other crate). `None` when the
+/// operation does not qualify.
 fn sample_call(op: &Operation) -> Option<String> {
     if op.body_media_type.is_some() || !op.other_media_types.is_empty() || op.body_aside {
         return None;
     }
     let mut call = format!(".{}()", op.method);
     for p in op.parameters.iter().filter(|p| p.required) {
-        if !p.plain_string {
-            return None;
-        }
-        let example = p.example.as_deref().unwrap_or(&p.name);
+        let is_uuid = p
+            .rust_type
+            .as_ref()
+            .is_some_and(|t| quote::quote!(#t).to_string().replace(' ', "") == "::uuid::Uuid");
+        let example = match (p.plain_string, is_uuid) {
+            (true, _) => p.example.as_deref().unwrap_or(&p.name),
+            // The setter parses text; an example that is no UUID would fail at send().
+            (false, true) => p
+                .example
+                .as_deref()
+                .filter(|e| e.len() == 36 && e.matches('-').count() == 4)
+                .unwrap_or("00000000-0000-0000-0000-000000000000"),
+            (false, false) => return None,
+        };
         let _ = write!(call, ".{}({example:?})", naming::setter_ident(&p.name));
     }
     Some(call)

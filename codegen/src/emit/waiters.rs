@@ -142,6 +142,11 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         let op = &model.operations[w.operation];
         let setter = format_ident!("{}", naming::setter_ident(&w.parameter));
         let param_ty = &w.parameter_type;
+        let id_text = format!(
+            "{} is not a valid {}",
+            w.parameter,
+            quote!(#param_ty).to_string().replace(' ', "")
+        );
         let (status, reason) = (&w.status, &w.reason);
         let (success, failure) = (matcher(&w.success), matcher(&w.failure));
         let fn_name = format_ident!("{}", naming::setter_ident(&w.name));
@@ -164,19 +169,30 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                 #[doc = #doc]
                 // The parameter type may or may not be `Copy`; cloning serves both.
                 #[allow(clippy::clone_on_copy)]
-                pub async fn #fn_name(
+                pub async fn #fn_name<I>(
                     &self,
-                    #setter: impl Into<#param_ty>,
+                    #setter: I,
                     wait: ::sdk_runtime::Wait<#status_ty>,
-                ) -> Result<#out_ty, ::sdk_runtime::WaitError<#err, #out_ty, #status_ty>> {
+                ) -> Result<#out_ty, ::sdk_runtime::WaitError<#err, #out_ty, #status_ty>>
+                where
+                    I: ::std::convert::TryInto<#param_ty>,
+                    I::Error: ::std::fmt::Display,
+                {
                     const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
                         status: &[#(#status),*],
                         success: #success,
                         failure: #failure,
                         reason: &[#(#reason),*],
                     };
-                    let #setter: #param_ty = #setter.into();
-                    ::sdk_runtime::waiter::poll(&SPEC, wait, || {
+                    // What the operation's setter takes (text for a UUID, too), checked before
+                    // the first poll.
+                    let #setter: #param_ty = #setter.try_into().map_err(|e| {
+                        ::sdk_runtime::WaitError::Request(::sdk_runtime::Error::InvalidRequest(
+                            format!("{}: {e}", #id_text),
+                        ))
+                    })?;
+                    // A client built with `poll_intervals` (a mock's) overrides the wait's.
+                    ::sdk_runtime::waiter::poll(&SPEC, self.inner.adjust_wait(wait), || {
                         let #setter = #setter.clone();
                         async move { self.#method().#setter(#setter).send().await.map(ResponseValue::into_inner) }
                     })

@@ -3,10 +3,12 @@
 //! renders from it; none reads the document.
 
 mod auth;
+mod enum_names;
 mod operations;
 mod pagination;
 mod waiters;
 mod webhooks;
+pub use enum_names::EnumNames;
 pub use waiters::{StatusKind, StatusType, StatusVariant};
 
 use proc_macro2::TokenStream;
@@ -32,6 +34,8 @@ pub struct SdkModel {
     /// (enum, variant, struct) of `types` enums whose variant holds a struct with a builder:
     /// the builder converts into the enum, so `.body(X::builder()...)` needs no wrapping.
     pub builder_variants: Vec<(String, String, String)>,
+    /// Integer enums whose values the spec names (`x-enum-varnames`): associated constants.
+    pub enum_names: Vec<EnumNames>,
     /// Callbacks the API sends, each with its receiver function.
     pub webhooks: Vec<Webhook>,
     pub envelope: Option<Envelope>,
@@ -100,6 +104,8 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// The media type progenitor's method sends, if any.
     pub body_media_type: Option<String>,
+    /// The type of the JSON body progenitor's method sends (`types::X`), when it sends one.
+    pub json_body: Option<Type>,
     /// Request media types our own builders send (set aside by normalize).
     pub other_media_types: Vec<String>,
     /// Every request media type moved aside: progenitor's method would send no body, so it is
@@ -257,6 +263,7 @@ impl SdkModel {
         let waiters = waiters::build(&extensions.waiters, &operations, input)?;
         let paginated = pagination::build(&extensions.pagination, &operations, input)?;
         let webhooks = webhooks::build(&extensions.webhooks, &operations, input)?;
+        let (enum_names, unplaced_names) = enum_names::build(input, &operations)?;
         let notes = spec
             .extensions
             .get(crate::normalize::NOTES)
@@ -274,7 +281,7 @@ impl SdkModel {
                 location: input.origins.locate(&l.pointer),
             })
             .collect();
-        let warnings = spec
+        let mut warnings: Vec<Warning> = spec
             .extensions
             .get(crate::normalize::WARNINGS)
             .and_then(serde_json::Value::as_array)
@@ -293,6 +300,7 @@ impl SdkModel {
                 }
             })
             .collect();
+        warnings.extend(unplaced_names);
         Ok(SdkModel {
             vendor: Vendor {
                 source_dir: input.source_dir.to_string(),
@@ -325,6 +333,7 @@ impl SdkModel {
                     item,
                 })
                 .collect(),
+            enum_names,
             webhooks,
             envelope: extensions.envelope,
             notes,

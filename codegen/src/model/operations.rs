@@ -77,6 +77,11 @@ pub fn build(input: &ModelInput<'_>, data_field: Option<&str>) -> Result<Vec<Ope
                     .and_then(|b| b.content.keys().next().cloned()),
                 None => None,
             };
+            let json_body = body_media_type
+                .as_deref()
+                .filter(|m| is_json(m))
+                .and_then(|_| syntax::builder_field_type(input.engine, &builder, "body"))
+                .and_then(built_type);
             let success_statuses = op
                 .responses
                 .responses
@@ -99,6 +104,7 @@ pub fn build(input: &ModelInput<'_>, data_field: Option<&str>) -> Result<Vec<Ope
                 path: path.clone(),
                 parameters,
                 body_media_type,
+                json_body,
                 other_media_types,
                 body_aside,
                 multipart,
@@ -110,6 +116,43 @@ pub fn build(input: &ModelInput<'_>, data_field: Option<&str>) -> Result<Vec<Ope
         }
     }
     Ok(out)
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The type a builder's body field stands for: typify's `types::builder::X` builds `types::X`;
+/// any other type is itself, except a raw `reqwest::Body` (no JSON type: `None`).
+fn built_type(field: syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(mut p) = field else {
+        return Some(field);
+    };
+    let names: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    match names
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["types", "builder", _] => {
+            p.path.segments = p
+                .path
+                .segments
+                .into_iter()
+                .filter(|s| s.ident != "builder")
+                .collect();
+            Some(syn::Type::Path(p))
+        }
+        [.., "Body"] => None,
+        _ => Some(syn::Type::Path(p)),
+    }
 }
 
 /// Follows `#/components/<kind>/<name>` references (chains too); anything else is an error.

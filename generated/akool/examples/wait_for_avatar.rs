@@ -15,7 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .url("https://example.com/presenter.mp4")
         .avatar_id("presenter01")
         .name("Presenter")
-        .type_(1i64);
+        .type_(akool_client::types::CreateAvatarRequestType::TALKING_AVATAR);
     let created = client.create_avatar().body(body).send().await?.into_inner();
     let record_id = created
         .first()

@@ -285,6 +285,12 @@ request is failed or wrong.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateAvatarRequestType(i64);
+    impl CreateAvatarRequestType {
+        ///`1` in the API.
+        pub const TALKING_AVATAR: Self = Self(1);
+        ///`2` in the API.
+        pub const STREAMING_AVATAR: Self = Self(2);
+    }
     impl ::std::ops::Deref for CreateAvatarRequestType {
         type Target = i64;
         fn deref(&self) -> &i64 {
@@ -302,7 +308,10 @@ request is failed or wrong.
             value: i64,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if ![1_i64, 2_i64].contains(&value) {
-                Err("invalid value".into())
+                Err(
+                    format!("invalid value {:?}, expected one of: {}", value, "1, 2")
+                        .into(),
+                )
             } else {
                 Ok(Self(value))
             }
@@ -321,6 +330,12 @@ request is failed or wrong.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateAvatarRequestUrlFrom(i64);
+    impl CreateAvatarRequestUrlFrom {
+        ///`1` in the API.
+        pub const AKOOL: Self = Self(1);
+        ///`2` in the API.
+        pub const THIRD_PARTY: Self = Self(2);
+    }
     impl ::std::ops::Deref for CreateAvatarRequestUrlFrom {
         type Target = i64;
         fn deref(&self) -> &i64 {
@@ -338,7 +353,10 @@ request is failed or wrong.
             value: i64,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if ![1_i64, 2_i64].contains(&value) {
-                Err("invalid value".into())
+                Err(
+                    format!("invalid value {:?}, expected one of: {}", value, "1, 2")
+                        .into(),
+                )
             } else {
                 Ok(Self(value))
             }
@@ -395,6 +413,12 @@ request is failed or wrong.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateTalkingAvatarRequestAvatarFrom(i64);
+    impl CreateTalkingAvatarRequestAvatarFrom {
+        ///`2` in the API.
+        pub const OFFICIAL: Self = Self(2);
+        ///`3` in the API.
+        pub const OWN: Self = Self(3);
+    }
     impl ::std::ops::Deref for CreateTalkingAvatarRequestAvatarFrom {
         type Target = i64;
         fn deref(&self) -> &i64 {
@@ -412,7 +436,10 @@ request is failed or wrong.
             value: i64,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if ![2_i64, 3_i64].contains(&value) {
-                Err("invalid value".into())
+                Err(
+                    format!("invalid value {:?}, expected one of: {}", value, "2, 3")
+                        .into(),
+                )
             } else {
                 Ok(Self(value))
             }
@@ -448,7 +475,10 @@ request is failed or wrong.
             value: i64,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if ![2160_i64].contains(&value) {
-                Err("invalid value".into())
+                Err(
+                    format!("invalid value {:?}, expected one of: {}", value, "2160")
+                        .into(),
+                )
             } else {
                 Ok(Self(value))
             }
@@ -484,7 +514,10 @@ request is failed or wrong.
             value: i64,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if ![3840_i64].contains(&value) {
-                Err("invalid value".into())
+                Err(
+                    format!("invalid value {:?}, expected one of: {}", value, "3840")
+                        .into(),
+                )
             } else {
                 Ok(Self(value))
             }
@@ -503,6 +536,12 @@ request is failed or wrong.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct ListAvatarsFrom(i64);
+    impl ListAvatarsFrom {
+        ///`2` in the API.
+        pub const OFFICIAL: Self = Self(2);
+        ///`3` in the API.
+        pub const OWN: Self = Self(3);
+    }
     impl ::std::ops::Deref for ListAvatarsFrom {
         type Target = i64;
         fn deref(&self) -> &i64 {
@@ -520,7 +559,10 @@ request is failed or wrong.
             value: i64,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if ![2_i64, 3_i64].contains(&value) {
-                Err("invalid value".into())
+                Err(
+                    format!("invalid value {:?}, expected one of: {}", value, "2, 3")
+                        .into(),
+                )
             } else {
                 Ok(Self(value))
             }
@@ -539,6 +581,12 @@ request is failed or wrong.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct ListAvatarsType(i64);
+    impl ListAvatarsType {
+        ///`1` in the API.
+        pub const TALKING_AVATAR: Self = Self(1);
+        ///`2` in the API.
+        pub const STREAMING_AVATAR: Self = Self(2);
+    }
     impl ::std::ops::Deref for ListAvatarsType {
         type Target = i64;
         fn deref(&self) -> &i64 {
@@ -556,7 +604,10 @@ request is failed or wrong.
             value: i64,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if ![1_i64, 2_i64].contains(&value) {
-                Err("invalid value".into())
+                Err(
+                    format!("invalid value {:?}, expected one of: {}", value, "1, 2")
+                        .into(),
+                )
             } else {
                 Ok(Self(value))
             }
@@ -677,7 +728,15 @@ request is failed or wrong.
                 "avatar" => Ok(Self::Avatar),
                 "image" => Ok(Self::Image),
                 "audio" => Ok(Self::Audio),
-                _ => Err("invalid value".into()),
+                _ => {
+                    Err(
+                        format!(
+                            "invalid value {:?}, expected one of: {}", value,
+                            "\"avatar\", \"image\", \"audio\""
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -748,7 +807,12 @@ request is failed or wrong.
             value: i64,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if ![1_i64, 2_i64, 3_i64, 4_i64].contains(&value) {
-                Err("invalid value".into())
+                Err(
+                    format!(
+                        "invalid value {:?}, expected one of: {}", value, "1, 2, 3, 4"
+                    )
+                        .into(),
+                )
             } else {
                 Ok(Self(value))
             }
@@ -838,7 +902,12 @@ request is failed or wrong.
             value: i64,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if ![1_i64, 2_i64, 3_i64, 4_i64].contains(&value) {
-                Err("invalid value".into())
+                Err(
+                    format!(
+                        "invalid value {:?}, expected one of: {}", value, "1, 2, 3, 4"
+                    )
+                        .into(),
+                )
             } else {
                 Ok(Self(value))
             }
@@ -1702,13 +1771,9 @@ request is failed or wrong.
             }
             pub fn url_from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateAvatarRequestUrlFrom>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptional<super::CreateAvatarRequestUrlFrom>,
             {
-                self.url_from = value
-                    .try_into()
+                self.url_from = ::sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for url_from: {e}")
                     });
@@ -1849,9 +1914,15 @@ request is failed or wrong.
                 Self {
                     avatar_from: Err("no value supplied for avatar_from".to_string()),
                     elements: Err("no value supplied for elements".to_string()),
-                    height: Err("no value supplied for height".to_string()),
+                    height: <super::CreateTalkingAvatarRequestHeight as ::std::convert::TryFrom<
+                        i64,
+                    >>::try_from(2160)
+                        .map_err(|e| e.to_string()),
                     webhook_url: Ok(Default::default()),
-                    width: Err("no value supplied for width".to_string()),
+                    width: <super::CreateTalkingAvatarRequestWidth as ::std::convert::TryFrom<
+                        i64,
+                    >>::try_from(3840)
+                        .map_err(|e| e.to_string()),
                 }
             }
         }
@@ -2353,13 +2424,9 @@ request is failed or wrong.
             }
             pub fn video_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TalkingAvatarVideoVideoStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptional<super::TalkingAvatarVideoVideoStatus>,
             {
-                self.video_status = value
-                    .try_into()
+                self.video_status = ::sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for video_status: {e}")
                     });
@@ -2507,13 +2574,9 @@ request is failed or wrong.
             }
             pub fn video_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::VideoInfoVideoStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptional<super::VideoInfoVideoStatus>,
             {
-                self.video_status = value
-                    .try_into()
+                self.video_status = ::sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for video_status: {e}")
                     });
@@ -2657,6 +2720,240 @@ request is failed or wrong.
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for CreateAvatarRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for CreateAvatarRequestUrlFrom {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom>
+    for CreateAvatarRequestUrlFrom {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<CreateAvatarRequestUrlFrom>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom> for i64 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<CreateAvatarRequestUrlFrom>,
+            ::std::string::String,
+        > {
+            <CreateAvatarRequestUrlFrom as ::std::convert::TryFrom<i64>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom> for i32 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<CreateAvatarRequestUrlFrom>,
+            ::std::string::String,
+        > {
+            <CreateAvatarRequestUrlFrom as ::std::convert::TryFrom<i32>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for CreateTalkingAvatarRequestAvatarFrom {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for CreateTalkingAvatarRequestHeight {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for CreateTalkingAvatarRequestWidth {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for ListAvatarsFrom {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for ListAvatarsType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for TalkingAvatarVideoVideoStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus>
+    for TalkingAvatarVideoVideoStatus {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<TalkingAvatarVideoVideoStatus>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus> for i64 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<TalkingAvatarVideoVideoStatus>,
+            ::std::string::String,
+        > {
+            <TalkingAvatarVideoVideoStatus as ::std::convert::TryFrom<
+                i64,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus> for i32 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<TalkingAvatarVideoVideoStatus>,
+            ::std::string::String,
+        > {
+            <TalkingAvatarVideoVideoStatus as ::std::convert::TryFrom<
+                i32,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for VideoInfoVideoStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<VideoInfoVideoStatus> for VideoInfoVideoStatus {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<VideoInfoVideoStatus>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<VideoInfoVideoStatus> for i64 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<VideoInfoVideoStatus>,
+            ::std::string::String,
+        > {
+            <VideoInfoVideoStatus as ::std::convert::TryFrom<i64>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<VideoInfoVideoStatus> for i32 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<VideoInfoVideoStatus>,
+            ::std::string::String,
+        > {
+            <VideoInfoVideoStatus as ::std::convert::TryFrom<i32>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
         }
     }
 }
@@ -2845,44 +3142,60 @@ pub mod builder {
         pub fn from<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListAvatarsFrom>,
+            <V as std::convert::TryInto<
+                types::ListAvatarsFrom,
+            >>::Error: ::std::fmt::Display,
         {
             self.from = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListAvatarsFrom` for from failed".to_string()
+                .map_err(|e| {
+                    format!(
+                        "{}: {}", "conversion to `ListAvatarsFrom` for from failed", e
+                    )
                 });
             self
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+                .map_err(|e| {
+                    format!("{}: {}", "conversion to `i64` for page failed", e)
+                });
             self
         }
         pub fn size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
+            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.size = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for size failed".to_string());
+                .map_err(|e| {
+                    format!("{}: {}", "conversion to `i64` for size failed", e)
+                });
             self
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListAvatarsType>,
+            <V as std::convert::TryInto<
+                types::ListAvatarsType,
+            >>::Error: ::std::fmt::Display,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `ListAvatarsType` for type_ failed".to_string()
+                .map_err(|e| {
+                    format!(
+                        "{}: {}", "conversion to `ListAvatarsType` for type_ failed", e
+                    )
                 });
             self
         }
@@ -3021,12 +3334,18 @@ pub mod builder {
         pub fn video_model_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.video_model_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for video_model_id failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "{}: {}",
+                        "conversion to `::std::string::String` for video_model_id failed",
+                        e
+                    )
                 });
             self
         }
@@ -3087,12 +3406,17 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!(
+                        "{}: {}", "conversion to `::std::string::String` for id failed",
+                        e
+                    )
                 });
             self
         }

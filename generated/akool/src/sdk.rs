@@ -232,24 +232,39 @@ impl Client {
 
 Polls [`Client::get_video_info`] with backoff until the status at /video_status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`VideoStatus`].*/
     #[allow(clippy::clone_on_copy)]
-    pub async fn wait_for_video(
+    pub async fn wait_for_video<I>(
         &self,
-        video_model_id: impl Into<::std::string::String>,
+        video_model_id: I,
         wait: ::sdk_runtime::Wait<VideoStatus>,
     ) -> Result<
         types::VideoInfo,
         ::sdk_runtime::WaitError<(), types::VideoInfo, VideoStatus>,
-    > {
+    >
+    where
+        I: ::std::convert::TryInto<::std::string::String>,
+        I::Error: ::std::fmt::Display,
+    {
         const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
             status: &["/video_status"],
             success: ::sdk_runtime::waiter::Match::AnyOf(&["3"]),
             failure: ::sdk_runtime::waiter::Match::AnyOf(&["4"]),
             reason: &[],
         };
-        let video_model_id: ::std::string::String = video_model_id.into();
+        let video_model_id: ::std::string::String = video_model_id
+            .try_into()
+            .map_err(|e| {
+                ::sdk_runtime::WaitError::Request(
+                    ::sdk_runtime::Error::InvalidRequest(
+                        format!(
+                            "{}: {e}",
+                            "video_model_id is not a valid ::std::string::String"
+                        ),
+                    ),
+                )
+            })?;
         ::sdk_runtime::waiter::poll(
                 &SPEC,
-                wait,
+                self.inner.adjust_wait(wait),
                 || {
                     let video_model_id = video_model_id.clone();
                     async move {
@@ -312,24 +327,36 @@ impl Client {
 
 Polls [`Client::get_avatar_detail`] with backoff until the status at /0/status or /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`AvatarStatus`].*/
     #[allow(clippy::clone_on_copy)]
-    pub async fn wait_for_avatar(
+    pub async fn wait_for_avatar<I>(
         &self,
-        id: impl Into<::std::string::String>,
+        id: I,
         wait: ::sdk_runtime::Wait<AvatarStatus>,
     ) -> Result<
         types::AvatarDetailData,
         ::sdk_runtime::WaitError<(), types::AvatarDetailData, AvatarStatus>,
-    > {
+    >
+    where
+        I: ::std::convert::TryInto<::std::string::String>,
+        I::Error: ::std::fmt::Display,
+    {
         const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
             status: &["/0/status", "/status"],
             success: ::sdk_runtime::waiter::Match::AnyOf(&["3"]),
             failure: ::sdk_runtime::waiter::Match::AnyOf(&["4"]),
             reason: &[],
         };
-        let id: ::std::string::String = id.into();
+        let id: ::std::string::String = id
+            .try_into()
+            .map_err(|e| {
+                ::sdk_runtime::WaitError::Request(
+                    ::sdk_runtime::Error::InvalidRequest(
+                        format!("{}: {e}", "id is not a valid ::std::string::String"),
+                    ),
+                )
+            })?;
         ::sdk_runtime::waiter::poll(
                 &SPEC,
-                wait,
+                self.inner.adjust_wait(wait),
                 || {
                     let id = id.clone();
                     async move {

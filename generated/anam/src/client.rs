@@ -154,7 +154,15 @@ pub mod types {
                 "animated_3d" => Ok(Self::Animated3d),
                 "illustrated" => Ok(Self::Illustrated),
                 "unknown" => Ok(Self::Unknown),
-                _ => Err("invalid value".into()),
+                _ => {
+                    Err(
+                        format!(
+                            "invalid value {:?}, expected one of: {}", value,
+                            "\"realistic\", \"animated_3d\", \"illustrated\", \"unknown\""
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -365,11 +373,9 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptional<::uuid::Uuid>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -411,13 +417,9 @@ pub mod types {
             }
             pub fn render_style<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AvatarRenderStyle>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptional<super::AvatarRenderStyle>,
             {
-                self.render_style = value
-                    .try_into()
+                self.render_style = ::sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for render_style: {e}")
                     });
@@ -616,6 +618,52 @@ pub mod types {
             }
         }
     }
+    impl ::sdk_runtime::IntoOptional<AvatarRenderStyle> for AvatarRenderStyle {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarRenderStyle>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarRenderStyle> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarRenderStyle>,
+            ::std::string::String,
+        > {
+            <AvatarRenderStyle as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarRenderStyle> for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarRenderStyle>,
+            ::std::string::String,
+        > {
+            ::sdk_runtime::IntoOptional::<
+                AvatarRenderStyle,
+            >::into_optional(self.as_str())
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarRenderStyle> for &::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarRenderStyle>,
+            ::std::string::String,
+        > {
+            ::sdk_runtime::IntoOptional::<
+                AvatarRenderStyle,
+            >::into_optional(self.as_str())
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Anam AI API
@@ -811,11 +859,12 @@ pub mod builder {
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
+                .map_err(|e| {
+                    format!("{}: {}", "conversion to `::uuid::Uuid` for id failed", e)
                 });
             self
         }

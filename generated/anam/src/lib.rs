@@ -25,6 +25,11 @@ pub use client::*;
 mod sdk;
 #[allow(unused_imports)]
 pub use sdk::*;
+/// Typed mocks for your tests: a loopback server answering like the API (cargo feature
+/// `mock`, see the README).
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 /// The error every operation returns; it keeps status, headers and body of any response.
 pub use sdk_runtime::Error;
 pub use sdk_runtime::{AuthScheme, CallOptions, ConfigError, FilePart, Paginated};

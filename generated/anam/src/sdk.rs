@@ -118,24 +118,36 @@ impl Client {
 
 Polls [`Client::get_avatar`] with backoff until the status at /videoUrl is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`PreviewStatus`].*/
     #[allow(clippy::clone_on_copy)]
-    pub async fn wait_for_preview(
+    pub async fn wait_for_preview<I>(
         &self,
-        id: impl Into<::uuid::Uuid>,
+        id: I,
         wait: ::sdk_runtime::Wait<PreviewStatus>,
     ) -> Result<
         types::Avatar,
         ::sdk_runtime::WaitError<(), types::Avatar, PreviewStatus>,
-    > {
+    >
+    where
+        I: ::std::convert::TryInto<::uuid::Uuid>,
+        I::Error: ::std::fmt::Display,
+    {
         const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
             status: &["/videoUrl"],
             success: ::sdk_runtime::waiter::Match::Present,
             failure: ::sdk_runtime::waiter::Match::Never,
             reason: &[],
         };
-        let id: ::uuid::Uuid = id.into();
+        let id: ::uuid::Uuid = id
+            .try_into()
+            .map_err(|e| {
+                ::sdk_runtime::WaitError::Request(
+                    ::sdk_runtime::Error::InvalidRequest(
+                        format!("{}: {e}", "id is not a valid ::uuid::Uuid"),
+                    ),
+                )
+            })?;
         ::sdk_runtime::waiter::poll(
                 &SPEC,
-                wait,
+                self.inner.adjust_wait(wait),
                 || {
                     let id = id.clone();
                     async move {

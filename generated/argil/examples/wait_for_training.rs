@@ -10,19 +10,13 @@
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = &argil_client::Client::from_env()?;
-    use argil_client::types::{
-        AvatarCreateArgsImage, AvatarCreateArgsImageDatasetImage,
-        AvatarCreateArgsImageType,
-    };
+    use argil_client::types::{AvatarCreateArgsImage, AvatarCreateArgsImageDatasetImage};
     let image = AvatarCreateArgsImageDatasetImage::Url(
         "https://example.com/face.jpg".parse()?,
     );
-    let body = AvatarCreateArgsImage::builder()
-        .type_(AvatarCreateArgsImageType::Image)
-        .name("My avatar")
-        .dataset_image(image);
+    let body = AvatarCreateArgsImage::builder().name("My avatar").dataset_image(image);
     let avatar = client.create_avatar().body(body).send().await?.into_inner();
-    let id = avatar.id.ok_or("no id in the response")?.to_string();
+    let id = avatar.id.ok_or("no id in the response")?;
     let wait = argil_client::Wait::up_to(std::time::Duration::from_secs(3600))
         .on_status(|status| println!("training: {status}"));
     let trained = client.wait_for_training(id, wait).await?;

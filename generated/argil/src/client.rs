@@ -502,7 +502,14 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "IMAGE" => Ok(Self::Image),
-                _ => Err("invalid value".into()),
+                _ => {
+                    Err(
+                        format!(
+                            "invalid value {:?}, expected one of: {}", value, "\"IMAGE\""
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -655,7 +662,15 @@ pub mod types {
             match value {
                 "ARGIL_V1" => Ok(Self::ArgilV1),
                 "ARGIL_ATOM" => Ok(Self::ArgilAtom),
-                _ => Err("invalid value".into()),
+                _ => {
+                    Err(
+                        format!(
+                            "invalid value {:?}, expected one of: {}", value,
+                            "\"ARGIL_V1\", \"ARGIL_ATOM\""
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -713,7 +728,15 @@ pub mod types {
             match value {
                 "ASPECT_RATIO_16_9" => Ok(Self::AspectRatio169),
                 "ASPECT_RATIO_9_16" => Ok(Self::AspectRatio916),
-                _ => Err("invalid value".into()),
+                _ => {
+                    Err(
+                        format!(
+                            "invalid value {:?}, expected one of: {}", value,
+                            "\"ASPECT_RATIO_16_9\", \"ASPECT_RATIO_9_16\""
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -783,7 +806,15 @@ pub mod types {
                 "TRAINING_FAILED" => Ok(Self::TrainingFailed),
                 "IDLE" => Ok(Self::Idle),
                 "REFUSED" => Ok(Self::Refused),
-                _ => Err("invalid value".into()),
+                _ => {
+                    Err(
+                        format!(
+                            "invalid value {:?}, expected one of: {}", value,
+                            "\"NOT_TRAINED\", \"TRAINING\", \"TRAINING_FAILED\", \"IDLE\", \"REFUSED\""
+                        )
+                            .into(),
+                    )
+                }
             }
         }
     }
@@ -993,21 +1024,17 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptional<::uuid::Uuid>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AvatarModel>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptional<super::AvatarModel>,
             {
-                self.model = value
-                    .try_into()
+                self.model = ::sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for model: {e}")
                     });
@@ -1024,13 +1051,9 @@ pub mod types {
             }
             pub fn orientation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AvatarOrientation>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptional<super::AvatarOrientation>,
             {
-                self.orientation = value
-                    .try_into()
+                self.orientation = ::sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for orientation: {e}")
                     });
@@ -1038,11 +1061,9 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AvatarStatus>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptional<super::AvatarStatus>,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -1360,7 +1381,7 @@ pub mod types {
                     ),
                     extras: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Ok(super::AvatarCreateArgsImageType::Image),
                     voice_id: Ok(Default::default()),
                 }
             }
@@ -1420,11 +1441,9 @@ pub mod types {
             }
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
-                T::Error: ::std::fmt::Display,
+                T: ::sdk_runtime::IntoOptional<::uuid::Uuid>,
             {
-                self.voice_id = value
-                    .try_into()
+                self.voice_id = ::sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for voice_id: {e}")
                     });
@@ -1629,6 +1648,136 @@ pub mod types {
             }
         }
     }
+    impl ::sdk_runtime::IntoOptional<AvatarModel> for AvatarModel {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarModel>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarModel> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarModel>,
+            ::std::string::String,
+        > {
+            <AvatarModel as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarModel> for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarModel>,
+            ::std::string::String,
+        > {
+            ::sdk_runtime::IntoOptional::<AvatarModel>::into_optional(self.as_str())
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarModel> for &::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarModel>,
+            ::std::string::String,
+        > {
+            ::sdk_runtime::IntoOptional::<AvatarModel>::into_optional(self.as_str())
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarOrientation> for AvatarOrientation {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarOrientation>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarOrientation> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarOrientation>,
+            ::std::string::String,
+        > {
+            <AvatarOrientation as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarOrientation> for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarOrientation>,
+            ::std::string::String,
+        > {
+            ::sdk_runtime::IntoOptional::<
+                AvatarOrientation,
+            >::into_optional(self.as_str())
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarOrientation> for &::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarOrientation>,
+            ::std::string::String,
+        > {
+            ::sdk_runtime::IntoOptional::<
+                AvatarOrientation,
+            >::into_optional(self.as_str())
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarStatus> for AvatarStatus {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarStatus>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarStatus> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarStatus>,
+            ::std::string::String,
+        > {
+            <AvatarStatus as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarStatus> for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarStatus>,
+            ::std::string::String,
+        > {
+            ::sdk_runtime::IntoOptional::<AvatarStatus>::into_optional(self.as_str())
+        }
+    }
+    impl ::sdk_runtime::IntoOptional<AvatarStatus> for &::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarStatus>,
+            ::std::string::String,
+        > {
+            ::sdk_runtime::IntoOptional::<AvatarStatus>::into_optional(self.as_str())
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Argil API
@@ -1801,7 +1950,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetAvatar<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::uuid::Uuid, String>,
     }
     impl<'a> GetAvatar<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1812,13 +1961,13 @@ pub mod builder {
         }
         pub fn id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::uuid::Uuid>,
+            <V as std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
+                .map_err(|e| {
+                    format!("{}: {}", "conversion to `::uuid::Uuid` for id failed", e)
                 });
             self
         }

@@ -144,14 +144,18 @@ impl Client {
 
 Polls [`Client::get_avatar`] with backoff until the status at /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`TrainingStatus`].*/
     #[allow(clippy::clone_on_copy)]
-    pub async fn wait_for_training(
+    pub async fn wait_for_training<I>(
         &self,
-        id: impl Into<::std::string::String>,
+        id: I,
         wait: ::sdk_runtime::Wait<TrainingStatus>,
     ) -> Result<
         types::Avatar,
         ::sdk_runtime::WaitError<types::ErrorBody, types::Avatar, TrainingStatus>,
-    > {
+    >
+    where
+        I: ::std::convert::TryInto<::uuid::Uuid>,
+        I::Error: ::std::fmt::Display,
+    {
         const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
             status: &["/status"],
             success: ::sdk_runtime::waiter::Match::AnyOf(&["\"IDLE\""]),
@@ -160,10 +164,18 @@ Polls [`Client::get_avatar`] with backoff until the status at /status is a succe
             ),
             reason: &[],
         };
-        let id: ::std::string::String = id.into();
+        let id: ::uuid::Uuid = id
+            .try_into()
+            .map_err(|e| {
+                ::sdk_runtime::WaitError::Request(
+                    ::sdk_runtime::Error::InvalidRequest(
+                        format!("{}: {e}", "id is not a valid ::uuid::Uuid"),
+                    ),
+                )
+            })?;
         ::sdk_runtime::waiter::poll(
                 &SPEC,
-                wait,
+                self.inner.adjust_wait(wait),
                 || {
                     let id = id.clone();
                     async move {

@@ -28,7 +28,7 @@ mod auth {
             .expect(1)
             .mount(&server)
             .await;
-        Mock::given(path("/avatars/a1"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-613100000000"))
             .and(header("x-api-key", TEST_KEY))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
             .expect(1)
@@ -44,7 +44,12 @@ mod auth {
             .mount(&server)
             .await;
         akool(&server).list_avatars().send().await.unwrap();
-        argil(&server).get_avatar().id("a1").send().await.unwrap();
+        argil(&server)
+            .get_avatar()
+            .id("00000000-0000-4000-8000-613100000000")
+            .send()
+            .await
+            .unwrap();
         anam(&server)
             .get_avatar()
             .id(AVATAR_ID)
@@ -115,13 +120,18 @@ mod auth {
     #[tokio::test]
     async fn the_key_never_appears_in_debug_or_errors() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a1"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-613100000000"))
             .respond_with(ResponseTemplate::new(401).set_body_string("unauthorized"))
             .mount(&server)
             .await;
         let client = argil(&server);
         assert!(!format!("{client:?}").contains(TEST_KEY), "{client:?}");
-        let err = client.get_avatar().id("a1").send().await.unwrap_err();
+        let err = client
+            .get_avatar()
+            .id("00000000-0000-4000-8000-613100000000")
+            .send()
+            .await
+            .unwrap_err();
         assert!(
             !format!("{err:?}").contains(TEST_KEY) && !err.to_string().contains(TEST_KEY),
             "{err:?}"
@@ -185,7 +195,7 @@ mod errors {
             .respond_with(ResponseTemplate::new(500).set_body_string("upstream exploded"))
             .mount(&server)
             .await;
-        Mock::given(path("/avatars/teapot"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-746561706f74"))
             .respond_with(
                 ResponseTemplate::new(418)
                     .set_body_json(json!({"code": 418, "message": "short and stout"})),
@@ -212,7 +222,7 @@ mod errors {
         }
         let err = argil(&server)
             .get_avatar()
-            .id("teapot")
+            .id("00000000-0000-4000-8000-746561706f74")
             .send()
             .await
             .unwrap_err();
@@ -227,13 +237,13 @@ mod errors {
     #[tokio::test]
     async fn undocumented_success_statuses_keep_their_body_or_report_the_cut() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a1"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-613100000000"))
             .respond_with(ResponseTemplate::new(202).set_body_string("queued for review"))
             .mount(&server)
             .await;
         let err = argil(&server)
             .get_avatar()
-            .id("a1")
+            .id("00000000-0000-4000-8000-613100000000")
             .send()
             .await
             .unwrap_err();
@@ -265,7 +275,12 @@ mod errors {
             .retry_policy(argil_client::RetryPolicy::none())
             .build()
             .unwrap();
-        let err = client.get_avatar().id("a1").send().await.unwrap_err();
+        let err = client
+            .get_avatar()
+            .id("00000000-0000-4000-8000-613100000000")
+            .send()
+            .await
+            .unwrap_err();
         served.join().unwrap();
         assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     }
@@ -273,21 +288,24 @@ mod errors {
     #[tokio::test]
     async fn html_and_malformed_json_are_decode_errors_that_keep_the_body() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/html"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-68746d6c0000"))
             .respond_with(
                 ResponseTemplate::new(200)
                     .set_body_raw("<html><body>Bad Gateway</body></html>", "text/html"),
             )
             .mount(&server)
             .await;
-        Mock::given(path("/avatars/broken"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-62726f6b656e"))
             .respond_with(ResponseTemplate::new(200).set_body_raw(
                 r#"{"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a", "status": "#,
                 "application/json",
             ))
             .mount(&server)
             .await;
-        for (id, fragment) in [("html", "Bad Gateway"), ("broken", "\"status\": ")] {
+        for (id, fragment) in [
+            ("00000000-0000-4000-8000-68746d6c0000", "Bad Gateway"),
+            ("00000000-0000-4000-8000-62726f6b656e", "\"status\": "),
+        ] {
             match argil(&server).get_avatar().id(id).send().await.unwrap_err() {
                 Error::Decode { response, .. } => {
                     assert_eq!(response.status, 200);
@@ -379,13 +397,18 @@ mod success_headers {
     #[tokio::test]
     async fn a_plain_success_keeps_its_headers() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a1"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-613100000000"))
             .respond_with(with_request_id(
                 ResponseTemplate::new(200).set_body_json(json!({"id": AVATAR_ID})),
             ))
             .mount(&server)
             .await;
-        let response = argil(&server).get_avatar().id("a1").send().await.unwrap();
+        let response = argil(&server)
+            .get_avatar()
+            .id("00000000-0000-4000-8000-613100000000")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200);
         assert_headers(response.headers());
         let id = response.into_inner().id.map(|id| id.to_string());
@@ -433,19 +456,19 @@ mod forward_compat {
     #[tokio::test]
     async fn unknown_enum_values_and_fields_do_not_fail_responses() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/new"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-6e6577000000"))
             .respond_with(ResponseTemplate::new(200).set_body_json(
                 json!({"status": "ARCHIVED", "mood": "cheerful", "model": "ARGIL_V9"}),
             ))
             .mount(&server)
             .await;
-        Mock::given(path("/avatars/known"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-6b6e6f776e00"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "IDLE"})))
             .mount(&server)
             .await;
         let avatar = argil(&server)
             .get_avatar()
-            .id("new")
+            .id("00000000-0000-4000-8000-6e6577000000")
             .send()
             .await
             .unwrap()
@@ -454,7 +477,7 @@ mod forward_compat {
         assert_eq!(avatar.status.as_ref().unwrap().to_string(), "ARCHIVED");
         let avatar = argil(&server)
             .get_avatar()
-            .id("known")
+            .id("00000000-0000-4000-8000-6b6e6f776e00")
             .send()
             .await
             .unwrap()
@@ -494,9 +517,19 @@ mod retries {
         let server = MockServer::start().await;
         let ok = ResponseTemplate::new(200).set_body_json(json!({"status": "IDLE"}));
         let busy = ResponseTemplate::new(503).insert_header("retry-after", "1");
-        respond_in_turn(&server, || Mock::given(path("/avatars/a")), vec![busy, ok]).await;
+        respond_in_turn(
+            &server,
+            || Mock::given(path("/avatars/00000000-0000-4000-8000-610000000000")),
+            vec![busy, ok],
+        )
+        .await;
         let start = Instant::now();
-        argil(&server).get_avatar().id("a").send().await.unwrap();
+        argil(&server)
+            .get_avatar()
+            .id("00000000-0000-4000-8000-610000000000")
+            .send()
+            .await
+            .unwrap();
         assert!(
             start.elapsed() >= Duration::from_secs(1),
             "Retry-After: 1 was not honoured ({:?})",
@@ -509,24 +542,29 @@ mod retries {
         let failures = [ResponseTemplate::new(502), ResponseTemplate::new(504)];
         respond_in_turn(
             &server,
-            || Mock::given(path("/avatars/b")),
+            || Mock::given(path("/avatars/00000000-0000-4000-8000-620000000000")),
             [failures.to_vec(), vec![ok]].concat(),
         )
         .await;
-        argil(&server).get_avatar().id("b").send().await.unwrap();
+        argil(&server)
+            .get_avatar()
+            .id("00000000-0000-4000-8000-620000000000")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(count(&server).await, 3);
     }
 
     #[tokio::test]
     async fn attempts_are_capped() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-610000000000"))
             .respond_with(ResponseTemplate::new(503))
             .mount(&server)
             .await;
         let err = argil(&server)
             .get_avatar()
-            .id("a")
+            .id("00000000-0000-4000-8000-610000000000")
             .send()
             .await
             .unwrap_err();
@@ -540,14 +578,14 @@ mod retries {
     #[tokio::test]
     async fn a_retry_after_beyond_the_time_budget_is_not_waited_for() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-610000000000"))
             .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "3600"))
             .mount(&server)
             .await;
         let start = Instant::now();
         let err = argil(&server)
             .get_avatar()
-            .id("a")
+            .id("00000000-0000-4000-8000-610000000000")
             .send()
             .await
             .unwrap_err();
@@ -874,14 +912,22 @@ mod waiters {
         let server = MockServer::start().await;
         let status = |s: &str| ResponseTemplate::new(200).set_body_json(json!({"status": s}));
         let statuses = vec![status("TRAINING"), status("TRAINING"), status("IDLE")];
-        respond_in_turn(&server, || Mock::given(path("/avatars/ok")), statuses).await;
-        Mock::given(path("/avatars/refused"))
+        respond_in_turn(
+            &server,
+            || Mock::given(path("/avatars/00000000-0000-4000-8000-6f6b00000000")),
+            statuses,
+        )
+        .await;
+        Mock::given(path("/avatars/00000000-0000-4000-8000-726566757365"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "REFUSED"})))
             .mount(&server)
             .await;
         let seen = Arc::new(Mutex::new(Vec::new()));
         let avatar = argil(&server)
-            .wait_for_training("ok", fast(Duration::from_secs(5), &seen))
+            .wait_for_training(
+                "00000000-0000-4000-8000-6f6b00000000",
+                fast(Duration::from_secs(5), &seen),
+            )
             .await
             .unwrap();
         assert_eq!(avatar.status, Some(argil_client::types::AvatarStatus::Idle));
@@ -895,7 +941,10 @@ mod waiters {
             ]
         );
         let err = argil(&server)
-            .wait_for_training("refused", fast(Duration::from_secs(5), &seen))
+            .wait_for_training(
+                "00000000-0000-4000-8000-726566757365",
+                fast(Duration::from_secs(5), &seen),
+            )
             .await
             .unwrap_err();
         assert!(
@@ -1061,11 +1110,16 @@ mod tracing_spans {
         let ok = ResponseTemplate::new(200).set_body_json(json!({}));
         respond_in_turn(
             &server,
-            || Mock::given(path("/avatars/a1")),
+            || Mock::given(path("/avatars/00000000-0000-4000-8000-613100000000")),
             vec![ResponseTemplate::new(503), ok],
         )
         .await;
-        argil(&server).get_avatar().id("a1").send().await.unwrap();
+        argil(&server)
+            .get_avatar()
+            .id("00000000-0000-4000-8000-613100000000")
+            .send()
+            .await
+            .unwrap();
         let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         assert!(log.contains("operation=\"get_avatar\""), "{log}");
         assert!(log.contains("method=GET"), "{log}");
@@ -1100,7 +1154,7 @@ mod tracing_spans {
         let ok = ResponseTemplate::new(200).set_body_json(json!({}));
         respond_in_turn(
             &server,
-            || Mock::given(path("/avatars/a1")),
+            || Mock::given(path("/avatars/00000000-0000-4000-8000-613100000000")),
             vec![ResponseTemplate::new(503), ok],
         )
         .await;
@@ -1111,7 +1165,12 @@ mod tracing_spans {
             status = tracing::field::Empty
         );
         async {
-            client.get_avatar().id("a1").send().await.unwrap();
+            client
+                .get_avatar()
+                .id("00000000-0000-4000-8000-613100000000")
+                .send()
+                .await
+                .unwrap();
             tracing::info!("after the call");
         }
         .instrument(caller)

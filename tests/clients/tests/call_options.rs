@@ -19,7 +19,7 @@ async fn count(server: &MockServer) -> usize {
 /// A server whose `/avatars/a` answers after `delay`.
 async fn slow(delay: Duration) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(path("/avatars/a"))
+    Mock::given(path("/avatars/00000000-0000-4000-8000-610000000000"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({}))
@@ -40,7 +40,7 @@ mod per_call {
         let start = Instant::now();
         let error = argil(&server)
             .get_avatar()
-            .id("a")
+            .id("00000000-0000-4000-8000-610000000000")
             .send_with(CallOptions::new().timeout(Duration::from_millis(200)))
             .await
             .unwrap_err();
@@ -59,18 +59,18 @@ mod per_call {
     #[tokio::test]
     async fn call_headers_are_sent_with_that_call_only() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-610000000000"))
             .and(header("x-trace", "t-1"))
             .respond_with(ResponseTemplate::new(503))
             .up_to_n_times(1)
             .mount(&server)
             .await;
-        Mock::given(path("/avatars/a"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-610000000000"))
             .and(header("x-trace", "t-1"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
             .mount(&server)
             .await;
-        Mock::given(path("/avatars/a"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-610000000000"))
             .respond_with(ResponseTemplate::new(404))
             .mount(&server)
             .await;
@@ -78,12 +78,17 @@ mod per_call {
         let options = CallOptions::new().header("x-trace", "t-1");
         client
             .get_avatar()
-            .id("a")
+            .id("00000000-0000-4000-8000-610000000000")
             .send_with(options)
             .await
             .unwrap();
         assert_eq!(count(&server).await, 2, "the retry carries the header too");
-        let error = client.get_avatar().id("a").send().await.unwrap_err();
+        let error = client
+            .get_avatar()
+            .id("00000000-0000-4000-8000-610000000000")
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
 
         let server = MockServer::start().await;
@@ -112,7 +117,7 @@ mod per_call {
         let server = MockServer::start().await;
         let error = argil(&server)
             .get_avatar()
-            .id("a")
+            .id("00000000-0000-4000-8000-610000000000")
             .send_with(CallOptions::new().header("x-trace", "a\r\nb"))
             .await
             .unwrap_err();
@@ -128,13 +133,13 @@ mod per_call {
     #[tokio::test]
     async fn a_call_retry_policy_replaces_the_clients() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-610000000000"))
             .respond_with(ResponseTemplate::new(503))
             .mount(&server)
             .await;
         let error = argil(&server)
             .get_avatar()
-            .id("a")
+            .id("00000000-0000-4000-8000-610000000000")
             .send_with(CallOptions::new().retry_policy(RetryPolicy::none()))
             .await
             .unwrap_err();
@@ -188,7 +193,12 @@ mod deadline {
             .build()
             .unwrap();
         let start = Instant::now();
-        let error = client.get_avatar().id("a").send().await.unwrap_err();
+        let error = client
+            .get_avatar()
+            .id("00000000-0000-4000-8000-610000000000")
+            .send()
+            .await
+            .unwrap_err();
         assert_cut_short(&error, start.elapsed());
         let text = error.to_string();
         assert!(
@@ -209,7 +219,7 @@ mod deadline {
         let start = Instant::now();
         let error = argil(&server)
             .get_avatar()
-            .id("a")
+            .id("00000000-0000-4000-8000-610000000000")
             .send_with(CallOptions::new().deadline(Duration::from_millis(1500)))
             .await
             .unwrap_err();
@@ -234,14 +244,14 @@ mod deadline {
     #[tokio::test]
     async fn no_retry_waits_past_the_deadline() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-610000000000"))
             .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "5"))
             .mount(&server)
             .await;
         let start = Instant::now();
         let error = argil(&server)
             .get_avatar()
-            .id("a")
+            .id("00000000-0000-4000-8000-610000000000")
             .send_with(CallOptions::new().deadline(Duration::from_secs(2)))
             .await
             .unwrap_err();
@@ -255,7 +265,12 @@ mod user_agent {
     use super::*;
 
     async fn agent_sent(client: argil_client::Client, server: &MockServer) -> Option<String> {
-        client.get_avatar().id("a").send().await.unwrap();
+        client
+            .get_avatar()
+            .id("00000000-0000-4000-8000-610000000000")
+            .send()
+            .await
+            .unwrap();
         let requests = server.received_requests().await.unwrap();
         let agent = requests.last()?.headers.get("user-agent")?;
         Some(agent.to_str().unwrap().to_string())

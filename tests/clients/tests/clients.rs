@@ -425,7 +425,7 @@ mod argil_ops {
             .mount(&server)
             .await;
         Mock::given(method("GET"))
-            .and(path("/avatars/other"))
+            .and(path("/avatars/00000000-0000-4000-8000-6f7468657200"))
             .respond_with(ResponseTemplate::new(200).set_body_json(
                 json!({"status": "TRAINING_FAILED", "createdAt": "2023-11-07T05:31:56Z"}),
             ))
@@ -433,7 +433,7 @@ mod argil_ops {
             .mount(&server)
             .await;
         Mock::given(method("GET"))
-            .and(path("/avatars/missing"))
+            .and(path("/avatars/00000000-0000-4000-8000-6d697373696e"))
             .respond_with(
                 ResponseTemplate::new(404)
                     .set_body_json(json!({"code": 404, "message": "Avatar not found"})),
@@ -453,13 +453,19 @@ mod argil_ops {
         assert!(a.create_at.is_some() && a.created_at.is_none());
         let b = client
             .get_avatar()
-            .id("other")
+            .id("00000000-0000-4000-8000-6f7468657200")
             .send()
             .await
             .unwrap()
             .into_inner();
         assert!(b.created_at.is_some() && b.create_at.is_none());
-        match client.get_avatar().id("missing").send().await.unwrap_err() {
+        match client
+            .get_avatar()
+            .id("00000000-0000-4000-8000-6d697373696e")
+            .send()
+            .await
+            .unwrap_err()
+        {
             Error::Api {
                 response, error, ..
             } => {

@@ -26,7 +26,7 @@ mod waits {
         let training = || ResponseTemplate::new(200).set_body_json(json!({"status": "TRAINING"}));
         respond_in_turn(
             &server,
-            || Mock::given(path("/avatars/slow")),
+            || Mock::given(path("/avatars/00000000-0000-4000-8000-736c6f770000")),
             vec![training(), training().set_delay(Duration::from_secs(3))],
         )
         .await;
@@ -35,7 +35,7 @@ mod waits {
             .max_interval(Duration::from_millis(10));
         let start = Instant::now();
         let err = argil(&server)
-            .wait_for_training("slow", wait)
+            .wait_for_training("00000000-0000-4000-8000-736c6f770000", wait)
             .await
             .unwrap_err();
         let elapsed = start.elapsed();
@@ -192,7 +192,7 @@ mod request_bodies {
     #[tokio::test]
     async fn a_response_beyond_a_map_bound_still_decodes_and_serializes() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a1"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-613100000000"))
             .respond_with(
                 ResponseTemplate::new(200)
                     .set_body_json(json!({"status": "IDLE", "extras": extras(12)})),
@@ -201,7 +201,7 @@ mod request_bodies {
             .await;
         let avatar = argil(&server)
             .get_avatar()
-            .id("a1")
+            .id("00000000-0000-4000-8000-613100000000")
             .send()
             .await
             .unwrap()
@@ -209,7 +209,10 @@ mod request_bodies {
         assert_eq!(avatar.extras.as_ref().map(|e| e.len()), Some(12));
         assert_eq!(serde_json::to_value(&avatar).unwrap()["extras"], extras(12));
         let wait = sdk_runtime::Wait::up_to(Duration::from_secs(5));
-        let avatar = argil(&server).wait_for_training("a1", wait).await.unwrap();
+        let avatar = argil(&server)
+            .wait_for_training("00000000-0000-4000-8000-613100000000", wait)
+            .await
+            .unwrap();
         assert_eq!(avatar.extras.map(|e| e.len()), Some(12));
     }
 }
@@ -328,7 +331,12 @@ mod error_messages {
             .retry_policy(sdk_runtime::RetryPolicy::none())
             .build()
             .unwrap();
-        let err = client.get_avatar().id("a1").send().await.unwrap_err();
+        let err = client
+            .get_avatar()
+            .id("00000000-0000-4000-8000-613100000000")
+            .send()
+            .await
+            .unwrap_err();
         let text = err.to_string().to_lowercase();
         assert!(text.contains("refused"), "{text}");
     }

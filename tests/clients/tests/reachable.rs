@@ -18,7 +18,7 @@ mod argil_globs {
     #[tokio::test]
     async fn the_error_and_the_error_body_keep_apart() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/missing"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-6d697373696e"))
             .respond_with(
                 ResponseTemplate::new(404)
                     .set_body_json(json!({"code": 404, "message": "no such avatar"})),
@@ -27,7 +27,7 @@ mod argil_globs {
             .await;
         let error: Error<ErrorBody> = argil(&server)
             .get_avatar()
-            .id("missing")
+            .id("00000000-0000-4000-8000-6d697373696e")
             .send()
             .await
             .unwrap_err();
@@ -42,7 +42,7 @@ mod argil_globs {
     #[tokio::test]
     async fn timestamps_are_named_through_the_crate() {
         let server = MockServer::start().await;
-        Mock::given(path("/avatars/a1"))
+        Mock::given(path("/avatars/00000000-0000-4000-8000-613100000000"))
             .respond_with(ResponseTemplate::new(200).set_body_json(
                 json!({"id": "0b8f3bde-8e2f-4a4b-9d3e-6f7a1c2d3e4f", "createdAt": "2024-05-01T10:00:00Z"}),
             ))
@@ -50,7 +50,7 @@ mod argil_globs {
             .await;
         let avatar = argil(&server)
             .get_avatar()
-            .id("a1")
+            .id("00000000-0000-4000-8000-613100000000")
             .send()
             .await
             .unwrap()

@@ -282,6 +282,9 @@ fn check(workspace: &Path) -> BTreeSet<String> {
             "check",
             "--offline",
             "--keep-going",
+            // Every crate's typed mocks (`src/mock.rs`) too: the feature only adds code.
+            "--features",
+            "mock",
             "--message-format=json",
             "--quiet",
         ])

@@ -19,6 +19,7 @@ const FIXTURES: &[&str] = &[
     "parameters",
     "references",
     "webhooks",
+    "mocks",
 ];
 
 #[test]
@@ -51,6 +52,14 @@ fn fixtures() {
         );
         insta::assert_snapshot!(format!("fixture-{name}-client"), code);
     }
+}
+
+/// The typed mocks (`src/mock.rs`, feature `mock`) of the fixture made for them: an envelope, a
+/// waiter, parameters of each kind, empty and binary answers, names that collide.
+#[test]
+fn fixture_mock_module() {
+    let generated = generate("tests/fixtures/mocks").unwrap();
+    insta::assert_snapshot!("fixture-mocks-mock", generated.files["src/mock.rs"]);
 }
 
 fn normalized_document(folder: &str) -> String {

@@ -1,7 +1,8 @@
-//! progenitor's `body` setter for a body type without a builder (a `oneOf` enum) drops the
-//! conversion's error: `.map_err(|_| "conversion to `T` for body failed")`, so a builder missing
-//! a required field fails at `send()` without saying which. The closure is rewritten (on the
-//! syntax tree) to keep the error's text, with the `Display` bound that needs.
+//! progenitor's operation setters drop the conversion's error:
+//! `.map_err(|_| "conversion to `T` for body failed")`, so a oneOf body built from a builder
+//! missing a required field, or an id that is not a UUID, fails at `send()` without saying why.
+//! The closure is rewritten (on the syntax tree) to keep the error's text, with the `Display`
+//! bound that needs (every conversion the setters meet, std's, uuid's and typify's, has one).
 
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, Item, Pat, WherePredicate};
@@ -16,9 +17,6 @@ pub fn apply(client: &mut syn::File) {
         let Item::Impl(imp) = item else { continue };
         for f in imp.items.iter_mut() {
             let ImplItem::Fn(f) = f else { continue };
-            if f.sig.ident != "body" {
-                continue;
-            }
             let Some((param, target)) = try_into_target(f) else {
                 continue;
             };
@@ -87,7 +85,14 @@ impl VisitMut for KeepError {
         let Expr::Lit(message) = &*to_string.receiver else {
             return;
         };
-        let message = message.lit.clone();
+        // progenitor prints the type from tokens (`:: uuid :: Uuid`); shown as Rust is written.
+        let message = match &message.lit {
+            syn::Lit::Str(text) => syn::LitStr::new(
+                &text.value().replace(" :: ", "::").replace(":: ", "::"),
+                text.span(),
+            ),
+            _ => return,
+        };
         if let Some(arg) = call.args.first_mut() {
             *arg = syn::parse_quote!(|e| format!("{}: {}", #message, e));
             self.rewritten = true;
@@ -111,6 +116,23 @@ mod tests {
         );
         assert!(
             client.contains("format!(\"{}:{}\",\"conversionto`PostABody`forbodyfailed\",e)"),
+            "{client}"
+        );
+    }
+
+    /// A UUID path parameter: the error says what is wrong with the text, and names the type as
+    /// Rust code writes it.
+    #[test]
+    fn a_parameter_setter_keeps_the_conversion_error() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      operationId: getA\n      parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]\n      responses: {'204': {description: none}}\n";
+        let client =
+            crate::generate_one(spec).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
+        assert!(
+            client.contains("<Vasstd::convert::TryInto<::uuid::Uuid>>::Error:::std::fmt::Display"),
+            "{client}"
+        );
+        assert!(
+            client.contains("format!(\"{}:{}\",\"conversionto`::uuid::Uuid`foridfailed\",e)"),
             "{client}"
         );
     }

@@ -1,0 +1,755 @@
+//! Typed mocks for the tests of code that uses a generated client (cargo feature `mock`): a real
+//! HTTP server on loopback (wiremock underneath) that answers like the API. This is the untyped
+//! half, written once; each generated crate's `mock` module wraps it with one typed method per
+//! operation (typed parameters, request bodies and answers, the envelope filled in).
+//!
+//! It is test support, so a misused expectation (no answer, a parameter that does not convert)
+//! panics at `mount` like a failed assertion, and unmet `expect(n)` counts panic when the server
+//! is dropped or [`MockServer::verify`]ed. A request no expectation matches gets a 404 whose body
+//! says why each expectation of that route refused it, so the call fails at once with that text.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use wiremock::{Mock, Request, ResponseTemplate};
+
+use crate::config::{ClientConfig, FromParts};
+use crate::envelope::EnvelopeSpec;
+use crate::retry::RetryPolicy;
+
+/// How many calls an expectation wants (`3`, `1..`, `..=2`), checked when the server is dropped
+/// or verified.
+pub use wiremock::Times;
+
+/// The API key [`MockServer::client`] sends.
+pub const TEST_API_KEY: &str = "test-api-key";
+
+/// What a request that no expectation matched is answered with.
+const UNMATCHED_STATUS: u16 = 404;
+
+/// A loopback HTTP server answering the expectations mounted on it.
+pub struct MockServer {
+    server: wiremock::MockServer,
+    state: Arc<State>,
+}
+
+/// What the server needs to explain a request nothing matched.
+#[derive(Default)]
+struct State {
+    /// Every mounted expectation's matcher, in mounting order.
+    matchers: Mutex<Vec<Arc<Matcher>>>,
+    /// Each request nothing matched, with the reasons.
+    unmatched: Mutex<Vec<String>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("uri", &self.server.uri())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a server on a free loopback port (inside a Tokio runtime).
+    pub async fn start() -> Self {
+        let server = wiremock::MockServer::start().await;
+        let state = Arc::new(State::default());
+        // The lowest priority: it answers only what no expectation took.
+        Mock::given(Anything)
+            .respond_with(Unmatched(state.clone()))
+            .with_priority(u8::MAX)
+            .named("a request no expectation matched")
+            .mount(&server)
+            .await;
+        MockServer { server, state }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// A client of type `C` pointed at this server: a test API key (when the API takes one),
+    /// retries after 1 ms instead of 500 ms, waiters polling every few milliseconds whatever
+    /// their `Wait` says, and a 10 s deadline per call, so a test that goes wrong fails fast.
+    pub fn client<C: FromParts>(&self) -> C {
+        let mut config = ClientConfig::<C>::default()
+            .base_url(self.uri())
+            .retry_policy(RetryPolicy {
+                max_attempts: 3,
+                max_elapsed: Duration::from_secs(5),
+                initial_delay: Duration::from_millis(1),
+                max_delay: Duration::from_millis(10),
+            })
+            .timeout(Duration::from_secs(5))
+            .deadline(Duration::from_secs(10))
+            .poll_intervals(Duration::from_millis(1), Duration::from_millis(10));
+        if !C::DEFAULTS.auth_schemes.is_empty() {
+            config = config.api_key(TEST_API_KEY);
+        }
+        match config.build() {
+            Ok(client) => client,
+            // Only a bad base URL or key fails, and both are ours: a bug, reported as a test failure.
+            Err(e) => panic!(
+                "sdk-runtime mock: cannot build a client for {}: {e}",
+                self.uri()
+            ),
+        }
+    }
+
+    /// An expectation for one operation (`GET /avatars/{id}`); the generated typed methods
+    /// start here.
+    pub fn expectation(
+        &self,
+        operation: &'static str,
+        method: &'static str,
+        path: &'static str,
+    ) -> Expectation<'_> {
+        Expectation {
+            server: self,
+            matcher: Matcher {
+                operation,
+                method,
+                template: path,
+                path: parse_template(path),
+                query: Vec::new(),
+                headers: Vec::new(),
+                bodies: Vec::new(),
+            },
+            answers: Vec::new(),
+            times: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The requests no expectation matched, each with why, in arrival order.
+    pub fn unmatched(&self) -> Vec<String> {
+        lock(&self.state.unmatched).clone()
+    }
+
+    /// Panics when an expectation's `expect(n)` count is not met or a request matched nothing.
+    /// (Dropping the server checks the counts too, unless the test is already panicking.)
+    pub async fn verify(&self) {
+        self.server.verify().await;
+        let unmatched = self.unmatched();
+        if !unmatched.is_empty() {
+            panic!(
+                "sdk-runtime mock: {} request(s) matched no expectation:\n{}",
+                unmatched.len(),
+                unmatched.join("\n")
+            );
+        }
+    }
+}
+
+/// One answer of an expectation.
+#[derive(Debug, Clone)]
+struct Answer {
+    status: u16,
+    body: Option<(Vec<u8>, &'static str)>,
+}
+
+/// What a mounted expectation has answered.
+#[derive(Debug, Clone)]
+pub struct Mounted {
+    calls: Arc<AtomicUsize>,
+}
+
+impl Mounted {
+    /// How many requests this expectation has answered so far.
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+/// What a request must look like, and the answers it gets: built by the generated typed
+/// expectations, then [`mount`](Expectation::mount)ed.
+#[must_use = "an expectation does nothing until `.mount().await`"]
+pub struct Expectation<'a> {
+    server: &'a MockServer,
+    matcher: Matcher,
+    answers: Vec<Answer>,
+    times: Option<Times>,
+    /// Mistakes in building it (a value that does not convert), reported at `mount`.
+    problems: Vec<String>,
+}
+
+impl Expectation<'_> {
+    /// The path parameter `name` must be `value` (as the client writes it).
+    pub fn path_param<T: Serialize>(mut self, name: &str, value: Result<T, String>) -> Self {
+        match value.and_then(|v| text(&v)) {
+            Ok(value) => {
+                for segment in &mut self.matcher.path {
+                    for part in segment.iter_mut() {
+                        if let Part::Param(param, wanted) = part
+                            && param == name
+                        {
+                            *wanted = Some(value.clone());
+                        }
+                    }
+                }
+            }
+            Err(e) => self.problems.push(format!("path parameter `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// The query parameter `name` must be present with `value`.
+    pub fn query_param<T: Serialize>(mut self, name: &str, value: Result<T, String>) -> Self {
+        match value.and_then(|v| text(&v)) {
+            Ok(value) => self.matcher.query.push((name.to_string(), value)),
+            Err(e) => self.problems.push(format!("query parameter `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// The header `name` must be present with `value`.
+    pub fn header_param<T: Serialize>(mut self, name: &str, value: Result<T, String>) -> Self {
+        match value.and_then(|v| text(&v)) {
+            Ok(value) => self
+                .matcher
+                .headers
+                .push((name.to_ascii_lowercase(), value)),
+            Err(e) => self.problems.push(format!("header `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// The JSON body must decode as `T` (named `type_name` in failures) and satisfy `predicate`.
+    /// Several predicates must all hold.
+    pub fn body<T, F>(mut self, type_name: &'static str, predicate: F) -> Self
+    where
+        T: DeserializeOwned,
+        F: Fn(&T) -> bool + Send + Sync + 'static,
+    {
+        let index = self.matcher.bodies.len() + 1;
+        self.matcher.bodies.push(Box::new(move |body: &[u8]| {
+            let decoded: T = serde_json::from_slice(body)
+                .map_err(|e| format!("the body does not decode as `{type_name}`: {e}"))?;
+            if predicate(&decoded) {
+                Ok(())
+            } else {
+                Err(format!("`when` #{index} returned false for the body"))
+            }
+        }));
+        self
+    }
+
+    /// Answers with `body` as JSON.
+    pub fn respond_json<T: Serialize>(mut self, status: u16, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.answers.push(Answer {
+                status,
+                body: Some((bytes, "application/json")),
+            }),
+            Err(e) => self
+                .problems
+                .push(format!("the answer does not serialize: {e}")),
+        }
+        self
+    }
+
+    /// Answers with the envelope around `data` (success code, message "OK"), checked to decode
+    /// as `Whole`, the operation's typed response: an envelope with other required fields needs
+    /// the whole response instead (the generated `respond`).
+    pub fn respond_data<Whole: DeserializeOwned, T: Serialize>(
+        self,
+        envelope: Option<&EnvelopeSpec>,
+        data_field: &str,
+        status: u16,
+        data: &T,
+    ) -> Self {
+        match serde_json::to_value(data) {
+            Ok(data) => self.respond_value::<Whole>(envelope, data_field, status, data),
+            Err(e) => self.with_problem(format!("the answer does not serialize: {e}")),
+        }
+    }
+
+    /// Answers in turn with results whose status (at the JSON pointer `pointer` of what `send`
+    /// returns) is each of `statuses`, JSON text such as `2` or `"TRAINING"`, wrapped in the
+    /// envelope when there is one and checked to decode as `Whole`.
+    pub fn respond_statuses<Whole: DeserializeOwned>(
+        mut self,
+        envelope: Option<&EnvelopeSpec>,
+        data_field: &str,
+        status: u16,
+        pointer: &str,
+        statuses: &[String],
+    ) -> Self {
+        for value in statuses {
+            // JSON text (`2`, `"IDLE"`, `null`); anything else is a string status.
+            let value =
+                serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.clone()));
+            let mut data = Value::Object(Default::default());
+            set_pointer(&mut data, pointer, value);
+            self = self.respond_value::<Whole>(envelope, data_field, status, data);
+        }
+        self
+    }
+
+    fn respond_value<Whole: DeserializeOwned>(
+        self,
+        envelope: Option<&EnvelopeSpec>,
+        data_field: &str,
+        status: u16,
+        data: Value,
+    ) -> Self {
+        let body = match envelope {
+            Some(envelope) => {
+                let mut body = Value::Object(Default::default());
+                let code = envelope.success.first().copied().unwrap_or_default();
+                set_pointer(&mut body, envelope.code, code.into());
+                set_pointer(&mut body, envelope.message, "OK".into());
+                set_pointer(&mut body, &format!("/{}", escape(data_field)), data);
+                body
+            }
+            None => data,
+        };
+        match serde_json::from_value::<Whole>(body.clone()) {
+            Ok(_) => self.respond_json(status, &body),
+            Err(e) => self.with_problem(format!(
+                "the answer {body} does not decode as the operation's response ({e}): answer with the whole typed response (`respond`)"
+            )),
+        }
+    }
+
+    /// Answers with `body` as it is, of the given content type.
+    pub fn respond_bytes(mut self, status: u16, body: Vec<u8>, content_type: &'static str) -> Self {
+        self.answers.push(Answer {
+            status,
+            body: Some((body, content_type)),
+        });
+        self
+    }
+
+    /// Answers with `status` and no body.
+    pub fn respond_empty(mut self, status: u16) -> Self {
+        self.answers.push(Answer { status, body: None });
+        self
+    }
+
+    /// The number of calls it expects, checked when the server is dropped or verified.
+    pub fn expect(mut self, times: impl Into<Times>) -> Self {
+        self.times = Some(times.into());
+        self
+    }
+
+    /// Records a mistake to report at `mount` (a typed value the generated code could not take).
+    pub fn with_problem(mut self, problem: String) -> Self {
+        self.problems.push(problem);
+        self
+    }
+
+    /// Starts answering. Panics if the expectation was built wrong (no answer, a value that
+    /// did not convert).
+    pub async fn mount(self) -> Mounted {
+        let name = format!(
+            "{} ({} {})",
+            self.matcher.operation, self.matcher.method, self.matcher.template
+        );
+        let mut problems = self.problems;
+        if self.answers.is_empty() {
+            problems.push("no answer: call one of the `respond` methods".into());
+        }
+        if !problems.is_empty() {
+            panic!(
+                "sdk-runtime mock: the expectation for {name} is wrong:\n- {}",
+                problems.join("\n- ")
+            );
+        }
+        let calls = Arc::new(AtomicUsize::new(0));
+        let matcher = Arc::new(self.matcher);
+        lock(&self.server.state.matchers).push(matcher.clone());
+        let mut mock = Mock::given(Matching(matcher))
+            .respond_with(Answers {
+                answers: self.answers,
+                calls: calls.clone(),
+            })
+            .named(name);
+        if let Some(times) = self.times {
+            mock = mock.expect(times);
+        }
+        mock.mount(&self.server.server).await;
+        Mounted { calls }
+    }
+}
+
+type BodyCheck = Box<dyn Fn(&[u8]) -> Result<(), String> + Send + Sync>;
+
+/// One segment of a path template: literal text and parameters (`{id}`, `{name}.json`).
+type Segment = Vec<Part>;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    Literal(String),
+    /// A parameter, with the value it must have (any non-empty text when `None`).
+    Param(String, Option<String>),
+}
+
+struct Matcher {
+    operation: &'static str,
+    method: &'static str,
+    template: &'static str,
+    path: Vec<Segment>,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    bodies: Vec<BodyCheck>,
+}
+
+impl Matcher {
+    /// Whether method and path fit, ignoring parameter values: the request was meant for it.
+    fn route_fits(&self, request: &Request) -> bool {
+        request.method.as_str() == self.method
+            && segments(request).is_some_and(|s| {
+                s.len() == self.path.len()
+                    && self
+                        .path
+                        .iter()
+                        .zip(&s)
+                        .all(|(template, actual)| fits(template, actual, false))
+            })
+    }
+
+    /// `Ok` when the request matches, else why not.
+    fn explain(&self, request: &Request) -> Result<(), String> {
+        if request.method.as_str() != self.method {
+            return Err(format!("the method is not {}", self.method));
+        }
+        let actual = segments(request).unwrap_or_default();
+        let path_fits = actual.len() == self.path.len()
+            && self
+                .path
+                .iter()
+                .zip(&actual)
+                .all(|(template, actual)| fits(template, actual, true));
+        if !path_fits {
+            return Err(format!(
+                "the path does not fit {} with its set parameters",
+                self.template
+            ));
+        }
+        let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        for (name, value) in &self.query {
+            if !pairs.iter().any(|(n, v)| n == name && v == value) {
+                return Err(format!("query parameter `{name}` is not `{value}`"));
+            }
+        }
+        for (name, value) in &self.headers {
+            let sent = request
+                .headers
+                .get(name.as_str())
+                .and_then(|v| v.to_str().ok());
+            if sent != Some(value.as_str()) {
+                return Err(format!("header `{name}` is not `{value}`"));
+            }
+        }
+        self.bodies
+            .iter()
+            .try_for_each(|check| check(&request.body))
+    }
+}
+
+/// The request path's segments, percent-decoded (`None` when one is not UTF-8).
+fn segments(request: &Request) -> Option<Vec<String>> {
+    request
+        .url
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .map(percent_decode)
+        .collect()
+}
+
+fn parse_template(path: &str) -> Vec<Segment> {
+    path.trim_start_matches('/')
+        .split('/')
+        .map(|segment| {
+            let mut parts = Vec::new();
+            let mut rest = segment;
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                    break;
+                };
+                if open > 0 {
+                    parts.push(Part::Literal(rest[..open].to_string()));
+                }
+                parts.push(Part::Param(rest[open + 1..close].to_string(), None));
+                rest = &rest[close + 1..];
+            }
+            if !rest.is_empty() || parts.is_empty() {
+                parts.push(Part::Literal(rest.to_string()));
+            }
+            parts
+        })
+        .collect()
+}
+
+/// Whether `actual` fits the template segment; `values`: set parameters must have their value.
+fn fits(template: &[Part], actual: &str, values: bool) -> bool {
+    match template.split_first() {
+        None => actual.is_empty(),
+        Some((Part::Literal(literal), rest)) => actual
+            .strip_prefix(literal.as_str())
+            .is_some_and(|after| fits(rest, after, values)),
+        Some((Part::Param(_, Some(value)), rest)) if values => actual
+            .strip_prefix(value.as_str())
+            .is_some_and(|after| fits(rest, after, values)),
+        // Any non-empty text, the shortest first (a literal may follow).
+        Some((Part::Param(..), rest)) => actual
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain([actual.len()])
+            .filter(|&i| i > 0)
+            .any(|i| fits(rest, &actual[i..], values)),
+    }
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, ..) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// A parameter's value as the client writes it: strings as they are, numbers and booleans as
+/// JSON writes them.
+fn text<T: Serialize>(value: &T) -> Result<String, String> {
+    match serde_json::to_value(value).map_err(|e| e.to_string())? {
+        Value::String(s) => Ok(s),
+        v @ (Value::Number(_) | Value::Bool(_)) => Ok(v.to_string()),
+        other => Err(format!("only a single value can be matched, not {other}")),
+    }
+}
+
+/// Sets `pointer` in `target`, creating the objects on the way.
+fn set_pointer(target: &mut Value, pointer: &str, value: Value) {
+    let mut at = target;
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let Some((last, path)) = tokens.split_last() else {
+        *at = value;
+        return;
+    };
+    for token in path {
+        if !at.is_object() {
+            *at = Value::Object(Default::default());
+        }
+        let Value::Object(map) = at else { return };
+        at = map.entry(token.clone()).or_insert(Value::Null);
+    }
+    if !at.is_object() {
+        *at = Value::Object(Default::default());
+    }
+    if let Value::Object(map) = at {
+        map.insert(last.clone(), value);
+    }
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// A lock that outlives a panicking test thread (the data is only appended to).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+struct Matching(Arc<Matcher>);
+
+impl wiremock::Match for Matching {
+    fn matches(&self, request: &Request) -> bool {
+        self.0.explain(request).is_ok()
+    }
+}
+
+/// Successive answers, the last repeating; counts the calls.
+struct Answers {
+    answers: Vec<Answer>,
+    calls: Arc<AtomicUsize>,
+}
+
+impl wiremock::Respond for Answers {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let call = self.calls.fetch_add(1, Ordering::SeqCst);
+        let Some(answer) = self.answers.get(call).or_else(|| self.answers.last()) else {
+            return ResponseTemplate::new(500);
+        };
+        let response = ResponseTemplate::new(answer.status);
+        match &answer.body {
+            Some((body, content_type)) => response.set_body_raw(body.clone(), content_type),
+            None => response,
+        }
+    }
+}
+
+struct Anything;
+
+impl wiremock::Match for Anything {
+    fn matches(&self, _: &Request) -> bool {
+        true
+    }
+}
+
+/// Answers what nothing matched with the reasons, and records it.
+struct Unmatched(Arc<State>);
+
+impl wiremock::Respond for Unmatched {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let path = match request.url.query() {
+            Some(query) => format!("{}?{query}", request.url.path()),
+            None => request.url.path().to_string(),
+        };
+        let mut message = format!(
+            "sdk-runtime mock: no expectation matched {} {path}",
+            request.method
+        );
+        let matchers = lock(&self.0.matchers);
+        let routed: Vec<_> = matchers.iter().filter(|m| m.route_fits(request)).collect();
+        if routed.is_empty() {
+            let mounted: Vec<String> = matchers
+                .iter()
+                .map(|m| format!("{} {}", m.method, m.template))
+                .collect();
+            let _ = write!(
+                message,
+                "; no expectation for this route (mounted: {})",
+                if mounted.is_empty() {
+                    "none".to_string()
+                } else {
+                    mounted.join(", ")
+                }
+            );
+        }
+        for m in routed {
+            if let Err(reason) = m.explain(request) {
+                let _ = write!(message, "; {}: {reason}", m.operation);
+            }
+        }
+        lock(&self.0.unmatched).push(message.clone());
+        ResponseTemplate::new(UNMATCHED_STATUS).set_body_raw(message.into_bytes(), "text/plain")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fit_paths_and_set_parameters() {
+        let template = parse_template("/avatars/{id}/files/{name}.json");
+        assert_eq!(template.len(), 4);
+        let actual = ["avatars", "a1", "files", "x.json"];
+        assert!(template.iter().zip(actual).all(|(t, a)| fits(t, a, true)));
+        assert!(
+            !fits(&template[3], ".json", false),
+            "a parameter is never empty"
+        );
+        let set = vec![Part::Param("id".into(), Some("a1".into()))];
+        assert!(fits(&set, "a1", true) && !fits(&set, "a2", true) && fits(&set, "a2", false));
+    }
+
+    #[test]
+    fn values_read_as_the_client_writes_them() {
+        assert_eq!(text(&"a b").unwrap(), "a b");
+        assert_eq!(text(&2).unwrap(), "2");
+        assert_eq!(text(&true).unwrap(), "true");
+        assert!(text(&[1, 2]).is_err());
+        assert_eq!(percent_decode("a%20b%2Fc").unwrap(), "a b/c");
+    }
+
+    const ENVELOPE: EnvelopeSpec = EnvelopeSpec {
+        code: "/status/code",
+        message: "/status/text",
+        success: &[0],
+        known: &[],
+    };
+
+    /// Parameters of each place, a parameter inside a segment, the envelope filled in, a
+    /// sequence whose last answer repeats, and the reason a request did not match.
+    #[tokio::test]
+    async fn matches_parameters_and_answers_in_turn() {
+        let server = MockServer::start().await;
+        let mounted = server
+            .expectation("get_output", "GET", "/jobs/{id}/output.{format}")
+            .path_param("format", Ok("mp4"))
+            .query_param("verbose", Ok(true))
+            .header_param("X-Trace", Ok("t1"))
+            .respond_data::<Value, _>(Some(&ENVELOPE), "result", 200, &serde_json::json!({"n": 1}))
+            .respond_empty(503)
+            .mount()
+            .await;
+        let http = crate::http_client_builder().unwrap().build().unwrap();
+        let get = |path: &str, trace: &str| {
+            http.get(format!("{}{path}", server.uri()))
+                .header("x-trace", trace)
+                .send()
+        };
+        let first = get("/jobs/a%20b/output.mp4?verbose=true", "t1")
+            .await
+            .unwrap();
+        assert_eq!(
+            first.json::<Value>().await.unwrap(),
+            serde_json::json!({"status": {"code": 0, "text": "OK"}, "result": {"n": 1}})
+        );
+        for _ in 0..2 {
+            let next = get("/jobs/a/output.mp4?verbose=true", "t1").await.unwrap();
+            assert_eq!(next.status(), 503, "the last answer repeats");
+        }
+        let other = get("/jobs/a/output.webm?verbose=true", "t1").await.unwrap();
+        assert_eq!(other.status(), 404);
+        let why = other.text().await.unwrap();
+        assert!(why.contains("get_output: the path does not fit"), "{why}");
+        let untraced = get("/jobs/a/output.mp4?verbose=true", "t2").await.unwrap();
+        assert!(
+            untraced
+                .text()
+                .await
+                .unwrap()
+                .contains("header `x-trace` is not `t1`")
+        );
+        assert_eq!(mounted.calls(), 3);
+        assert_eq!(server.unmatched().len(), 2);
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "no answer")]
+    async fn an_expectation_without_an_answer_is_refused() {
+        let server = MockServer::start().await;
+        server.expectation("op", "GET", "/").mount().await;
+    }
+
+    #[test]
+    fn pointers_build_nested_objects() {
+        let mut body = Value::Null;
+        set_pointer(&mut body, "/meta/code", 1000.into());
+        set_pointer(&mut body, "/a~1b", 1.into());
+        assert_eq!(body, serde_json::json!({"meta": {"code": 1000}, "a/b": 1}));
+    }
+}
