@@ -175,6 +175,20 @@ pub struct Waiter {
     /// Rust statements for the README (a doctest) and `examples/<name>.rs`; `client` is in scope.
     #[serde(default)]
     pub example: Option<String>,
+    /// The operation that starts the job, for tests of create-then-wait (the crate's mock
+    /// README answers it with the id the waiter then polls).
+    #[serde(default)]
+    pub start: Option<WaiterStart>,
+}
+
+/// The call that starts a waiter's job and where its answer holds the job's id.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterStart {
+    /// The operationId that starts the job.
+    pub operation: String,
+    /// JSON pointer into what the operation's `send()` returns: the id the waiter takes.
+    pub id: String,
 }
 
 /// Which statuses end a wait.

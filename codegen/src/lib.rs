@@ -96,7 +96,12 @@ impl GeneratedCrate {
     /// as changes.
     pub fn api(&self) -> Result<api::ApiModel> {
         let file = |name: &str| self.files.get(name).map_or("", String::as_str);
-        api::ApiModel::parse(file("src/client.rs"), file("src/sdk.rs")).map_err(|(file, e)| {
+        api::ApiModel::parse_crate(
+            file("src/lib.rs"),
+            file("src/client.rs"),
+            file("src/sdk.rs"),
+        )
+        .map_err(|(file, e)| {
             Error::bug(
                 &self.crate_name,
                 format!("the generated {file} does not parse: {e}"),

@@ -545,31 +545,37 @@ fn text<T: Serialize>(value: &T) -> Result<String, String> {
     }
 }
 
-/// Sets `pointer` in `target`, creating the objects on the way.
+/// Sets `pointer` in `target`, creating what is missing on the way: an array where the next
+/// token is an index (`/0/status` -> `[{"status": ..}]`, as the waiter reads it), else an object.
 fn set_pointer(target: &mut Value, pointer: &str, value: Value) {
-    let mut at = target;
     let tokens: Vec<String> = pointer
         .split('/')
         .skip(1)
         .map(|t| t.replace("~1", "/").replace("~0", "~"))
         .collect();
-    let Some((last, path)) = tokens.split_last() else {
-        *at = value;
-        return;
-    };
-    for token in path {
-        if !at.is_object() {
-            *at = Value::Object(Default::default());
-        }
-        let Value::Object(map) = at else { return };
-        at = map.entry(token.clone()).or_insert(Value::Null);
+    let mut at = target;
+    for token in &tokens {
+        at = match token.parse::<usize>() {
+            Ok(index) => {
+                if !at.is_array() {
+                    *at = Value::Array(Vec::new());
+                }
+                let Value::Array(items) = at else { return };
+                if items.len() <= index {
+                    items.resize(index + 1, Value::Null);
+                }
+                &mut items[index]
+            }
+            Err(_) => {
+                if !at.is_object() {
+                    *at = Value::Object(Default::default());
+                }
+                let Value::Object(map) = at else { return };
+                map.entry(token.clone()).or_insert(Value::Null)
+            }
+        };
     }
-    if !at.is_object() {
-        *at = Value::Object(Default::default());
-    }
-    if let Value::Object(map) = at {
-        map.insert(last.clone(), value);
-    }
+    *at = value;
 }
 
 fn escape(token: &str) -> String {
@@ -673,6 +679,22 @@ mod tests {
         );
         let set = vec![Part::Param("id".into(), Some("a1".into()))];
         assert!(fits(&set, "a1", true) && !fits(&set, "a2", true) && fits(&set, "a2", false));
+    }
+
+    /// What `respond_statuses` builds is read back at the same pointer by the waiter: an index
+    /// makes an array (Akool's `/0/status` of a one-or-many `data`), a name an object.
+    #[test]
+    fn pointers_create_arrays_for_indices_and_objects_for_names() {
+        let mut v = Value::Null;
+        set_pointer(&mut v, "/0/status", 1.into());
+        assert_eq!(v, serde_json::json!([{"status": 1}]));
+        assert_eq!(v.pointer("/0/status"), Some(&1.into()));
+        let mut v = serde_json::json!({"code": 1000});
+        set_pointer(&mut v, "/data/a~1b", "x".into());
+        assert_eq!(v, serde_json::json!({"code": 1000, "data": {"a/b": "x"}}));
+        let mut v = Value::Null;
+        set_pointer(&mut v, "", 3.into());
+        assert_eq!(v, Value::from(3));
     }
 
     #[test]

@@ -52,10 +52,14 @@ pub fn apply(
             let new = |rel: &str| generated.files.get(rel).map_or("", String::as_str);
             // Identical API sources mean an identical API: skip the parsing, which is most of
             // this step's time (regenerations after a generator change that moved no output).
-            let changes = if old.client == new("src/client.rs") && old.sdk == new("src/sdk.rs") {
+            let old_lib = old.lib.as_deref().unwrap_or(new("src/lib.rs"));
+            let changes = if old_lib == new("src/lib.rs")
+                && old.client == new("src/client.rs")
+                && old.sdk == new("src/sdk.rs")
+            {
                 Vec::new()
             } else {
-                let old_api = match ApiModel::parse(&old.client, &old.sdk) {
+                let old_api = match ApiModel::parse_crate(old_lib, &old.client, &old.sdk) {
                     Ok(api) => api,
                     Err((file, e)) => bail!(
                         "{display}/{file} does not parse ({e}), so its API cannot be compared \
@@ -86,6 +90,9 @@ pub fn apply(
 /// What the semver step reads of the crate it replaces.
 struct Old {
     manifest: String,
+    /// The crate root, for its re-exports; `None` when lost (the regeneration restores it, and
+    /// its re-exports are then compared as unchanged: they come from the generator alone).
+    lib: Option<String>,
     client: String,
     sdk: String,
     changelog: Option<String>,
@@ -111,6 +118,7 @@ fn read_previous(dir: &Path, display: &str) -> Result<Option<Old>> {
             )
         })
     };
+    let lib = fs::read_to_string(dir.join("src/lib.rs")).ok();
     let client = read("src/client.rs")?;
     let sdk = read("src/sdk.rs")?;
     let changelog = match fs::read_to_string(dir.join(CHANGELOG)) {
@@ -120,6 +128,7 @@ fn read_previous(dir: &Path, display: &str) -> Result<Option<Old>> {
     };
     Ok(Some(Old {
         manifest,
+        lib,
         client,
         sdk,
         changelog,
@@ -190,6 +199,7 @@ impl Committed<'_> {
             })
         };
         Ok(Some(Old {
+            lib: self.show("src/lib.rs"),
             client: source("src/client.rs")?,
             sdk: source("src/sdk.rs")?,
             changelog: self.show(CHANGELOG),

@@ -694,6 +694,28 @@ mod tests {
         );
     }
 
+    /// The crate root's re-exports count; its globs of the generated modules do not.
+    #[test]
+    fn crate_root_re_exports() {
+        let root = |uses: &str| {
+            ApiModel::parse_crate(
+                &format!("mod client; pub use client::*; mod sdk; pub use sdk::*; {uses}"),
+                "",
+                "",
+            )
+            .unwrap()
+        };
+        let old = root("pub use uuid; pub use sdk_runtime::{Wait, WaitError};");
+        let new = root("pub use sdk_runtime::{Wait, WaitError}; pub use serde_json;");
+        assert_eq!(
+            lines(&old, &new),
+            [
+                (Additive, "added re-export `serde_json`".to_string()),
+                (Breaking, "removed re-export `uuid`".to_string()),
+            ]
+        );
+    }
+
     #[test]
     fn re_exports() {
         let old = api("", "", "pub use sdk_runtime::{Error, Wait};");

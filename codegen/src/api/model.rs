@@ -257,6 +257,28 @@ impl ApiModel {
         let sdk = syn::parse_file(sdk).map_err(|e| ("src/sdk.rs", e))?;
         Ok(ApiModel::read(&client, &sdk))
     }
+
+    /// [`ApiModel::parse`] plus the crate root's re-exports (`pub use uuid;`,
+    /// `pub use sdk_runtime::{Wait, ..}`): what a caller names as `<crate>::X` is API too.
+    /// The root's globs of the two modules are how those reach the caller, not items.
+    pub fn parse_crate(
+        lib: &str,
+        client: &str,
+        sdk: &str,
+    ) -> Result<ApiModel, (&'static str, syn::Error)> {
+        let mut api = ApiModel::parse(client, sdk)?;
+        let lib = syn::parse_file(lib).map_err(|e| ("src/lib.rs", e))?;
+        for item in &lib.items {
+            if let Item::Use(u) = item
+                && is_pub(&u.vis)
+            {
+                flatten_use(&u.tree, String::new(), &mut api.reexports);
+            }
+        }
+        api.reexports
+            .retain(|name, _| name != "client::*" && name != "sdk::*");
+        Ok(api)
+    }
 }
 
 /// `a::{b, c as d}` -> `b` -> `a::b`, `d` -> `a::c`.

@@ -359,9 +359,14 @@ pub fn readme_section(model: &SdkModel, lib: &str) -> String {
         "Behind the cargo feature `mock`, `mock::MockServer` is a real HTTP server on loopback that answers like the API, for your own tests: one method per operation, named like the client's, whose expectation matches typed parameters (`.id(..)`) and request bodies (`.when(|body| ..)`) and answers with the operation's typed responses (`respond`, `respond_error`, `respond_status`); each `respond…` call adds an answer, successive requests get successive answers and the last one repeats, which drives a waiter through its states.{envelope} `mount().await` returns a handle whose `calls()` counts the requests; `expect(n)` is checked when the server is dropped, and `verify().await` also fails on requests no expectation matched (they get a 404 saying why, so the call fails at once). `server.client()` is a client pointed at it with a test key, fast retries and fast waiter polling.\n\nAdd the feature for your tests only (Cargo enables dev-dependencies' features for tests, examples and benches, not for your build); `cargo add` writes the version you depend on:\n\n```sh\ncargo add {krate}\ncargo add {krate} --dev --features mock\n```\n",
         krate = settings.crate_name
     );
+    // A waiter whose job the overlay says how to start comes first: its test is the whole
+    // create-then-wait program.
+    let complete = |w: &&Waiter| w.start.is_some() && w.example.is_some();
     if let Some(example) = model
         .waiters
         .iter()
+        .filter(complete)
+        .chain(model.waiters.iter())
         .find_map(|w| waiter_test(model, w, lib))
     {
         out.push_str(&example);
@@ -413,6 +418,9 @@ fn waiter_test(model: &SdkModel, w: &Waiter, lib: &str) -> Option<String> {
         StatusKind::Presence { .. } => return None,
     };
     let calls = sequence.len();
+    if let Some(test) = create_then_wait_test(model, w, lib, &sequence, param) {
+        return Some(test);
+    }
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -423,6 +431,83 @@ fn waiter_test(model: &SdkModel, w: &Waiter, lib: &str) -> Option<String> {
         w.name,
     );
     Some(out)
+}
+
+/// The README's user test when the overlay names the call that starts the job (`start`) and
+/// gives the create-then-wait program (`example`): the mock answers the start with an id at
+/// the declared pointer, then the polls with the waiter's states, and the program runs
+/// unchanged against `server.client()`.
+fn create_then_wait_test(
+    model: &SdkModel,
+    w: &Waiter,
+    lib: &str,
+    sequence: &[String],
+    param: &crate::model::Parameter,
+) -> Option<String> {
+    use std::fmt::Write;
+    let (start, pointer) = w.start.as_ref()?;
+    let example = w.example.as_ref()?;
+    let start = &model.operations[*start];
+    if !matches!(body_kind(&start.ok), Body::Json) {
+        return None;
+    }
+    let poll = &model.operations[w.operation];
+    // Text either way: the start's answer carries it as a string, and the mock's parameter
+    // matcher parses it like the client's setter (a UUID from its text).
+    let id = if crate::syntax::type_name(&w.parameter_type).as_deref() == Some("Uuid") {
+        "\"3c90c3cc-0d44-4b50-8888-8dd25736052a\""
+    } else {
+        "\"job-1\""
+    };
+    let answer = json_at(pointer);
+    let respond = if start.data.is_some() {
+        "respond_data"
+    } else {
+        "respond"
+    };
+    let calls = sequence.len();
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "```rust\n# #[cfg(feature = \"mock\")]\n# #[tokio::main(flavor = \"current_thread\")]\n# async fn main() -> Result<(), Box<dyn std::error::Error>> {{\nuse {lib}::mock::MockServer;\nuse {lib}::serde_json::{{from_value, json}};\n\nlet server = MockServer::start().await;\nlet id = {id};\n// The call that starts the job answers with the job's id (the rest of the answer stays empty).\nlet started = server\n    .{}()\n    .{respond}(from_value(json!({answer}))?)\n    .expect(1)\n    .mount()\n    .await;\n// The job's states, one per poll; the last answer repeats.\nlet polls = server\n    .{}()\n    .{}(id)\n    .respond_statuses([{}])\n    .expect({calls})\n    .mount()\n    .await;\n// Your code: the create-then-wait program above, given the mock's client (the wait polls\n// every few milliseconds).\nlet client = server.client();\n",
+        server_method(start),
+        server_method(poll),
+        param_setter(param),
+        // Qualified: the program below may import the status type itself.
+        sequence
+            .iter()
+            .map(|v| format!("{lib}::{v}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    for line in example.text.trim_end().lines() {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = write!(
+        out,
+        "assert_eq!((started.calls(), polls.calls()), (1, {calls}));\nserver.verify().await;\n# Ok(())\n# }}\n# #[cfg(not(feature = \"mock\"))]\n# fn main() {{}}\n```\n"
+    );
+    Some(out)
+}
+
+/// `json!` text holding `id` at a JSON pointer: `/id` -> `{"id": id}`, `/0/id` -> `[{"id": id}]`.
+fn json_at(pointer: &str) -> String {
+    let mut value = "id".to_string();
+    for token in pointer
+        .split('/')
+        .skip(1)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+    {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        value = if token.parse::<usize>().is_ok() {
+            format!("[{value}]")
+        } else {
+            format!("{{{token:?}: {value}}}")
+        };
+    }
+    value
 }
 
 fn param_setter(p: &crate::model::Parameter) -> String {

@@ -138,6 +138,9 @@ fn lib_tokens(uses: &crate::engine::Uses) -> TokenStream {
         /// The HTTP client crate the generated code is built on, re-exported so callers can
         /// configure it (default headers, timeouts, proxies) without a version mismatch.
         pub use reqwest;
+        /// The JSON crate of the API's bodies, re-exported for what takes JSON (`respond_json`
+        /// of the mocks) and for building typed values from JSON in tests.
+        pub use serde_json;
         #uuid
 
         #[rustfmt::skip]

@@ -183,6 +183,9 @@ pub struct Waiter {
     /// The typed status the waiter reports.
     pub status_type: StatusType,
     pub example: Option<Example>,
+    /// The operation that starts the job (index into [`SdkModel::operations`]) and the JSON
+    /// pointer into its `send()` output where the job's id is.
+    pub start: Option<(usize, String)>,
 }
 
 /// An untagged enum of `types` with a list variant and a one-item variant.

@@ -63,6 +63,27 @@ pub fn build(
                 })?),
                 None => None,
             };
+            let start = match &w.start {
+                Some(start) => {
+                    let at = operations
+                        .iter()
+                        .position(|o| o.id == start.operation)
+                        .ok_or_else(|| {
+                            bad(
+                                "start/operation",
+                                format!("operation `{}` does not exist", start.operation),
+                            )
+                        })?;
+                    if !start.id.is_empty() && !start.id.starts_with('/') {
+                        return Err(bad(
+                            "start/id",
+                            format!("`{}` is not a JSON pointer (start it with `/`)", start.id),
+                        ));
+                    }
+                    Some((at, start.id.clone()))
+                }
+                None => None,
+            };
             let schemas: Vec<String> = input
                 .spec
                 .components
@@ -83,6 +104,7 @@ pub fn build(
                 reason: w.reason.clone(),
                 status_type,
                 example,
+                start,
             })
         })
         .collect()

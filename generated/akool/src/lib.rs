@@ -4,6 +4,9 @@
 /// The HTTP client crate the generated code is built on, re-exported so callers can
 /// configure it (default headers, timeouts, proxies) without a version mismatch.
 pub use reqwest;
+/// The JSON crate of the API's bodies, re-exported for what takes JSON (`respond_json`
+/// of the mocks) and for building typed values from JSON in tests.
+pub use serde_json;
 #[rustfmt::skip]
 #[allow(
     clippy::all,

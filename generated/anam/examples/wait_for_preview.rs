@@ -2,7 +2,8 @@
 
 //! Waits until Anam has rendered a new avatar's preview video: the avatar's `videoUrl` is null until the video exists. The status is `PreviewStatus::Pending` until then, `PreviewStatus::Ready` after.
 //!
-//! Upload a photo as multipart/form-data, then wait for the preview video.
+//! Create an avatar from a photo's URL (create_avatar_multipart uploads a file
+//! instead), then wait for the preview video.
 //!
 //! Against a local server (a mock, or a proxy):
 //! `ANAM_API_KEY=test ANAM_BASE_URL=http://127.0.0.1:4010 cargo run -p anam-client --example wait_for_preview`
@@ -10,11 +11,9 @@
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = &anam_client::Client::from_env()?;
-    let photo = anam_client::FilePart::from_path("face.png").await?;
     let avatar = client
-        .create_avatar_multipart()
-        .display_name("Alex")
-        .image_file(photo)
+        .create_avatar()
+        .body_map(|b| b.display_name("Alex").image_url("https://example.com/face.png"))
         .send()
         .await?
         .into_inner();

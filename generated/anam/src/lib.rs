@@ -6,6 +6,9 @@ pub use chrono;
 /// The HTTP client crate the generated code is built on, re-exported so callers can
 /// configure it (default headers, timeouts, proxies) without a version mismatch.
 pub use reqwest;
+/// The JSON crate of the API's bodies, re-exported for what takes JSON (`respond_json`
+/// of the mocks) and for building typed values from JSON in tests.
+pub use serde_json;
 /// The UUID crate the API's `Uuid` ids come from, re-exported so callers need no
 /// dependency of their own to build one.
 pub use uuid;
