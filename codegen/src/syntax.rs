@@ -42,6 +42,25 @@ pub fn generic_args(ty: &Type) -> Option<Vec<Type>> {
     )
 }
 
+/// `T` of a where-predicate `X: TryInto<T>` (its first bound), the shape of every generated
+/// setter's bound (progenitor's `V: std::convert::TryInto<T>`, typify's `T: ...TryInto<T>`).
+pub fn try_into_target(p: &syn::PredicateType) -> Option<&Type> {
+    let syn::TypeParamBound::Trait(bound) = p.bounds.first()? else {
+        return None;
+    };
+    let last = bound.path.segments.last()?;
+    if last.ident != "TryInto" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
+}
+
 /// `Result<ResponseValue<T>, Error<E>>` -> (T, E).
 pub fn result_parts(ty: &Type) -> Option<(Type, Type)> {
     let args = generic_args(ty)?;

@@ -304,17 +304,9 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, SystemTime)> {
     out
 }
 
-/// Two checkouts sharing a target directory: cargo may run the xtask binary built in one of them
-/// from the other. The binary under test was built in this checkout; run in a copy of it, as
-/// `cargo xtask` would run it there, it must read and write the copy's specs/ and generated/
-/// and leave this checkout alone.
-#[test]
-fn gen_works_on_the_checkout_it_runs_in_not_the_one_it_was_built_in() {
-    let original = this_checkout();
-    let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("other-checkout");
-    let _ = fs::remove_dir_all(&copy);
-    // What `cargo xtask gen` reads: the workspace manifest, the specs and the generated tree, and
-    // the sources and manifests that make up the generator's hash.
+/// What `cargo xtask gen` reads of a checkout besides specs/ and generated/: the workspace
+/// manifest and lock, and the sources and manifests that make up the generator's hash.
+fn copy_generator(original: &Path, copy: &Path) {
     for file in [
         "Cargo.toml",
         "Cargo.lock",
@@ -325,7 +317,22 @@ fn gen_works_on_the_checkout_it_runs_in_not_the_one_it_was_built_in() {
         fs::create_dir_all(copy.join(file).parent().unwrap()).unwrap();
         fs::copy(original.join(file), copy.join(file)).unwrap();
     }
-    for dir in ["specs", "generated", "codegen/src", "xtask/src"] {
+    for dir in ["codegen/src", "xtask/src"] {
+        copy_dir(&original.join(dir), &copy.join(dir));
+    }
+}
+
+/// Two checkouts sharing a target directory: cargo may run the xtask binary built in one of them
+/// from the other. The binary under test was built in this checkout; run in a copy of it, as
+/// `cargo xtask` would run it there, it must read and write the copy's specs/ and generated/
+/// and leave this checkout alone.
+#[test]
+fn gen_works_on_the_checkout_it_runs_in_not_the_one_it_was_built_in() {
+    let original = this_checkout();
+    let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("other-checkout");
+    let _ = fs::remove_dir_all(&copy);
+    copy_generator(&original, &copy);
+    for dir in ["specs", "generated"] {
         copy_dir(&original.join(dir), &copy.join(dir));
     }
 
@@ -627,19 +634,7 @@ fn regenerating_twice_before_a_commit_bumps_once() {
     let original = this_checkout();
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("git-checkout");
     let _ = fs::remove_dir_all(&root);
-    for file in [
-        "Cargo.toml",
-        "Cargo.lock",
-        "codegen/Cargo.toml",
-        "xtask/Cargo.toml",
-        "runtime/Cargo.toml",
-    ] {
-        fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
-        fs::copy(original.join(file), root.join(file)).unwrap();
-    }
-    for dir in ["codegen/src", "xtask/src"] {
-        copy_dir(&original.join(dir), &root.join(dir));
-    }
+    copy_generator(&original, &root);
     fs::create_dir_all(root.join("specs/demo")).unwrap();
     fs::create_dir_all(root.join("generated")).unwrap();
     let write_spec = |spec: &str| fs::write(root.join("specs/demo/api.yaml"), spec).unwrap();

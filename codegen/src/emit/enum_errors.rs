@@ -22,24 +22,37 @@ pub fn apply(client: &mut syn::File) {
         }
         for f in imp.items.iter_mut() {
             let syn::ImplItem::Fn(f) = f else { continue };
-            // Read with `VisitMut` on a copy: syn's read-only visitor is another cargo feature.
-            let mut allowed = Allowed::default();
-            allowed.visit_block_mut(&mut f.block.clone());
-            if allowed.values.is_empty() {
+            let allowed = allowed(&f.block);
+            let values: Vec<String> = allowed
+                .texts
+                .iter()
+                .map(|t| format!("{t:?}"))
+                .chain(allowed.integers.iter().map(|i| i.to_string()))
+                .collect();
+            if values.is_empty() {
                 continue;
             }
-            let list = allowed.values.join(", ");
+            let list = values.join(", ");
             let mut name = NameValues { list };
             name.visit_block_mut(&mut f.block);
         }
     }
 }
 
-/// The values a conversion accepts: string literal match arms, or the integers of
-/// `![..].contains(&value)`.
+/// The values a typify conversion accepts: string literal match arms (`FromStr` of a string
+/// enum), or the integers of `![..].contains(&value)` (`TryFrom` of an integer enum).
 #[derive(Default)]
-struct Allowed {
-    values: Vec<String>,
+pub(super) struct Allowed {
+    pub texts: Vec<String>,
+    pub integers: Vec<i64>,
+}
+
+/// What the conversion whose body is `block` accepts.
+pub(super) fn allowed(block: &syn::Block) -> Allowed {
+    // Read with `VisitMut` on a copy: syn's read-only visitor is another cargo feature.
+    let mut allowed = Allowed::default();
+    allowed.visit_block_mut(&mut block.clone());
+    allowed
 }
 
 impl VisitMut for Allowed {
@@ -47,7 +60,7 @@ impl VisitMut for Allowed {
         if let Pat::Lit(lit) = &arm.pat
             && let Lit::Str(text) = &lit.lit
         {
-            self.values.push(format!("{:?}", text.value()));
+            self.texts.push(text.value());
         }
         syn::visit_mut::visit_arm_mut(self, arm);
     }
@@ -59,8 +72,9 @@ impl VisitMut for Allowed {
             for element in &array.elems {
                 if let Expr::Lit(lit) = element
                     && let Lit::Int(int) = &lit.lit
+                    && let Ok(value) = int.base10_parse::<i64>()
                 {
-                    self.values.push(int.base10_digits().to_string());
+                    self.integers.push(value);
                 }
             }
         }

@@ -112,22 +112,11 @@ fn optional_target(f: &syn::ImplItemFn) -> Option<Type> {
         if text(&p.bounded_ty) != "T" {
             return None;
         }
-        let syn::TypeParamBound::Trait(bound) = p.bounds.first()? else {
-            return None;
-        };
-        let last = bound.path.segments.last()?;
-        if last.ident != "TryInto" {
+        let option = syntax::try_into_target(p)?;
+        if syntax::type_name(option).as_deref() != Some("Option") {
             return None;
         }
-        let option = first_type_arg(&last.arguments)?;
-        let Type::Path(option) = option else {
-            return None;
-        };
-        let last = option.path.segments.last()?;
-        if last.ident != "Option" {
-            return None;
-        }
-        first_type_arg(&last.arguments).cloned()
+        syntax::generic_args(option)?.into_iter().next()
     })
 }
 

@@ -40,20 +40,8 @@ fn try_into_target(f: &syn::ImplItemFn) -> Option<(syn::Type, syn::Type)> {
     let [WherePredicate::Type(p)] = clause.predicates.iter().collect::<Vec<_>>()[..] else {
         return None;
     };
-    let syn::TypeParamBound::Trait(bound) = p.bounds.first()? else {
-        return None;
-    };
-    let last = bound.path.segments.last()?;
-    if last.ident != "TryInto" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some((p.bounded_ty.clone(), t.clone())),
-        _ => None,
-    }
+    let target = syntax::try_into_target(p)?;
+    Some((p.bounded_ty.clone(), target.clone()))
 }
 
 /// `map_err(|_| "..".to_string())` -> `map_err(|e| format!("..: {e}"))`.

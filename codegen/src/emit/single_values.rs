@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
-use syn::{Expr, Fields, ImplItem, Item, Lit};
+use syn::{Expr, Fields, ImplItem, Item};
 
 use crate::syntax;
 
@@ -92,9 +92,7 @@ fn single_valued(types: &[Item]) -> BTreeMap<String, TokenStream> {
                 }
                 for f in &imp.items {
                     let ImplItem::Fn(f) = f else { continue };
-                    let mut only = OnlyInteger::default();
-                    only.visit_block_mut(&mut f.block.clone());
-                    if let [value] = only.values[..] {
+                    if let [value] = super::enum_errors::allowed(&f.block).integers[..] {
                         let ty = format_ident!("{name}");
                         let value =
                             syn::LitInt::new(&value.to_string(), proc_macro2::Span::call_site());
@@ -115,30 +113,6 @@ fn single_valued(types: &[Item]) -> BTreeMap<String, TokenStream> {
         }
     }
     out
-}
-
-/// The integers of `![..].contains(&value)`, the check typify writes for integer enums.
-#[derive(Default)]
-struct OnlyInteger {
-    values: Vec<i64>,
-}
-
-impl VisitMut for OnlyInteger {
-    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
-        if call.method == "contains"
-            && let Expr::Array(array) = &*call.receiver
-        {
-            for element in &array.elems {
-                if let Expr::Lit(lit) = element
-                    && let Lit::Int(int) = &lit.lit
-                    && let Ok(value) = int.base10_parse::<i64>()
-                {
-                    self.values.push(value);
-                }
-            }
-        }
-        syn::visit_mut::visit_expr_method_call_mut(self, call);
-    }
 }
 
 /// `field: Err("no value supplied for field".to_string())` -> `field: <the one value>`.
