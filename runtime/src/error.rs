@@ -253,9 +253,11 @@ mod tests {
     /// many attempts.
     #[tokio::test]
     async fn a_transport_error_names_its_cause() {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/x", listener.local_addr().unwrap());
-        drop(listener);
+        // Bound but never listening: a connection is refused, and the port is not freed for
+        // another test's server in this process to take.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let url = format!("http://{}/x", socket.local_addr().unwrap());
         let http = crate::http_client_builder().unwrap().build().unwrap();
         let source = http.get(&url).send().await.unwrap_err();
         let error: Error = Error::Transport {

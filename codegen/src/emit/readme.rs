@@ -57,7 +57,7 @@ pub fn render(header: &str, model: &SdkModel) -> String {
     let _ = writeln!(out, "    Ok(())\n}}\n```\n");
     let _ = writeln!(
         out,
-        "Request bodies are built with typed builders (`.body_map(|b| b.field(..))`) or the `types` structs; the specs' constraints (required fields, patterns, lengths, enums, map sizes) are checked before a request is sent, and a value that breaks one fails at `send()` with `Error::InvalidRequest` naming the field and, for enums, the allowed values. Setters take what you have: text for strings and UUIDs (`Some(..)` or `None` for optional fields too), plain integers for integer enums; a required field with a single allowed value starts set.\n"
+        "Request bodies are built with typed builders (`.body_map(|b| b.field(..))`; a body of several shapes, a `oneOf`, has `.body_<shape>(|b| ..)` per shape) or the `types` structs; the specs' constraints (required fields, patterns, lengths, enums, map sizes) are checked before a request is sent, and a value that breaks one fails at `send()` with `Error::InvalidRequest` naming the field and, for enums, the allowed values. Setters take what you have: text for strings and UUIDs (`Some(..)` or `None` for optional fields too), plain integers for integer enums; a required field with a single allowed value starts set.\n"
     );
     waiters_section(&mut out, model, &lib);
     pagination_section(&mut out, model, &lib);

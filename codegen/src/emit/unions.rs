@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::SdkModel;
+use crate::naming;
 
 pub fn emit(model: &SdkModel) -> TokenStream {
     let conversions = model
@@ -66,5 +67,57 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             }
         }
     });
-    conversions.chain(accessors).collect()
+    conversions
+        .chain(accessors)
+        .chain(variant_bodies(model))
+        .collect()
+}
+
+/// `builder::Op::body_<variant>(|b| ..)` for each builder variant of an operation's JSON body.
+fn variant_bodies(model: &SdkModel) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for op in &model.operations {
+        let Some(body) = op.json_body.as_ref().and_then(crate::syntax::type_name) else {
+            continue;
+        };
+        let builder = format_ident!("{}", op.builder);
+        let methods = model
+            .builder_variants
+            .iter()
+            .filter(|(name, _, _)| *name == body)
+            .filter_map(|(name, variant, payload)| {
+                let method = format!("body_{}", heck::ToSnakeCase::to_snake_case(variant.as_str()));
+                // A parameter's setter of that name keeps it (`.body(..)` still serves).
+                let taken = op
+                    .parameters
+                    .iter()
+                    .any(|p| naming::setter_ident(&p.name) == method);
+                if taken {
+                    return None;
+                }
+                let method = format_ident!("{method}");
+                let payload = format_ident!("{payload}");
+                let doc = format!(
+                    "The body as `{name}::{variant}`, built from a fresh `types::builder::{payload}`: `.{method}(|b| b.field(..))`. Its checks fail at `send()`."
+                );
+                Some(quote! {
+                    #[doc = #doc]
+                    pub fn #method<F>(self, f: F) -> Self
+                    where
+                        F: ::std::ops::FnOnce(types::builder::#payload) -> types::builder::#payload,
+                    {
+                        self.body(f(::std::default::Default::default()))
+                    }
+                })
+            })
+            .collect::<Vec<_>>();
+        if !methods.is_empty() {
+            out.push(quote! {
+                impl builder::#builder<'_> {
+                    #(#methods)*
+                }
+            });
+        }
+    }
+    out
 }

@@ -10,12 +10,14 @@
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = &argil_client::Client::from_env()?;
-    use argil_client::types::{AvatarCreateArgsImage, AvatarCreateArgsImageDatasetImage};
+    use argil_client::types::AvatarCreateArgsImageDatasetImage;
     let image = AvatarCreateArgsImageDatasetImage::Url(
         "https://example.com/face.jpg".parse()?,
     );
-    let body = AvatarCreateArgsImage::builder().name("My avatar").dataset_image(image);
-    let avatar = client.create_avatar().body(body).send().await?.into_inner();
+    let created = client
+        .create_avatar()
+        .body_image(|b| b.name("My avatar").dataset_image(image));
+    let avatar = created.send().await?.into_inner();
     let id = avatar.id.ok_or("no id in the response")?;
     let wait = argil_client::Wait::up_to(std::time::Duration::from_secs(3600))
         .on_status(|status| println!("training: {status}"));

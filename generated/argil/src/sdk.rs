@@ -208,3 +208,23 @@ for types::AvatarCreateRequest {
         Ok(Self::Videos(value.try_into()?))
     }
 }
+impl builder::CreateAvatar<'_> {
+    ///The body as `AvatarCreateRequest::Image`, built from a fresh `types::builder::AvatarCreateArgsImage`: `.body_image(|b| b.field(..))`. Its checks fail at `send()`.
+    pub fn body_image<F>(self, f: F) -> Self
+    where
+        F: ::std::ops::FnOnce(
+            types::builder::AvatarCreateArgsImage,
+        ) -> types::builder::AvatarCreateArgsImage,
+    {
+        self.body(f(::std::default::Default::default()))
+    }
+    ///The body as `AvatarCreateRequest::Videos`, built from a fresh `types::builder::AvatarCreateArgs`: `.body_videos(|b| b.field(..))`. Its checks fail at `send()`.
+    pub fn body_videos<F>(self, f: F) -> Self
+    where
+        F: ::std::ops::FnOnce(
+            types::builder::AvatarCreateArgs,
+        ) -> types::builder::AvatarCreateArgs,
+    {
+        self.body(f(::std::default::Default::default()))
+    }
+}

@@ -647,9 +647,11 @@ mod retries {
 
     #[tokio::test]
     async fn refused_connections_are_retried_even_for_post() {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        drop(listener);
+        // Bound but never listening: a connection is refused, and the port is not freed for
+        // another test's server in this process to take.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let url = format!("http://{}", socket.local_addr().unwrap());
         let client = argil_client::Client::builder()
             .api_key(TEST_KEY)
             .base_url(url)

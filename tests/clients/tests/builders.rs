@@ -157,3 +157,39 @@ async fn waiters_take_the_operations_id_type() {
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+/// A `oneOf` body is built in place, like `body_map` for a struct body: `.body_image(|b| ..)`
+/// sends the image variant; a variant missing a required field fails at `send()` naming it.
+#[tokio::test]
+async fn a_one_of_body_is_built_in_place() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/avatars"))
+        .and(body_partial_json(json!({"type": "IMAGE", "name": "Me"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": AVATAR})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = argil(&server);
+    let url = || {
+        argil_client::types::AvatarCreateArgsImageDatasetImage::Url(
+            "https://example.com/face.jpg".parse().unwrap(),
+        )
+    };
+    client
+        .create_avatar()
+        .body_image(|b| b.name("Me").dataset_image(url()))
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .create_avatar()
+        .body_image(|b| b.dataset_image(url()))
+        .send()
+        .await
+        .unwrap_err();
+    let Error::InvalidRequest(message) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(message.contains("no value supplied for name"), "{message}");
+}

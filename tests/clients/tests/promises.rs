@@ -322,9 +322,11 @@ mod error_messages {
     /// A refused connection names the cause, not only the URL.
     #[tokio::test]
     async fn a_refused_connection_says_so() {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        drop(listener);
+        // Bound but never listening: the port stays ours (a freed one could go to another
+        // test's server in this process) and a connection to it is refused.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let url = format!("http://{}", socket.local_addr().unwrap());
         let client = argil_client::Client::builder()
             .api_key(TEST_KEY)
             .base_url(url)
@@ -339,5 +341,6 @@ mod error_messages {
             .unwrap_err();
         let text = err.to_string().to_lowercase();
         assert!(text.contains("refused"), "{text}");
+        drop(socket);
     }
 }
