@@ -161,8 +161,9 @@ fn lib_tokens(uses: &crate::engine::Uses) -> TokenStream {
 
         /// The error every operation returns; it keeps status, headers and body of any response.
         pub use sdk_runtime::Error;
-        // Two short lists: each fits a line, so rustfmt and prettyplease lay them out alike.
+        // Short lists: each fits a line, so rustfmt and prettyplease lay them out alike.
         pub use sdk_runtime::{AuthScheme, CallOptions, ConfigError, FilePart, Paginated};
+        pub use sdk_runtime::{BoundedMap, IntoOptional, IntoOptionalString};
         pub use sdk_runtime::{RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};
     }
 }

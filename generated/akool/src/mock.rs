@@ -4,6 +4,8 @@
 //! answers like the API, with one method per operation. See the crate's README.
 #[allow(unused_imports)]
 use crate::{types, ByteStream, Client};
+/// What `mount` returns (its `calls()`) and what `expect` takes (`1`, `2..`).
+pub use ::sdk_runtime::mock::{Mounted, Times};
 /// A loopback HTTP server answering like the API: mount an expectation per operation,
 /// call your code with [`client`](MockServer::client), check the calls. Dropping it
 /// checks every `expect(n)`; [`verify`](MockServer::verify) also fails on requests that

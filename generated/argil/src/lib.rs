@@ -36,4 +36,5 @@ pub mod mock;
 /// The error every operation returns; it keeps status, headers and body of any response.
 pub use sdk_runtime::Error;
 pub use sdk_runtime::{AuthScheme, CallOptions, ConfigError, FilePart, Paginated};
+pub use sdk_runtime::{BoundedMap, IntoOptional, IntoOptionalString};
 pub use sdk_runtime::{RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};

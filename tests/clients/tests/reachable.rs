@@ -129,3 +129,24 @@ fn optional_string_fields_take_str_string_and_options() {
     assert_eq!(item.url.as_deref(), Some("https://example.com/a.png"));
     assert_eq!(item.gender, None);
 }
+
+/// What the setters' bounds and the mocks' signatures name is reachable through each crate, so
+/// a caller writing a helper generic over them adds no dependency.
+#[test]
+fn setter_bounds_and_mock_types_are_named_through_the_crate() {
+    fn voice<T: argil_client::IntoOptional<argil_client::uuid::Uuid>>(
+        value: T,
+    ) -> Option<argil_client::uuid::Uuid> {
+        value.into_optional().unwrap()
+    }
+    assert!(voice("3c90c3cc-0d44-4b50-8888-8dd25736052a").is_some());
+    fn text<T: akool_client::IntoOptionalString>(value: T) -> Option<String> {
+        value.into_optional_string()
+    }
+    assert_eq!(text("a").as_deref(), Some("a"));
+    let extras: fn() -> Option<argil_client::BoundedMap<String, 0, 10>> = || None;
+    assert!(extras().is_none());
+    let _times: argil_client::mock::Times = 1.into();
+    let mounted: fn() -> Option<anam_client::mock::Mounted> = || None;
+    assert!(mounted().is_none());
+}
