@@ -96,10 +96,12 @@ impl GeneratedCrate {
     /// as changes.
     pub fn api(&self) -> Result<api::ApiModel> {
         let file = |name: &str| self.files.get(name).map_or("", String::as_str);
+        let mock = self.files.get("src/mock.rs").map(String::as_str);
         api::ApiModel::parse_crate(
             file("src/lib.rs"),
             file("src/client.rs"),
             file("src/sdk.rs"),
+            mock,
         )
         .map_err(|(file, e)| {
             Error::bug(

@@ -53,13 +53,20 @@ pub fn apply(
             // Identical API sources mean an identical API: skip the parsing, which is most of
             // this step's time (regenerations after a generator change that moved no output).
             let old_lib = old.lib.as_deref().unwrap_or(new("src/lib.rs"));
+            let new_mock = generated.files.get("src/mock.rs").map(String::as_str);
             let changes = if old_lib == new("src/lib.rs")
+                && old.mock.as_deref() == new_mock
                 && old.client == new("src/client.rs")
                 && old.sdk == new("src/sdk.rs")
             {
                 Vec::new()
             } else {
-                let old_api = match ApiModel::parse_crate(old_lib, &old.client, &old.sdk) {
+                let old_api = match ApiModel::parse_crate(
+                    old_lib,
+                    &old.client,
+                    &old.sdk,
+                    old.mock.as_deref(),
+                ) {
                     Ok(api) => api,
                     Err((file, e)) => bail!(
                         "{display}/{file} does not parse ({e}), so its API cannot be compared \
@@ -95,6 +102,8 @@ struct Old {
     lib: Option<String>,
     client: String,
     sdk: String,
+    /// The mock module (feature `mock`), when the crate had one.
+    mock: Option<String>,
     changelog: Option<String>,
 }
 
@@ -121,6 +130,7 @@ fn read_previous(dir: &Path, display: &str) -> Result<Option<Old>> {
     let lib = fs::read_to_string(dir.join("src/lib.rs")).ok();
     let client = read("src/client.rs")?;
     let sdk = read("src/sdk.rs")?;
+    let mock = fs::read_to_string(dir.join("src/mock.rs")).ok();
     let changelog = match fs::read_to_string(dir.join(CHANGELOG)) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -131,6 +141,7 @@ fn read_previous(dir: &Path, display: &str) -> Result<Option<Old>> {
         lib,
         client,
         sdk,
+        mock,
         changelog,
     }))
 }
@@ -202,6 +213,7 @@ impl Committed<'_> {
             lib: self.show("src/lib.rs"),
             client: source("src/client.rs")?,
             sdk: source("src/sdk.rs")?,
+            mock: self.show("src/mock.rs"),
             changelog: self.show(CHANGELOG),
             manifest,
         }))

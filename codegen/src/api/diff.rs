@@ -702,6 +702,7 @@ mod tests {
                 &format!("mod client; pub use client::*; mod sdk; pub use sdk::*; {uses}"),
                 "",
                 "",
+                None,
             )
             .unwrap()
         };
@@ -713,6 +714,38 @@ mod tests {
                 (Additive, "added re-export `serde_json`".to_string()),
                 (Breaking, "removed re-export `uuid`".to_string()),
             ]
+        );
+    }
+
+    /// The mock module's API (feature `mock`) is compared like the rest: a removed expectation
+    /// method breaks users' tests, a new one is an addition.
+    #[test]
+    fn mock_module_methods() {
+        let mock = |methods: &str| {
+            ApiModel::parse_crate(
+                "",
+                "",
+                "",
+                Some(&format!(
+                    "pub struct MockServer; impl MockServer {{ {methods} }} pub struct GetThing<'a>(&'a ());"
+                )),
+            )
+            .unwrap()
+        };
+        let old = mock("pub fn get_thing(&self) -> GetThing<'_> { todo!() }");
+        let new = mock(
+            "pub fn get_thing(&self) -> GetThing<'_> { todo!() } pub fn uri(&self) -> String { todo!() }",
+        );
+        assert_eq!(
+            lines(&old, &new),
+            [(Additive, "added method `mock::MockServer::uri`".to_string())]
+        );
+        assert_eq!(
+            lines(&new, &old),
+            [(
+                Breaking,
+                "removed method `mock::MockServer::uri`".to_string()
+            )]
         );
     }
 

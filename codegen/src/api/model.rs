@@ -209,45 +209,11 @@ impl ApiModel {
         read_types(&mut api.types, types.iter().copied(), &BTreeSet::new());
         read_types(&mut api.types, sdk.items.iter(), &builders);
         // Inherent methods and trait impls of the types, wherever they are written.
-        for item in types.iter().copied().chain(sdk.items.iter()) {
-            let Item::Impl(imp) = item else { continue };
-            let Some(name) = type_name(&imp.self_ty) else {
-                continue;
-            };
-            let Some(def) = api.types.get_mut(&name) else {
-                continue;
-            };
-            let (traits, methods) = match def {
-                TypeDef::Struct(s) => (&mut s.traits, &mut s.methods),
-                TypeDef::Enum(e) => (&mut e.traits, &mut e.methods),
-                TypeDef::Alias(_) => continue,
-            };
-            match &imp.trait_ {
-                Some((path, _)) => {
-                    traits.insert(trait_name(path));
-                }
-                None => {
-                    for f in public_fns(imp) {
-                        methods.insert(f.sig.ident.to_string(), signature(&f.sig));
-                    }
-                    // Associated constants (named enum values) are API too: listed like a
-                    // method without arguments whose return type is the constant's.
-                    for c in imp.items.iter().filter_map(|i| match i {
-                        ImplItem::Const(c) if is_pub(&c.vis) => Some(c),
-                        _ => None,
-                    }) {
-                        let ty = &c.ty;
-                        methods.insert(
-                            c.ident.to_string(),
-                            Signature {
-                                ret: quote::quote!(#ty).to_string().replace(' ', ""),
-                                ..Signature::default()
-                            },
-                        );
-                    }
-                }
-            }
-        }
+        read_impls(
+            &mut api.types,
+            types.iter().copied().chain(sdk.items.iter()),
+            "",
+        );
         api
     }
 
@@ -261,12 +227,27 @@ impl ApiModel {
     /// [`ApiModel::parse`] plus the crate root's re-exports (`pub use uuid;`,
     /// `pub use sdk_runtime::{Wait, ..}`): what a caller names as `<crate>::X` is API too.
     /// The root's globs of the two modules are how those reach the caller, not items.
+    ///
+    /// `mock` is `src/mock.rs` when the crate has one (feature `mock`): its types (the server
+    /// and one expectation per operation) are listed as `mock::Name`, with their methods.
     pub fn parse_crate(
         lib: &str,
         client: &str,
         sdk: &str,
+        mock: Option<&str>,
     ) -> Result<ApiModel, (&'static str, syn::Error)> {
         let mut api = ApiModel::parse(client, sdk)?;
+        if let Some(mock) = mock {
+            let mock = syn::parse_file(mock).map_err(|e| ("src/mock.rs", e))?;
+            let mut types = BTreeMap::new();
+            read_types(&mut types, mock.items.iter(), &BTreeSet::new());
+            let mut types: BTreeMap<String, TypeDef> = types
+                .into_iter()
+                .map(|(name, def)| (format!("mock::{name}"), def))
+                .collect();
+            read_impls(&mut types, mock.items.iter(), "mock::");
+            api.types.extend(types);
+        }
         let lib = syn::parse_file(lib).map_err(|e| ("src/lib.rs", e))?;
         for item in &lib.items {
             if let Item::Use(u) = item
@@ -388,6 +369,54 @@ fn err_initialized_fields(block: &syn::Block) -> Vec<String> {
             syn::Member::Unnamed(_) => None,
         })
         .collect()
+}
+
+/// Inherent methods, associated constants and trait impls of the types in `types` whose names,
+/// with `prefix`, are keys there.
+fn read_impls<'a>(
+    types: &mut BTreeMap<String, TypeDef>,
+    items: impl Iterator<Item = &'a Item>,
+    prefix: &str,
+) {
+    for item in items {
+        let Item::Impl(imp) = item else { continue };
+        let Some(name) = type_name(&imp.self_ty) else {
+            continue;
+        };
+        let Some(def) = types.get_mut(&format!("{prefix}{name}")) else {
+            continue;
+        };
+        let (traits, methods) = match def {
+            TypeDef::Struct(s) => (&mut s.traits, &mut s.methods),
+            TypeDef::Enum(e) => (&mut e.traits, &mut e.methods),
+            TypeDef::Alias(_) => continue,
+        };
+        match &imp.trait_ {
+            Some((path, _)) => {
+                traits.insert(trait_name(path));
+            }
+            None => {
+                for f in public_fns(imp) {
+                    methods.insert(f.sig.ident.to_string(), signature(&f.sig));
+                }
+                // Associated constants (named enum values) are API too: listed like a
+                // method without arguments whose return type is the constant's.
+                for c in imp.items.iter().filter_map(|i| match i {
+                    ImplItem::Const(c) if is_pub(&c.vis) => Some(c),
+                    _ => None,
+                }) {
+                    let ty = &c.ty;
+                    methods.insert(
+                        c.ident.to_string(),
+                        Signature {
+                            ret: quote::quote!(#ty).to_string().replace(' ', ""),
+                            ..Signature::default()
+                        },
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn read_types<'a>(
