@@ -581,13 +581,16 @@ fn regeneration_bumps_the_version_and_writes_the_changelog() {
         "{log}"
     );
 
-    // A new operation: an addition, a patch bump under 0.x.
+    // A new operation: an addition, a patch bump under 0.x; its mock expectation (feature
+    // `mock`) is listed with it.
     tree.add_operation();
     assert_eq!(tree.run_gen(&[]).status.code(), Some(0));
     assert_eq!(version(), "\"0.2.1\"");
     let log = fs::read_to_string(&changelog).unwrap();
     assert!(
-        log.contains("## 0.2.1\n\n### Added\n\n- added operation `list_things`\n\n## 0.2.0\n"),
+        log.contains(
+            "## 0.2.1\n\n### Added\n\n- added operation `list_things`\n- added struct `mock::ListThings`\n- added method `mock::MockServer::list_things`\n\n## 0.2.0\n"
+        ),
         "{log}"
     );
 
