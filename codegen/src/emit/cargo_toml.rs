@@ -80,7 +80,7 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
          mock = [\"sdk-runtime/mock\"]\n\
          \n\
          [dev-dependencies]\n\
-         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
+         {dev_deps}",
         name = settings.crate_name,
         version = settings.version,
         description = toml_string(&settings.description),
@@ -88,7 +88,25 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
         keywords = toml_array(&settings.keywords),
         categories = toml_array(&settings.categories),
         deps = deps.join("\n"),
+        dev_deps = dev_dependencies(vendor.webhooks),
     )
+}
+
+/// What the README's doctests use: tokio, and for a crate with webhooks the hyper server of its
+/// receiver example (crates the tree has already, under reqwest and the mocks).
+fn dev_dependencies(webhooks: bool) -> String {
+    let mut deps = Vec::new();
+    if webhooks {
+        deps.push(r#"http-body-util = "0.1""#);
+        deps.push(r#"hyper = { version = "1", features = ["server", "http1"] }"#);
+        deps.push(r#"hyper-util = { version = "0.1", features = ["tokio"] }"#);
+        deps.push(r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "net"] }"#);
+    } else {
+        deps.push(r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#);
+    }
+    let mut out = deps.join("\n");
+    out.push('\n');
+    out
 }
 
 fn toml_string(s: &str) -> String {

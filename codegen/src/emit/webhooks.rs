@@ -103,8 +103,8 @@ fn receiver(webhook: &Webhook) -> TokenStream {
     }
 }
 
-/// The README's "Webhooks" section: each receiver, and a receiver for the first one as a plain
-/// function of the request's headers and body (compiled as a doctest).
+/// The README's "Webhooks" section: each receiver, and a whole hyper server receiving the first
+/// one (compiled as a doctest).
 pub fn readme_section(model: &SdkModel, lib: &str) -> String {
     let Some(first) = model.webhooks.first() else {
         return String::new();
@@ -138,13 +138,58 @@ pub fn readme_section(model: &SdkModel, lib: &str) -> String {
             .collect::<String>(),
         None => "    println!(\"{event:?}\");\n".to_string(),
     };
+    // A whole receiver on hyper (already under reqwest and the mocks): it answers as soon as
+    // the delivery is verified (APIs send a slow callback again) and runs the overlay's
+    // follow-up, which polls, in the background.
     out.push_str(&format!(
-        "\nYour HTTP server (any framework) hands the request's headers and raw body to a function like this one, and answers 200 once the delivery verified (poll after answering if the API's callback timeout is short):\n\n\
+        "\nA receiver on [hyper](https://hyper.rs) (`cargo add hyper --features server,http1`, `cargo add hyper-util --features tokio`, `cargo add http-body-util`, `cargo add tokio --features full`; any framework that gives the headers and the raw body does): it answers 200 as soon as a delivery is verified, 400 otherwise, and confirms in the background:\n\n\
          ```rust,no_run\n\
-         async fn on_{name}(\n    client: &{lib}::Client,\n    headers: &{lib}::reqwest::header::HeaderMap,\n    body: &[u8],\n) -> Result<(), Box<dyn std::error::Error>> {{\n    \
-         let event = {lib}::{function}({credentials}headers, body)?;\n\
-         {then}    Ok(())\n}}\n```\n\n",
+         use http_body_util::{{BodyExt, Empty}};\n\
+         use hyper::body::{{Bytes, Incoming}};\n\
+         use hyper::{{Request, Response, StatusCode, server::conn::http1, service::service_fn}};\n\
+         use hyper_util::rt::TokioIo;\n\
+         \n\
+         type BoxError = Box<dyn std::error::Error + Send + Sync>;\n\
+         \n\
+         /// After answering: what to do with a verified event.\n\
+         async fn follow_up(client: {lib}::Client, event: {lib}::types::{event}) -> Result<(), BoxError> {{\n\
+         {then}    Ok(())\n}}\n\
+         \n\
+         async fn on_{name}(client: {lib}::Client, request: Request<Incoming>) -> Result<Response<Empty<Bytes>>, BoxError> {{\n    \
+         let (parts, body) = request.into_parts();\n    \
+         let body = body.collect().await?.to_bytes();\n    \
+         let status = match {lib}::{function}({credentials}&parts.headers, &body) {{\n        \
+         Ok(event) => {{\n            \
+         tokio::spawn(async move {{\n                \
+         if let Err(e) = follow_up(client, event).await {{\n                    \
+         eprintln!(\"follow-up failed: {{e}}\");\n                \
+         }}\n            \
+         }});\n            \
+         StatusCode::OK\n        \
+         }}\n        \
+         Err(rejected) => {{\n            \
+         eprintln!(\"delivery rejected: {{rejected}}\");\n            \
+         StatusCode::BAD_REQUEST\n        \
+         }}\n    \
+         }};\n    \
+         Ok(Response::builder().status(status).body(Empty::new())?)\n}}\n\
+         \n\
+         #[tokio::main]\n\
+         async fn main() -> Result<(), BoxError> {{\n    \
+         let client = {lib}::Client::from_env()?;\n    \
+         let listener = tokio::net::TcpListener::bind(\"0.0.0.0:8080\").await?;\n    \
+         loop {{\n        \
+         let (stream, _) = listener.accept().await?;\n        \
+         let client = client.clone();\n        \
+         tokio::spawn(async move {{\n            \
+         let service = service_fn(move |request| on_{name}(client.clone(), request));\n            \
+         if let Err(e) = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await {{\n                \
+         eprintln!(\"connection: {{e}}\");\n            \
+         }}\n        \
+         }});\n    \
+         }}\n}}\n```\n\n",
         name = first.name,
+        event = first.event,
         function = function_name(first),
     ));
     out

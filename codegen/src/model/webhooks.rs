@@ -152,7 +152,19 @@ components:
         );
         assert!(sdk.contains("StandardWebhooks::new(secret)?"), "{sdk}");
         assert!(generated.files["Cargo.toml"].contains(r#"features = ["webhooks"]"#));
-        assert!(generated.files["README.md"].contains("## Webhooks"));
+        let readme = &generated.files["README.md"];
+        assert!(readme.contains("## Webhooks"));
+        // The receiver example is a whole hyper server whose doctest needs these dev-dependencies.
+        assert!(
+            readme.contains(
+                "verify_job_done(&std::env::var(\"WEBHOOK_SECRET\")?, &parts.headers, &body)"
+            ),
+            "{readme}"
+        );
+        let manifest = &generated.files["Cargo.toml"];
+        for dev in ["http-body-util = ", "hyper = ", "hyper-util = "] {
+            assert!(manifest.contains(dev), "{manifest}");
+        }
     }
 
     #[test]
