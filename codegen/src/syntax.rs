@@ -42,6 +42,17 @@ pub fn generic_args(ty: &Type) -> Option<Vec<Type>> {
     )
 }
 
+/// Tokens as text without the spaces `to_string` puts between them (`::uuid::Uuid`,
+/// `T:::std::convert::TryInto<..>`): what the emitters compare types and bounds by.
+pub fn flat(tokens: &impl quote::ToTokens) -> String {
+    tokens.to_token_stream().to_string().replace(' ', "")
+}
+
+/// Whether a type is `uuid::Uuid`, however progenitor or typify spelled its path.
+pub fn is_uuid(ty: &Type) -> bool {
+    matches!(flat(ty).as_str(), "::uuid::Uuid" | "uuid::Uuid")
+}
+
 /// `T` of a where-predicate `X: TryInto<T>` (its first bound), the shape of every generated
 /// setter's bound (progenitor's `V: std::convert::TryInto<T>`, typify's `T: ...TryInto<T>`).
 pub fn try_into_target(p: &syn::PredicateType) -> Option<&Type> {

@@ -409,7 +409,7 @@ fn read_impls<'a>(
                     methods.insert(
                         c.ident.to_string(),
                         Signature {
-                            ret: quote::quote!(#ty).to_string().replace(' ', ""),
+                            ret: crate::syntax::flat(ty),
                             ..Signature::default()
                         },
                     );

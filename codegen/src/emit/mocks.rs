@@ -153,7 +153,7 @@ fn expectation(model: &SdkModel, op: &Operation, waiter: Option<&Waiter>) -> Tok
     );
     let params = parameters(op);
     let when = op.json_body.as_ref().map(|body| {
-        let text = quote!(#body).to_string().replace(' ', "");
+        let text = crate::syntax::flat(body);
         quote! {
             /// Only requests whose JSON body satisfies `predicate` (all of them, when called
             /// again). A body that does not decode as the operation's type does not match.
@@ -387,7 +387,7 @@ fn waiter_test(model: &SdkModel, w: &Waiter, lib: &str) -> Option<String> {
     let param = op.parameters.iter().find(|p| p.name == w.parameter)?;
     let id = if param.plain_string {
         "\"job-1\"".to_string()
-    } else if crate::syntax::type_name(&w.parameter_type).as_deref() == Some("Uuid") {
+    } else if crate::syntax::is_uuid(&w.parameter_type) {
         format!("{lib}::uuid::Uuid::from_u128(1)")
     } else {
         return None;
@@ -456,7 +456,7 @@ fn create_then_wait_test(
     let poll = &model.operations[w.operation];
     // Text either way: the start's answer carries it as a string, and the mock's parameter
     // matcher parses it like the client's setter (a UUID from its text).
-    let id = if crate::syntax::type_name(&w.parameter_type).as_deref() == Some("Uuid") {
+    let id = if crate::syntax::is_uuid(&w.parameter_type) {
         "\"3c90c3cc-0d44-4b50-8888-8dd25736052a\""
     } else {
         "\"job-1\""

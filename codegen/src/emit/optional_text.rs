@@ -4,7 +4,7 @@
 //! `&str`, `String`, or an `Option` of either. The count of rewritten setters must equal the
 //! count of such fields, so a change in typify's output is an error, not a silent no-op.
 
-use quote::{ToTokens, quote};
+use quote::quote;
 use syn::{ImplItem, Item};
 
 use crate::error::{Error, Result};
@@ -14,11 +14,6 @@ use crate::syntax;
 const FIELD: &str =
     "::std::result::Result<::std::option::Option<::std::string::String>,::std::string::String>";
 const BOUND: &str = "T:::std::convert::TryInto<::std::option::Option<::std::string::String>>";
-
-/// Tokens as text without the spaces `to_string` puts between them.
-fn text(tokens: &impl ToTokens) -> String {
-    tokens.to_token_stream().to_string().replace(' ', "")
-}
 
 pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
     let Some(types) = syntax::module_mut(client, "types") else {
@@ -35,7 +30,11 @@ pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
     for item in builder.iter_mut() {
         match item {
             Item::Struct(s) => {
-                fields += s.fields.iter().filter(|f| text(&f.ty) == FIELD).count();
+                fields += s
+                    .fields
+                    .iter()
+                    .filter(|f| syntax::flat(&f.ty) == FIELD)
+                    .count();
             }
             Item::Impl(imp) if imp.trait_.is_none() => {
                 for f in imp.items.iter_mut() {
@@ -45,7 +44,7 @@ pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
                         .generics
                         .where_clause
                         .as_ref()
-                        .is_some_and(|w| w.predicates.iter().any(|p| text(p) == BOUND));
+                        .is_some_and(|w| w.predicates.iter().any(|p| syntax::flat(p) == BOUND));
                     if !takes_optional_text {
                         continue;
                     }

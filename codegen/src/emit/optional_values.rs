@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote};
 use syn::{GenericArgument, ImplItem, Item, PathArguments, Type, WherePredicate};
 
 use crate::error::{Error, Result};
@@ -51,7 +51,7 @@ pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
                     continue;
                 };
                 let name = syntax::type_name(&target).unwrap_or_default();
-                let is_uuid = text(&target) == "::uuid::Uuid";
+                let is_uuid = syntax::is_uuid(&target);
                 let known = conversions
                     .get(&name)
                     .is_some_and(|c| c.integer.is_some() || c.text);
@@ -109,7 +109,7 @@ fn optional_target(f: &syn::ImplItemFn) -> Option<Type> {
         let WherePredicate::Type(p) = p else {
             return None;
         };
-        if text(&p.bounded_ty) != "T" {
+        if syntax::flat(&p.bounded_ty) != "T" {
             return None;
         }
         let option = syntax::try_into_target(p)?;
@@ -150,7 +150,7 @@ fn conversions(types: &[Item]) -> BTreeMap<String, Conversions> {
         ) else {
             continue;
         };
-        let source = text(source);
+        let source = syntax::flat(source);
         let entry = out.entry(name).or_default();
         if source == "&str" {
             entry.text = true;
@@ -237,11 +237,6 @@ fn into_optional(ty: &syn::Ident, c: &Conversions) -> TokenStream {
         #integer
         #text
     }
-}
-
-/// Tokens as text without the spaces `to_string` puts between them.
-fn text(tokens: &impl ToTokens) -> String {
-    tokens.to_token_stream().to_string().replace(' ', "")
 }
 
 #[cfg(test)]

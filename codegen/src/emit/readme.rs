@@ -226,10 +226,7 @@ fn sample_call(op: &Operation) -> Option<String> {
     }
     let mut call = format!(".{}()", op.method);
     for p in op.parameters.iter().filter(|p| p.required) {
-        let is_uuid = p
-            .rust_type
-            .as_ref()
-            .is_some_and(|t| quote::quote!(#t).to_string().replace(' ', "") == "::uuid::Uuid");
+        let is_uuid = p.rust_type.as_ref().is_some_and(crate::syntax::is_uuid);
         let example = match (p.plain_string, is_uuid) {
             (true, _) => p.example.as_deref().unwrap_or(&p.name),
             // The setter parses text; an example that is no UUID would fail at send().

@@ -145,7 +145,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         let id_text = format!(
             "{} is not a valid {}",
             w.parameter,
-            quote!(#param_ty).to_string().replace(' ', "")
+            crate::syntax::flat(param_ty)
         );
         let (status, reason) = (&w.status, &w.reason);
         let (success, failure) = (matcher(&w.success), matcher(&w.failure));
