@@ -239,7 +239,7 @@ impl<C: FromParts> ClientConfig<C> {
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
                 .build()
-                .map_err(|e| ConfigError::Http(e.to_string()))?,
+                .map_err(|e| ConfigError::Http(crate::error::causes(&e)))?,
         };
         // The generated code appends paths to the base URL, so a trailing slash would double up.
         Ok(C::from_parts(base_url.trim_end_matches('/'), http, runtime))

@@ -73,12 +73,24 @@ from_position_non_zero!(
 );
 
 /// The next page's cursor at `pointer` in a response, as text (servers send strings or numbers).
+/// Absent or null ends the listing; any other value ends it too, but traced as a warning: the
+/// declared cursor pointer is then wrong and the listing may be cut short.
 pub fn cursor_at<T: serde::Serialize>(response: &T, pointer: &str) -> Option<String> {
-    let value = serde_json::to_value(response).ok()?;
+    let value = match serde_json::to_value(response) {
+        Ok(value) => value,
+        Err(error) => {
+            tracing::warn!(%error, "response not readable for its next-page cursor");
+            return None;
+        }
+    };
     match value.pointer(pointer)? {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
+        serde_json::Value::Null => None,
+        other => {
+            tracing::warn!(pointer, cursor = %other, "next-page cursor is neither text nor a number");
+            None
+        }
     }
 }
 
