@@ -127,10 +127,16 @@ fn read_previous(dir: &Path, display: &str) -> Result<Option<Old>> {
             )
         })
     };
-    let lib = fs::read_to_string(dir.join("src/lib.rs")).ok();
+    // Absent is an answer (a lost root, a crate without mocks); unreadable is not.
+    let optional = |rel: &str| match fs::read_to_string(dir.join(rel)) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {display}/{rel}")),
+    };
+    let lib = optional("src/lib.rs")?;
     let client = read("src/client.rs")?;
     let sdk = read("src/sdk.rs")?;
-    let mock = fs::read_to_string(dir.join("src/mock.rs")).ok();
+    let mock = optional("src/mock.rs")?;
     let changelog = match fs::read_to_string(dir.join(CHANGELOG)) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

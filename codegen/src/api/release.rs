@@ -84,10 +84,28 @@ pub fn plan(
     })?;
     // A changelog ahead of the manifest (a version line lost in a merge) still counts: the
     // version never goes back below one already recorded.
-    let recorded = previous
+    let newest = previous
         .changelog
-        .and_then(|c| c.lines().find_map(|l| l.strip_prefix("## ")))
-        .and_then(|v| Version::parse(v.trim()).ok());
+        .and_then(|c| c.lines().find_map(|l| l.strip_prefix("## ")));
+    let recorded = match newest.map(|v| Version::parse(v.trim())) {
+        None => None,
+        Some(Ok(version)) => Some(version),
+        // Ignoring it would drop the guarantee silently.
+        Some(Err(e)) => {
+            return Err(Error::new(
+                Stage::Emit,
+                Location {
+                    file: format!("{crate_dir}/CHANGELOG.md"),
+                    pointer: String::new(),
+                },
+                format!(
+                    "the newest entry's heading `## {}` is not a version: {e}",
+                    newest.unwrap_or_default().trim()
+                ),
+                "restore the file from version control, or make the heading `## <major>.<minor>.<patch>`",
+            ));
+        }
+    };
     let old = match recorded {
         Some(recorded) if recorded > old => recorded,
         _ => old,
@@ -384,6 +402,28 @@ mod tests {
             v("0.2.1"),
             "bumped from the recorded 0.2.0, not 0.1.0"
         );
+    }
+
+    #[test]
+    fn a_changelog_heading_that_is_no_version_is_an_error_naming_the_file() {
+        let a = api("pub struct T;");
+        let changelog = "<!-- H -->\n# Changelog\n\n## 0.2\n\n- x\n";
+        let Err(e) = plan(
+            Some(Previous {
+                manifest: MANIFEST,
+                changelog: Some(changelog),
+            }),
+            diff(&a, &a),
+            MANIFEST,
+            "H",
+            "demo-client",
+            "g",
+        ) else {
+            panic!("refused");
+        };
+        let e = e.to_string();
+        assert!(e.contains("g/CHANGELOG.md"), "{e}");
+        assert!(e.contains("`## 0.2` is not a version"), "{e}");
     }
 
     #[test]

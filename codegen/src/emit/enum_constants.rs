@@ -37,11 +37,16 @@ pub fn apply(client: &mut syn::File, model: &SdkModel) -> Result<()> {
         })
         .map_err(|e| Error::bug(source_dir, e.to_string()))?;
         // Right after the type, where a reader of the generated code looks for its API.
-        let at = types
+        let Some(at) = types
             .iter()
             .position(|i| matches!(i, syn::Item::Struct(s) if s.ident == ty))
-            .map_or(types.len(), |p| p + 1);
-        types.insert(at, item);
+        else {
+            return Err(Error::bug(
+                source_dir,
+                format!("no `types::{ty}` for its named values"),
+            ));
+        };
+        types.insert(at + 1, item);
     }
     Ok(())
 }

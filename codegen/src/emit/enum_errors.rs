@@ -6,14 +6,17 @@
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Item, Lit, Pat};
 
+use crate::error::{Error, Result};
 use crate::syntax;
 
 /// The message typify gives every failed enum conversion.
 const BARE: &str = "invalid value";
 
-pub fn apply(client: &mut syn::File) {
+/// A conversion with allowed values whose error is some other literal than typify's is an error:
+/// typify changed its message and the rewrite would silently stop naming the values.
+pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
     let Some(types) = syntax::module_mut(client, "types") else {
-        return;
+        return Ok(());
     };
     for item in types.iter_mut() {
         let Item::Impl(imp) = item else { continue };
@@ -33,10 +36,22 @@ pub fn apply(client: &mut syn::File) {
                 continue;
             }
             let list = values.join(", ");
-            let mut name = NameValues { list };
+            let mut name = NameValues {
+                list,
+                unknown: Vec::new(),
+            };
             name.visit_block_mut(&mut f.block);
+            if let Some(message) = name.unknown.first() {
+                return Err(Error::bug(
+                    source_dir,
+                    format!(
+                        "typify's enum conversion errors changed: {message:?} where {BARE:?} was expected"
+                    ),
+                ));
+            }
         }
     }
+    Ok(())
 }
 
 /// The values a typify conversion accepts: string literal match arms (`FromStr` of a string
@@ -85,6 +100,8 @@ impl VisitMut for Allowed {
 /// `Err("invalid value".into())` -> `Err(format!("{:?} is not one of {}", value, "..").into())`.
 struct NameValues {
     list: String,
+    /// Other literal messages of the conversion (`"..".into()`), which should not exist.
+    unknown: Vec<String>,
 }
 
 impl VisitMut for NameValues {
@@ -99,6 +116,7 @@ impl VisitMut for NameValues {
         };
         let Lit::Str(text) = &lit.lit else { return };
         if text.value() != BARE {
+            self.unknown.push(text.value());
             return;
         }
         let list = &self.list;

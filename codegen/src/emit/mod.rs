@@ -55,10 +55,10 @@ pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles
     patches::apply(&mut client, model)?;
     optional_text::apply(&mut client, source_dir)?;
     optional_values::apply(&mut client, source_dir)?;
-    enum_errors::apply(&mut client);
-    single_values::apply(&mut client);
+    enum_errors::apply(&mut client, source_dir)?;
+    single_values::apply(&mut client, source_dir)?;
     enum_constants::apply(&mut client, model)?;
-    setter_errors::apply(&mut client);
+    setter_errors::apply(&mut client, source_dir)?;
     files.insert(
         "src/client.rs".to_string(),
         format!("// {header}\n\n{}", prettyplease::unparse(&client)),

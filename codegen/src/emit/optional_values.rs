@@ -35,11 +35,30 @@ pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
     };
     let conversions = conversions(types);
     let mut used = BTreeSet::new();
-    let (mut setters, mut rewritten) = (0usize, 0usize);
+    // Counted from the builders' fields (`Result<Option<Y>, String>` of a convertible `Y`), apart
+    // from the setters rewritten: a change in how typify bounds its setters is then an error.
+    let convertible = |ty: &Type| {
+        syntax::is_uuid(ty)
+            || syntax::type_name(ty)
+                .and_then(|name| conversions.get(&name))
+                .is_some_and(|c| c.integer.is_some() || c.text)
+    };
+    let (mut fields, mut rewritten) = (0usize, 0usize);
     if let Some(builder) = types.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
     }) {
+        for item in builder.iter() {
+            let Item::Struct(s) = item else { continue };
+            fields += s
+                .fields
+                .iter()
+                .filter_map(|f| syntax::generic_args(&f.ty)?.into_iter().next())
+                .filter(|ok| syntax::type_name(ok).as_deref() == Some("Option"))
+                .filter_map(|ok| syntax::generic_args(&ok)?.into_iter().next())
+                .filter(|inner| convertible(inner))
+                .count();
+        }
         for item in builder.iter_mut() {
             let Item::Impl(imp) = item else { continue };
             if imp.trait_.is_some() {
@@ -52,13 +71,9 @@ pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
                 };
                 let name = syntax::type_name(&target).unwrap_or_default();
                 let is_uuid = syntax::is_uuid(&target);
-                let known = conversions
-                    .get(&name)
-                    .is_some_and(|c| c.integer.is_some() || c.text);
-                if !is_uuid && !known {
+                if !convertible(&target) {
                     continue;
                 }
-                setters += 1;
                 let field = &f.sig.ident;
                 let message = format!("error converting supplied value for {field}: {{e}}");
                 f.sig.generics.where_clause =
@@ -76,10 +91,12 @@ pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
             }
         }
     }
-    if rewritten != setters {
+    if rewritten != fields {
         return Err(Error::bug(
             source_dir,
-            format!("optional setters: {setters} found, {rewritten} rewritten"),
+            format!(
+                "typify's output changed shape: {fields} optional fields of a convertible type in builders, {rewritten} setters rewritten"
+            ),
         ));
     }
     let mut added = Vec::new();

@@ -7,12 +7,16 @@
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItem, Item, Pat, WherePredicate};
 
+use crate::error::{Error, Result};
 use crate::syntax;
 
-pub fn apply(client: &mut syn::File) {
+/// Every setter bounded by `TryInto` must have had its closure rewritten: a change in
+/// progenitor's setters is an error, not errors that silently lose their text again.
+pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
     let Some(items) = syntax::module_mut(client, "builder") else {
-        return;
+        return Ok(());
     };
+    let (mut setters, mut rewritten) = (0usize, 0usize);
     for item in items.iter_mut() {
         let Item::Impl(imp) = item else { continue };
         for f in imp.items.iter_mut() {
@@ -20,8 +24,10 @@ pub fn apply(client: &mut syn::File) {
             let Some((param, target)) = try_into_target(f) else {
                 continue;
             };
+            setters += 1;
             let mut keep = KeepError { rewritten: false };
             keep.visit_block_mut(&mut f.block);
+            rewritten += usize::from(keep.rewritten);
             if keep.rewritten
                 && let Some(clause) = f.sig.generics.where_clause.as_mut()
             {
@@ -31,6 +37,15 @@ pub fn apply(client: &mut syn::File) {
             }
         }
     }
+    if rewritten != setters {
+        return Err(Error::bug(
+            source_dir,
+            format!(
+                "progenitor's setters changed shape: {setters} bounded by TryInto, {rewritten} of their `map_err(|_| ..)` rewritten"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `V` and `T` of the setter's only bound `V: std::convert::TryInto<T>` (progenitor names the

@@ -10,21 +10,24 @@ use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Fields, ImplItem, Item};
 
+use crate::error::{Error, Result};
 use crate::syntax;
 
-pub fn apply(client: &mut syn::File) {
+/// Every such field must be met in its builder's `Default`: a change in typify's builders is an
+/// error, not fields that silently stop starting set.
+pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
     let Some(types) = syntax::module_mut(client, "types") else {
-        return;
+        return Ok(());
     };
     let single = single_valued(types);
     if single.is_empty() {
-        return;
+        return Ok(());
     }
     let Some(builder) = types.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
     }) else {
-        return;
+        return Ok(());
     };
     // Each builder struct's required fields of a single-valued type, by field name.
     let mut fields: BTreeMap<String, BTreeMap<String, TokenStream>> = BTreeMap::new();
@@ -44,6 +47,8 @@ pub fn apply(client: &mut syn::File) {
             }
         }
     }
+    let expected: usize = fields.values().map(BTreeMap::len).sum();
+    let mut seen = 0;
     for item in builder.iter_mut() {
         let Item::Impl(imp) = item else { continue };
         let is_default = imp
@@ -60,10 +65,21 @@ pub fn apply(client: &mut syn::File) {
         }
         for f in imp.items.iter_mut() {
             if let ImplItem::Fn(f) = f {
-                StartFrom { values }.visit_block_mut(&mut f.block);
+                let mut start = StartFrom { values, seen: 0 };
+                start.visit_block_mut(&mut f.block);
+                seen += start.seen;
             }
         }
     }
+    if seen != expected {
+        return Err(Error::bug(
+            source_dir,
+            format!(
+                "typify's builders changed shape: {expected} single-valued required fields, {seen} met in their builders' `Default`"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Types allowing one value, with the expression that builds it from the builder module: a
@@ -118,6 +134,8 @@ fn single_valued(types: &[Item]) -> BTreeMap<String, TokenStream> {
 /// `field: Err("no value supplied for field".to_string())` -> `field: <the one value>`.
 struct StartFrom<'a> {
     values: &'a BTreeMap<String, TokenStream>,
+    /// The fields of `values` met (set to their value, or already defaulted by the spec).
+    seen: usize,
 }
 
 impl VisitMut for StartFrom<'_> {
@@ -125,8 +143,11 @@ impl VisitMut for StartFrom<'_> {
         let name = field.member.to_token_stream().to_string();
         let unset = matches!(&field.expr, Expr::Call(call)
             if call.func.to_token_stream().to_string() == "Err");
-        if unset && let Some(value) = self.values.get(&name) {
-            field.expr = syn::parse_quote!(#value);
+        if let Some(value) = self.values.get(&name) {
+            self.seen += 1;
+            if unset {
+                field.expr = syn::parse_quote!(#value);
+            }
         }
         syn::visit_mut::visit_field_value_mut(self, field);
     }

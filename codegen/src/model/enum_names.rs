@@ -130,7 +130,21 @@ fn place(
                 type_name,
                 constants,
             }),
-        Some(_) => {}
+        // The same type reached twice (a property and a parameter sharing a schema): the first
+        // names stand; different ones are reported, not dropped in silence.
+        Some(type_name) => {
+            let first = found.iter().find(|f| f.type_name == type_name);
+            if first.is_some_and(|f| f.constants != constants) {
+                warnings.push(Warning {
+                    location: input.origins.locate(at),
+                    message: format!(
+                        "{VARNAMES} ignored: `{type_name}` already has names from another schema"
+                    ),
+                    help: "give the two schemas the same names, or names on one of them only"
+                        .into(),
+                });
+            }
+        }
         None => warnings.push(Warning {
             location: input.origins.locate(at),
             message: format!("{VARNAMES} ignored: no generated type of its own holds these values"),
