@@ -139,6 +139,8 @@ mod tests {
     async fn sending_checks_the_bounds_of_a_decoded_map() {
         let decoded: Extras = serde_json::from_str(r#"{"a":"1","b":"2","c":"3"}"#).unwrap();
         let within: Extras = serde_json::from_str(r#"{"a":"1"}"#).unwrap();
+        // The checks run inside the call; the flag proves the call ran them.
+        let checked = std::sync::atomic::AtomicBool::new(false);
         let sent = crate::finish_raw::<(), (), _>(
             async {
                 let err = serde_json::to_string(&decoded).unwrap_err();
@@ -147,6 +149,7 @@ mod tests {
                     "the map has 3 entries; the API allows 0 to 2"
                 );
                 assert_eq!(serde_json::to_string(&within).unwrap(), r#"{"a":"1"}"#);
+                checked.store(true, std::sync::atomic::Ordering::SeqCst);
                 Err(crate::http_client_builder()
                     .unwrap()
                     .build()
@@ -158,6 +161,7 @@ mod tests {
             &[200],
         )
         .await;
+        assert!(checked.load(std::sync::atomic::Ordering::SeqCst));
         assert!(sent.is_err());
     }
 }

@@ -62,3 +62,12 @@ pub async fn respond_in_turn(
         mock.mount(server).await;
     }
 }
+
+/// How many requests a loopback server received (its request recording is on by default).
+pub async fn count(server: &wiremock::MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .expect("wiremock records requests unless told not to")
+        .len()
+}

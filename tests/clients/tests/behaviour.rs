@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use client_tests::{TEST_KEY, akool, anam, argil, fast_retries, respond_in_turn};
+use client_tests::{TEST_KEY, akool, anam, argil, count, fast_retries, respond_in_turn};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -507,10 +507,6 @@ mod forward_compat {
 
 mod retries {
     use super::*;
-
-    async fn count(server: &MockServer) -> usize {
-        server.received_requests().await.unwrap().len()
-    }
 
     #[tokio::test]
     async fn get_is_retried_on_transient_statuses_honouring_retry_after() {

@@ -177,6 +177,11 @@ fn large_documents_generate_crates_that_compile() {
 }
 
 fn assert_bars(rows: &[Row]) {
+    // Percentages of nothing pass: an empty or missing corpus must fail, not agree.
+    assert!(
+        !rows.is_empty(),
+        "no document was generated: is ../shared/corpus there?"
+    );
     let panics: Vec<&str> = rows
         .iter()
         .filter(|r| r.failure.as_deref().is_some_and(|f| f.starts_with("panic")))
@@ -291,9 +296,16 @@ fn check(workspace: &Path) -> BTreeSet<String> {
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", root().join("target"))
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Read beside stdout: a full stderr pipe would stall cargo.
+    let mut stderr = child.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
     let mut failed = BTreeSet::new();
     for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(&line.unwrap()) else {
@@ -311,7 +323,14 @@ fn check(workspace: &Path) -> BTreeSet<String> {
             );
         }
     }
-    let _ = child.wait();
+    let status = child.wait().unwrap();
+    let stderr = errors.join().unwrap_or_default();
+    // A cargo that failed without a compiler error of some crate (lock, resolution, manifest)
+    // checked nothing: counting every crate as compiled would pass the bars on no evidence.
+    assert!(
+        status.success() || !failed.is_empty(),
+        "cargo check failed before checking any crate:\n{stderr}"
+    );
     failed
 }
 

@@ -113,35 +113,34 @@ fn operations_never_take_the_clients_names() {
     assert!(sdk.contains("pub fn new() -> Result<Self, ::sdk_runtime::ConfigError>"));
     assert!(sdk.contains("pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError>"));
     // Each operation is a method of its own, sending its own request.
-    for (method, http, path) in [
-        ("post_operation", "post", "/"),
-        ("new_operation", "get", "/session"),
-        ("from_env_operation", "get", "/environment"),
-        ("exec_operation", "post", "/hooks"),
-        ("error_operation", "get", "/errors"),
-        ("orders_create", "post", "/orders"),
-        ("refunds_create", "post", "/refunds"),
-        ("get_orders_by_id", "get", "/orders/{}"),
-        ("get_refunds_by_id", "get", "/refunds/{}"),
-        ("get_order_items", "get", "/order-items"),
-        ("get_order_items_2", "get", "/order_items"),
+    // Builder names written out: what progenitor names a builder, not what our naming says.
+    for (method, builder, http, path) in [
+        ("post_operation", "PostOperation", "post", "/"),
+        ("new_operation", "NewOperation", "get", "/session"),
+        (
+            "from_env_operation",
+            "FromEnvOperation",
+            "get",
+            "/environment",
+        ),
+        ("exec_operation", "ExecOperation", "post", "/hooks"),
+        ("error_operation", "ErrorOperation", "get", "/errors"),
+        ("orders_create", "OrdersCreate", "post", "/orders"),
+        ("refunds_create", "RefundsCreate", "post", "/refunds"),
+        ("get_orders_by_id", "GetOrdersById", "get", "/orders/{}"),
+        ("get_refunds_by_id", "GetRefundsById", "get", "/refunds/{}"),
+        ("get_order_items", "GetOrderItems", "get", "/order-items"),
+        ("get_order_items_2", "GetOrderItems2", "get", "/order_items"),
     ] {
         assert!(
-            client.contains(&format!("pub fn {method}(&self)")),
-            "no method {method}"
+            client.contains(&format!("pub fn {method}(&self) -> builder::{builder}<'_>")),
+            "no method {method} returning builder::{builder}"
         );
-        let builder = item(
-            client,
-            &format!(
-                "pub struct {}<'a> {{",
-                codegen::naming::builder_name(method)
-            ),
+        assert!(
+            client.contains(&format!("pub struct {builder}<'a> {{")),
+            "no builder {builder}"
         );
-        assert!(!builder.is_empty());
-        let sends = item(
-            client,
-            &format!("impl<'a> {}<'a> {{", codegen::naming::builder_name(method)),
-        );
+        let sends = item(client, &format!("impl<'a> {builder}<'a> {{"));
         assert!(
             sends.contains(&format!("operation_id: \"{method}\""))
                 && sends.contains(&format!(".{http}(url)"))
