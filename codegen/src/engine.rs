@@ -1,38 +1,47 @@
-//! Engine stage: runs progenitor (and through it typify) over the validated document. progenitor panics on
-//! some input it does not support; the panic is caught (quietly: no backtrace on the user's
-//! terminal) and turned into an error message; `partial` decides what to leave out on failure.
+//! Engine stage: typify, progenitor's type generator, turns the document's schemas into `mod
+//! types` (structs, enums, serde, checked conversions, builders). Every operation is ours; the
+//! engine only names the Rust type of each schema an operation uses, exactly as progenitor did
+//! (`<operationId>-body`, `-response`, `-<parameter>`), so the crates' types keep their names.
+//! typify panics on some input; a panic becomes an error naming what it was given.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use proc_macro2::TokenStream;
-use progenitor_impl::{
-    CrateVers, GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle,
-};
+use typify::{CrateVers, TypeDetails, TypeId, TypeSpace, TypeSpaceSettings};
 
-/// What the base client needs from the Cargo.toml beyond the fixed dependencies.
+use crate::schema_conv::to_schemars;
+
+/// What the generated crate needs from its Cargo.toml beyond the fixed dependencies.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Uses {
     pub chrono: bool,
     pub uuid: bool,
     pub regress: bool,
-    pub futures: bool,
-    /// Websocket upgrades (dropshot's `x-dropshot-websocket`) need a random key, base64-encoded.
-    pub websockets: bool,
 }
 
-fn settings() -> GenerationSettings {
-    let mut settings = GenerationSettings::default();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged)
-        // Every request goes through `sdk_runtime::Runtime` (auth, retries, tracing, envelope)
-        // via our `ClientHooks` impl in sdk.rs; `Expected` makes a missing impl a compile error.
-        .with_inner_type(quote::quote!(::sdk_runtime::Runtime))
-        .with_hooks(HooksMode::Expected)
-        // Types the normalize passes point at with `x-rust-type` come from our runtime crate.
-        .with_crate(crate::normalize::RUNTIME_CRATE, CrateVers::Any, None);
+/// The type space of one crate.
+pub struct Types {
+    space: TypeSpace,
+}
+
+/// What typify made of a schema: the Rust type (`types::X`, `::std::string::String`...) and,
+/// when the schema is itself nullable, the type inside the `Option`.
+pub struct Named {
+    pub ty: syn::Type,
+    pub inner_of_option: Option<syn::Type>,
+    /// typify's builder for the type (`types::builder::X`), when it makes one.
+    pub builder: Option<syn::Type>,
+}
+
+/// The settings progenitor gives typify for the builder interface, with the runtime crate for
+/// the types the normalize passes point at with `x-rust-type`.
+fn settings() -> TypeSpaceSettings {
+    let mut settings = TypeSpaceSettings::default();
+    settings.with_type_mod("types").with_struct_builder(true);
+    settings.with_crate(crate::normalize::RUNTIME_CRATE, CrateVers::Any, None);
     settings
 }
 
@@ -40,7 +49,7 @@ thread_local! {
     static QUIET: Cell<bool> = const { Cell::new(false) };
 }
 
-/// A panic hook that stays silent on threads running progenitor and defers to the previous hook
+/// A panic hook that stays silent on threads running typify and defers to the previous hook
 /// everywhere else (other threads' panics, such as failing tests, still print).
 fn install_quiet_hook() {
     static ONCE: Once = Once::new();
@@ -54,47 +63,120 @@ fn install_quiet_hook() {
     });
 }
 
-/// progenitor's output, or the message of its error or panic (first line, shortened: panics
-/// dump whole schemas).
-pub(crate) fn run(spec: &openapiv3::OpenAPI) -> std::result::Result<(TokenStream, Uses), String> {
+/// Runs `f`, turning a panic into its message (first line, shortened: panics dump schemas).
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     install_quiet_hook();
     QUIET.with(|q| q.set(true));
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = Generator::new(&settings());
-        generator.generate_tokens(spec).map(|tokens| {
-            let types = generator.get_type_space();
-            let uses = Uses {
-                chrono: types.uses_chrono(),
-                uuid: types.uses_uuid(),
-                regress: types.uses_regress(),
-                futures: generator.uses_futures(),
-                websockets: generator.uses_websockets(),
-            };
-            (tokens, uses)
-        })
-    }));
+    let outcome = catch_unwind(AssertUnwindSafe(f));
     QUIET.with(|q| q.set(false));
     let message = match outcome {
-        Ok(Ok(result)) => return Ok(result),
-        Ok(Err(e)) => format!("progenitor rejected it: {e}"),
-        Err(panic) => {
-            let text = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
-            format!("progenitor panicked: {text}")
-        }
+        Ok(result) => return result,
+        Err(panic) => panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into()),
     };
     let first = message.lines().next().unwrap_or_default();
-    Err(first.chars().take(300).collect())
+    Err(format!(
+        "typify panicked: {}",
+        first.chars().take(300).collect::<String>()
+    ))
 }
 
-/// What progenitor's own generator does (tokens, then prettyplease), without our emitters, for
-/// benchmarks that compare the pipeline with the engine's own cost. Returns the line count.
-pub fn progenitor_only(spec: &openapiv3::OpenAPI) -> usize {
-    run(spec)
-        .ok()
-        .and_then(|(tokens, _)| syn::parse2::<syn::File>(tokens).ok())
-        .map_or(0, |file| prettyplease::unparse(&file).lines().count())
+impl Types {
+    /// The component schemas' types.
+    pub fn new(spec: &OpenAPI) -> Result<Self, String> {
+        guarded(|| {
+            let mut space = TypeSpace::new(&settings());
+            let schemas = spec.components.iter().flat_map(|c| {
+                c.schemas
+                    .iter()
+                    .map(|(name, schema)| (name.clone(), to_schemars(schema)))
+            });
+            space
+                .add_ref_types(schemas)
+                .map_err(|e| format!("typify rejected the component schemas: {e}"))?;
+            Ok(Types { space })
+        })
+    }
+
+    /// The type of an operation's schema, named `name` should it need a name.
+    pub fn add(&mut self, schema: &ReferenceOr<Schema>, name: &str) -> Result<Named, String> {
+        let space = &mut self.space;
+        guarded(|| {
+            let id = space
+                .add_type_with_name(&to_schemars(schema), Some(name.to_string()))
+                .map_err(|e| format!("typify rejected the schema: {e}"))?;
+            let ty = type_of(space, &id)?;
+            let inner = match space.get_type(&id) {
+                Ok(t) => match t.details() {
+                    TypeDetails::Option(inner) => Some(inner),
+                    _ => None,
+                },
+                Err(_) => None,
+            };
+            let inner_of_option = match inner {
+                Some(inner) => Some(type_of(space, &inner)?),
+                None => None,
+            };
+            let builder = match space.get_type(&id).ok().and_then(|t| t.builder()) {
+                Some(tokens) => Some(
+                    syn::parse2(tokens)
+                        .map_err(|e| format!("typify named a builder that does not parse: {e}"))?,
+                ),
+                None => None,
+            };
+            Ok(Named {
+                ty,
+                inner_of_option,
+                builder,
+            })
+        })
+    }
+
+    /// `mod types`' content and the optional crates it uses.
+    pub fn finish(self) -> Result<(TokenStream, Uses), String> {
+        let space = self.space;
+        guarded(|| {
+            let uses = Uses {
+                chrono: space.uses_chrono(),
+                uuid: space.uses_uuid(),
+                regress: space.uses_regress(),
+            };
+            Ok((space.to_stream(), uses))
+        })
+    }
 }
+
+fn type_of(space: &TypeSpace, id: &TypeId) -> Result<syn::Type, String> {
+    let ty = space
+        .get_type(id)
+        .map_err(|e| format!("typify lost a type it made: {e}"))?;
+    syn::parse2(ty.ident()).map_err(|e| format!("typify named a type that does not parse: {e}"))
+}
+
+/// What progenitor's own generator produces (tokens, then prettyplease) for the same document,
+/// for benchmarks that compare the pipeline with the engine it replaced. Returns the line count.
+pub fn progenitor_only(spec: &OpenAPI) -> usize {
+    install_quiet_hook();
+    QUIET.with(|q| q.set(true));
+    let lines = catch_unwind(AssertUnwindSafe(|| {
+        let mut settings = progenitor_impl::GenerationSettings::default();
+        settings
+            .with_interface(progenitor_impl::InterfaceStyle::Builder)
+            .with_tag(progenitor_impl::TagStyle::Merged);
+        let mut generator = progenitor_impl::Generator::new(&settings);
+        generator
+            .generate_tokens(spec)
+            .ok()
+            .and_then(|tokens| syn::parse2::<syn::File>(tokens).ok())
+            .map_or(0, |file| prettyplease::unparse(&file).lines().count())
+    }))
+    .unwrap_or(0);
+    QUIET.with(|q| q.set(false));
+    lines
+}
+
+#[cfg(test)]
+mod tests;

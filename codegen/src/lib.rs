@@ -1,11 +1,12 @@
 //! Turns a vendor's OpenAPI documents into the files of a typed Rust client crate.
 //!
 //! The pipeline runs in one direction, each stage in its own module: [`source`] (load YAML/JSON),
-//! [`merge`], [`overlay`], [`normalize`], [`validate`], [`engine`] (progenitor), [`model`] (the
+//! [`merge`], [`overlay`], [`normalize`], [`validate`], [`engine`] (typify), [`model`] (the
 //! typed SDK model: operations, auth, envelope, waiters), [`emit`]. Leaf modules every stage may
-//! use: [`origins`], [`naming`], [`walk`], [`syntax`], [`extensions`], `pointer`, [`error`]. The library does no I/O: callers
-//! hand in file contents and get file contents back, which keeps it testable and lets the driver
-//! decide what to write.
+//! use: [`origins`], [`naming`], [`walk`], [`syntax`], [`extensions`], `pointer`, [`error`],
+//! [`schema_conv`] (openapiv3 schemas to schemars ones, typify's input, exactly as progenitor
+//! converts them). The library does no I/O: callers hand in file contents and get file contents
+//! back, which keeps it testable and lets the driver decide what to write.
 
 pub mod api;
 pub mod emit;
@@ -20,6 +21,7 @@ pub mod origins;
 pub mod overlay;
 pub mod partial;
 mod pointer;
+pub mod schema_conv;
 pub mod settings;
 pub mod source;
 pub mod surface;
@@ -183,22 +185,42 @@ pub fn generate_observed(
 ) -> Result<GeneratedCrate> {
     let effective = effective_document_observed(input, done)?;
     let source_dir = input.source_dir;
-    let mut taken = partial::generate(&effective.spec, &effective.origins)?;
-    taken
-        .left_out
-        .splice(0..0, effective.left_out.iter().cloned());
-    let engine = syntax::parse_file(taken.tokens)
-        .map_err(|e| Error::bug(source_dir, format!("progenitor's code does not parse: {e}")))?;
+    let spec = &effective.spec;
+    let engine_error = |message: String| {
+        Error::new(
+            Stage::Emit,
+            Location {
+                file: source_dir.to_string(),
+                pointer: "/components/schemas".into(),
+            },
+            message,
+            "reshape the schema with an overlay action, or report the construct typify cannot take",
+        )
+    };
+    let mut types = engine::Types::new(spec).map_err(engine_error)?;
+    let (operations, mut left_out) =
+        model::operations::build(spec, &mut types, &effective.origins)?;
+    left_out.splice(0..0, effective.left_out.iter().cloned());
+    let (type_tokens, uses) = types.finish().map_err(engine_error)?;
+    let engine = syntax::parse_file(quote::quote! {
+        /// Types used as operation parameters and responses.
+        #[allow(clippy::all)]
+        pub mod types {
+            #type_tokens
+        }
+    })
+    .map_err(|e| Error::bug(source_dir, format!("typify's code does not parse: {e}")))?;
     let model = model::SdkModel::build(&model::ModelInput {
         source_dir,
         settings: &effective.settings,
-        spec: &taken.spec,
+        spec,
         origins: &effective.origins,
         document_files: &effective.document_files,
         runtime_path: input.runtime_path,
         engine: &engine,
-        uses: taken.uses,
-        left_out: &taken.left_out,
+        uses,
+        operations: &operations,
+        left_out: &left_out,
     })?;
     let warnings = model.diagnostics();
     if effective.settings.strict
@@ -269,12 +291,12 @@ pub(crate) fn generate_one(spec: &str) -> Result<GeneratedCrate> {
 mod tests {
     use super::*;
 
-    /// Input progenitor panics on (a JSON body with an `encoding`, which it `todo!`s): the
-    /// operation is left out and named (file and pointer) in a warning and the README; with
-    /// `strict = true` it is an error naming the same. Nothing panics out of the library.
+    /// An operation the model cannot send (its path names a parameter nobody declares): it is
+    /// left out and named (file and pointer) in a warning and the README; with `strict = true`
+    /// it is an error naming the same. Nothing panics out of the library.
     #[test]
-    fn operations_the_engine_cannot_take_are_left_out_or_strict_errors() {
-        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ok:\n    get:\n      operationId: getOk\n      responses: {'204': {description: none}}\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}\n            encoding: {a: {contentType: text/plain}}\n      responses: {'204': {description: none}}\n";
+    fn operations_the_model_cannot_take_are_left_out_or_strict_errors() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ok:\n    get:\n      operationId: getOk\n      responses: {'204': {description: none}}\n  /a/{id}:\n    post:\n      operationId: postA\n      responses: {'204': {description: none}}\n";
         let mut files = vec![SourceFile {
             name: "api.yaml".into(),
             text: spec.into(),
@@ -293,24 +315,25 @@ mod tests {
         let warning = &generated.warnings[0];
         assert_eq!(
             warning.location.to_string(),
-            "specs/v/api.yaml#/paths/~1a/post"
+            "specs/v/api.yaml#/paths/~1a~1{id}/post"
         );
         assert!(
-            warning.message.contains("`POST /a` is not generated")
-                && warning.message.contains("panicked"),
+            warning.message.contains("`POST /a/{id}` is not generated")
+                && warning.message.contains("no path parameter"),
             "{warning}"
         );
         let readme = &generated.files["README.md"];
         assert!(readme.contains("## Operations not generated\n"), "{readme}");
         assert!(
-            readme
-                .contains("- `POST /a` (`specs/v/api.yaml#/paths/~1a/post`): progenitor panicked"),
+            readme.contains(
+                "- `POST /a/{id}` (`specs/v/api.yaml#/paths/~1a~1{id}/post`): the path names `{id}`"
+            ),
             "{readme}"
         );
         assert!(
             generated
                 .surface()
-                .contains("not generated:\n  POST /a: progenitor panicked")
+                .contains("not generated:\n  POST /a/{id}: the path names `{id}`")
         );
         assert!(!generated.files["src/client.rs"].contains("post_a"));
 
@@ -323,12 +346,12 @@ mod tests {
             .expect("strict vendors lose no operation");
         assert_eq!(
             error.location.to_string(),
-            "specs/v/api.yaml#/paths/~1a/post"
+            "specs/v/api.yaml#/paths/~1a~1{id}/post"
         );
         assert!(
             error
                 .message
-                .contains("strict vendor: `POST /a` is not generated"),
+                .contains("strict vendor: `POST /a/{id}` is not generated"),
             "{error}"
         );
     }

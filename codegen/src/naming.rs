@@ -51,6 +51,30 @@ pub fn field_name(property: &str) -> String {
     field
 }
 
+/// The type name progenitor formed for an operation's schema (`create-avatar-body` ->
+/// `CreateAvatarBody`): quotes dropped, other non-identifier characters as word breaks, a
+/// leading `_` where the name cannot start an identifier, a trailing `_` for a keyword.
+pub fn pascal_type_name(input: &str) -> String {
+    let out = match input {
+        "+1" => "Plus1".to_string(),
+        "-1" => "Minus1".to_string(),
+        _ => input
+            .replace('\'', "")
+            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
+            .to_upper_camel_case(),
+    };
+    let out = match out.chars().next() {
+        None => "X".to_string(),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("_{out}"),
+    };
+    if typify::accept_as_ident(&out) {
+        out
+    } else {
+        format!("{out}_")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +99,14 @@ mod tests {
     fn fields_of_keyword_properties_are_suffixed() {
         assert_eq!(field_name("type"), "type_");
         assert_eq!(field_name("videoUrl"), "video_url");
+    }
+
+    #[test]
+    fn operation_type_names_follow_progenitors() {
+        assert_eq!(pascal_type_name("createAvatar-body"), "CreateAvatarBody");
+        assert_eq!(pascal_type_name("get_avatar-id"), "GetAvatarId");
+        assert_eq!(pascal_type_name("list-x-page[size]"), "ListXPageSize");
+        assert_eq!(pascal_type_name("1st-response"), "_1stResponse");
     }
 
     #[test]

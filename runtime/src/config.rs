@@ -9,7 +9,7 @@ use std::time::Duration;
 pub use crate::auth::{ApiKey, AuthScheme, ConfigError};
 use crate::envelope::EnvelopeSpec;
 use crate::retry::RetryPolicy;
-use crate::runtime::{OperationMeta, Runtime};
+use crate::runtime::Runtime;
 
 /// What the generator knows about a vendor, fixed at generation time.
 #[derive(Debug)]
@@ -22,7 +22,6 @@ pub struct VendorDefaults {
     /// unless the caller picks another.
     pub auth_schemes: &'static [AuthScheme],
     pub envelope: Option<&'static EnvelopeSpec>,
-    pub operations: &'static [OperationMeta],
 }
 
 /// Implemented by each generated `Client` so one builder serves every vendor.
@@ -213,17 +212,11 @@ impl<C: FromParts> ClientConfig<C> {
             return Err(ConfigError::NoApiKey);
         }
         // Checks the key and the header that carries it before anything else is built.
-        let mut runtime = Runtime::new(
-            self.api_key,
-            auth,
-            self.retry,
-            defaults.envelope,
-            defaults.operations,
-        )?
-        .with_deadline(self.deadline)
-        .with_poll_intervals(self.poll_intervals)
-        // Our own client's timeout is known; a caller's client keeps its own, unknown one.
-        .with_attempt_timeout(self.http.is_none().then_some(self.timeout));
+        let mut runtime = Runtime::new(self.api_key, auth, self.retry, defaults.envelope)?
+            .with_deadline(self.deadline)
+            .with_poll_intervals(self.poll_intervals)
+            // Our own client's timeout is known; a caller's client keeps its own, unknown one.
+            .with_attempt_timeout(self.http.is_none().then_some(self.timeout));
         // A client the caller built sends its own user agent, if it has one; ours would replace it.
         let user_agent = match (&self.user_agent, &self.http) {
             (Some(agent), _) => Some(agent.as_str()),
@@ -262,7 +255,6 @@ mod tests {
         env_prefix: "FAKE",
         auth_schemes: &[AuthScheme::Header("x-api-key"), AuthScheme::Bearer],
         envelope: None,
-        operations: &[],
     };
 
     impl FromParts for Fake {

@@ -4,7 +4,10 @@
 //!
 //! - [`auth`]: credential types (the API key, its security schemes) and `ConfigError`.
 //! - [`config`]: credentials, base URL, timeouts, deadline, retry policy, user agent; `from_env`.
-//! - [`runtime`]: executes each request: auth header, retries with backoff, tracing, envelope check.
+//! - [`request`]: the request each operation builds (parameters by style, a body of any media type).
+//! - [`params`]: parameter serialization by OpenAPI `style` and `explode`.
+//! - [`runtime`]: executes each request: auth header, retries with backoff, tracing, envelope check;
+//!   decoding its response by status (`send_json`, `send_empty`, `send_stream`).
 //! - [`options`]: options for one call (`send_with`): timeout, headers, retry policy, deadline.
 //! - [`error`]: the one error type every generated operation returns.
 //! - [`waiter`]: polling an asynchronous job until it succeeds, fails or runs out of time.
@@ -29,6 +32,8 @@ pub mod multipart;
 pub mod optional;
 pub mod options;
 pub mod pagination;
+pub mod params;
+pub mod request;
 pub mod retry;
 pub mod runtime;
 pub mod text;
@@ -39,16 +44,17 @@ pub mod webhooks;
 
 pub use auth::{AuthScheme, ConfigError};
 pub use bounded_map::{BoundedMap, ConstraintError};
-pub use call::{finish, finish_raw, finish_raw_stream, unwrap_data};
+pub use call::unwrap_data;
 pub use config::ClientConfig;
 pub use envelope::EnvelopeSpec;
 pub use error::{Error, RawResponse};
 pub use multipart::FilePart;
 pub use optional::IntoOptional;
-pub use options::{CallOptions, with_options};
+pub use options::CallOptions;
 pub use pagination::{Page, Paginated, Position};
+pub use request::{Operation, Request, Status};
 pub use retry::RetryPolicy;
-pub use runtime::{OperationMeta, Runtime};
+pub use runtime::Runtime;
 pub use text::IntoOptionalString;
 pub use tls::http_client_builder;
 pub use waiter::{Wait, WaitError, WaiterSpec};

@@ -1,15 +1,13 @@
 //! Options for one call (`send_with`): a timeout per attempt, extra headers, a retry policy and
 //! an overall deadline that replace the client's for that call only. They travel to the executor
-//! in a task-local set around the call, so progenitor's code between the two needs no change.
+//! inside the call's request.
 
 use std::fmt;
-use std::future::Future;
 use std::time::Duration;
 
 use reqwest::Request;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::error::Error;
 use crate::retry::RetryPolicy;
 
 /// What one call changes of the client's configuration:
@@ -21,7 +19,7 @@ pub struct CallOptions {
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) deadline: Option<Duration>,
     /// A header that cannot be sent: the call fails with `Error::InvalidRequest`, unsent.
-    invalid: Option<String>,
+    pub(crate) invalid: Option<String>,
 }
 
 impl fmt::Debug for CallOptions {
@@ -97,27 +95,6 @@ impl CallOptions {
     }
 }
 
-tokio::task_local! {
-    static OPTIONS: CallOptions;
-}
-
-/// The options of the call being executed, if it was sent with some.
-pub(crate) fn current() -> Option<CallOptions> {
-    OPTIONS.try_with(CallOptions::clone).ok()
-}
-
-/// Runs `call` (a generated `send()`) with `options`: the generated `send_with` is this. An
-/// invalid header fails the call before it starts.
-pub async fn with_options<T, E, F>(options: CallOptions, call: F) -> Result<T, Error<E>>
-where
-    F: Future<Output = Result<T, Error<E>>>,
-{
-    if let Some(problem) = options.invalid {
-        return Err(Error::InvalidRequest(problem));
-    }
-    OPTIONS.scope(options, call).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,32 +106,5 @@ mod tests {
         assert!(!format!("{options:?}").contains("sk-secret"), "{options:?}");
         assert!(CallOptions::new().header("bad name", "v").invalid.is_some());
         assert!(CallOptions::new().header("x-ok", "a\nb").invalid.is_some());
-    }
-
-    #[tokio::test]
-    async fn an_invalid_header_fails_the_call_unsent() {
-        let sent = std::cell::Cell::new(false);
-        let call = async {
-            sent.set(true);
-            Ok::<(), Error>(())
-        };
-        let error = with_options(CallOptions::new().header("bad name", "v"), call)
-            .await
-            .unwrap_err();
-        assert!(!sent.get());
-        assert_eq!(
-            error.to_string(),
-            "invalid request, not sent: `bad name` is not a valid HTTP header name"
-        );
-    }
-
-    #[tokio::test]
-    async fn the_options_are_visible_inside_the_call_only() {
-        assert!(current().is_none());
-        let options = CallOptions::new().timeout(Duration::from_secs(3));
-        let seen = with_options(options, async { Ok::<_, Error>(current()) })
-            .await
-            .unwrap();
-        assert_eq!(seen.and_then(|o| o.timeout), Some(Duration::from_secs(3)));
     }
 }

@@ -1,35 +1,20 @@
 //! Executes every request of a generated client: adds the credentials, retries what may be
-//! retried (backoff with jitter, `Retry-After`, capped in attempts and time), traces each attempt,
-//! and records the final response (and any envelope failure) for [`crate::finish`].
+//! retried (backoff with jitter, `Retry-After`, capped in attempts and time, rebuilding the
+//! request from its parts), enforces the call's deadline, traces each call with its operation's
+//! path template, and reads and checks an envelope's body.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant, SystemTime};
 
+use reqwest::Response;
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
-use reqwest::{Request, Response};
 use tracing::Instrument;
 
 use crate::auth::{ApiKey, AuthScheme, ConfigError};
-use crate::call::{capturing, record};
 use crate::envelope::EnvelopeSpec;
-use crate::error::RawResponse;
-use crate::options;
+use crate::request::Request;
 use crate::retry::{RetryPolicy, retry_after, retry_status, retry_transport};
-
-/// An operation as traced: its id, HTTP method and path template (never the filled-in URL).
-#[derive(Debug, Clone, Copy)]
-pub struct OperationMeta {
-    pub id: &'static str,
-    pub method: &'static str,
-    pub path: &'static str,
-}
-
-/// The future of one call through the runtime. Boxed because its state machine is a few
-/// kilobytes (request, retry timer, body read): unboxed, every enclosing async fn would hold and
-/// move a copy of it, and those copies were most of the generated client's per-request cost
-/// (BENCHMARKS.md, section 4).
-pub type Executing<'a> = Pin<Box<dyn Future<Output = reqwest::Result<Response>> + Send + 'a>>;
 
 /// The generated `Client`'s inner state (progenitor's `inner` type).
 #[derive(Debug, Clone)]
@@ -48,7 +33,6 @@ pub struct Runtime {
     /// `reqwest::Client` should send its own).
     user_agent: Option<HeaderValue>,
     envelope: Option<&'static EnvelopeSpec>,
-    operations: &'static [OperationMeta],
     /// Replaces every waiter's polling intervals (first, largest): a client for tests against a
     /// mock, whose jobs change state at once, need not wait seconds between polls.
     poll_intervals: Option<(Duration, Duration)>,
@@ -60,7 +44,6 @@ impl Runtime {
         auth: Option<AuthScheme>,
         retry: RetryPolicy,
         envelope: Option<&'static EnvelopeSpec>,
-        operations: &'static [OperationMeta],
     ) -> Result<Self, ConfigError> {
         Ok(Runtime {
             credential: credential(key.as_ref(), auth)?,
@@ -69,7 +52,6 @@ impl Runtime {
             attempt_timeout: None,
             user_agent: None,
             envelope,
-            operations,
             poll_intervals: None,
         })
     }
@@ -116,46 +98,34 @@ impl Runtime {
         Ok(self)
     }
 
-    /// Sends `request` (progenitor's `exec` hook lands here). A retry sends a clone of it, so a
-    /// streaming body is sent once at most; see [`Runtime::execute_with`].
-    pub fn execute<'a>(
+    /// Sends one call's request: credentials, the call's options, retries with backoff while
+    /// the retry policy and the deadline allow, one span per call. The future is boxed: its
+    /// state machine is a few kilobytes, and unboxed every enclosing future would hold and move
+    /// a copy (BENCHMARKS.md, section 4).
+    pub(crate) fn send<'a>(
         &'a self,
         http: &'a reqwest::Client,
-        mut request: Request,
-        operation_id: &'a str,
-    ) -> Executing<'a> {
-        self.authorize(&mut request);
-        self.start(http, request, operation_id, Request::try_clone)
+        request: Request,
+    ) -> Pin<Box<dyn Future<Output = Result<Answer, Failure>> + Send + 'a>> {
+        let operation = request.operation;
+        // Field values are only computed when a subscriber wants the span.
+        let span = tracing::info_span!(
+            "http_request",
+            operation = operation.id,
+            method = %operation.method,
+            path = operation.path,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        if span.is_disabled() {
+            // Entering and leaving a disabled span on every poll still costs; skip the wrapper.
+            Box::pin(self.attempts(http, request, span))
+        } else {
+            Box::pin(self.attempts(http, request, span.clone()).instrument(span))
+        }
     }
 
-    /// Sends the request `build` makes, calling it again for each retry: for bodies that are
-    /// streams (`multipart/form-data`) and cannot be cloned, but can be made again from their
-    /// parts. Retries follow the same rules as [`Runtime::execute`]. An error from the first
-    /// build is returned before anything is sent; should a later build fail (a file gone since),
-    /// the response at hand is returned without a retry and the failure is traced as a warning.
-    pub fn execute_with<'a, E, F>(
-        &'a self,
-        http: &'a reqwest::Client,
-        mut build: F,
-        operation_id: &'a str,
-    ) -> Result<Executing<'a>, E>
-    where
-        F: FnMut() -> Result<Request, E> + Send + 'a,
-        E: std::fmt::Display,
-    {
-        let mut request = build()?;
-        self.authorize(&mut request);
-        let rebuild = move |_: &Request| {
-            let mut request = build()
-                .map_err(|e| tracing::warn!(operation = operation_id, error = %e, "request not rebuilt for a retry"))
-                .ok()?;
-            self.authorize(&mut request);
-            Some(request)
-        };
-        Ok(self.start(http, request, operation_id, rebuild))
-    }
-
-    fn authorize(&self, request: &mut Request) {
+    fn authorize(&self, request: &mut reqwest::Request) {
         if let Some((name, value)) = &self.credential {
             request.headers_mut().insert(name.clone(), value.clone());
         }
@@ -167,39 +137,18 @@ impl Runtime {
         }
     }
 
-    /// `copy` makes the request a retry sends, from the one about to be sent.
-    fn start<'a>(
-        &'a self,
-        http: &'a reqwest::Client,
-        request: Request,
-        operation_id: &'a str,
-        copy: impl FnMut(&Request) -> Option<Request> + Send + 'a,
-    ) -> Executing<'a> {
-        // Field values are only computed when a subscriber wants the span.
-        let span = tracing::info_span!(
-            "http_request",
-            operation = operation_id,
-            method = %request.method(),
-            path = self.path_template(operation_id),
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-        );
-        if span.is_disabled() {
-            // Entering and leaving a disabled span on every poll still costs; skip the wrapper.
-            Box::pin(self.attempts(http, request, copy, span))
-        } else {
-            Box::pin(
-                self.attempts(http, request, copy, span.clone())
-                    .instrument(span),
-            )
+    /// One attempt's `reqwest::Request`, with credentials and the call's options.
+    fn attempt_request(
+        &self,
+        http: &reqwest::Client,
+        request: &Request,
+    ) -> Result<reqwest::Request, String> {
+        let mut built = request.build(http)?;
+        self.authorize(&mut built);
+        if let Some(options) = &request.options {
+            options.apply(&mut built);
         }
-    }
-
-    fn path_template(&self, operation_id: &str) -> &'static str {
-        self.operations
-            .iter()
-            .find(|m| m.id == operation_id)
-            .map_or("", |m| m.path)
+        Ok(built)
     }
 
     /// `span` is this request's span, passed rather than taken as the current one: when ours is
@@ -207,58 +156,66 @@ impl Runtime {
     async fn attempts(
         &self,
         http: &reqwest::Client,
-        mut request: Request,
-        mut copy: impl FnMut(&Request) -> Option<Request>,
+        request: Request,
         span: tracing::Span,
-    ) -> reqwest::Result<Response> {
+    ) -> Result<Answer, Failure> {
         let start = Instant::now();
-        let method = request.method().clone();
+        if let Some(problem) = request
+            .invalid
+            .clone()
+            .or_else(|| request.options.as_ref().and_then(|o| o.invalid.clone()))
+        {
+            return Err(Failure::Invalid(problem));
+        }
+        let method = request.operation.method.clone();
         // `send_with`'s options replace the client's for this call.
-        let options = options::current();
-        let call = options.as_ref();
+        let call = request.options.as_ref();
         let retry = call.and_then(|o| o.retry.as_ref()).unwrap_or(&self.retry);
-        // The deadline needs the call's capture to report it (every generated `send` has one);
         // `checked_add`: a deadline too far to represent is none.
         let deadline = call.and_then(|o| o.deadline).or(self.deadline);
-        let deadline = deadline
-            .filter(|_| capturing())
-            .and_then(|d| Some((d, start.checked_add(d)?)));
+        let deadline = deadline.and_then(|d| Some((d, start.checked_add(d)?)));
         let attempt_timeout = call.and_then(|o| o.timeout).or(self.attempt_timeout);
         let mut delays = retry.delays();
         let mut attempt = 0u32;
+        let deadline_passed = |attempts: u32, guard: Option<(Duration, Instant)>| {
+            let limit = guard.map_or(Duration::ZERO, |(limit, _)| limit);
+            tracing::warn!(
+                deadline_ms = limit.as_millis() as u64,
+                "the call's deadline passed"
+            );
+            Failure::Deadline {
+                deadline: limit,
+                attempts,
+                elapsed: start.elapsed(),
+            }
+        };
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            record(|c| {
-                c.attempts = attempt;
-                c.started.get_or_insert(start);
-            });
-            if let Some(options) = call {
-                options.apply(&mut request);
-            }
-            // Without a copy (a streaming body `execute` cannot clone) there is no retry; the
-            // last allowed attempt needs no copy at all.
-            let copy = if attempt < retry.max_attempts {
-                copy(&request)
-            } else {
-                None
+            let built = match self.attempt_request(http, &request) {
+                Ok(built) => built,
+                Err(problem) if attempt == 1 => return Err(Failure::Invalid(problem)),
+                Err(problem) => {
+                    // Built once already, so only a part that changed since (a file) fails.
+                    tracing::warn!(error = %problem, "request not rebuilt for a retry");
+                    return Err(Failure::Invalid(problem));
+                }
             };
+            let may_retry = attempt < retry.max_attempts;
             // An attempt whose own timeout ends it before the deadline needs no deadline timer
             // (with the defaults, 60 s per attempt and 120 s in all, the first never does),
             // sparing the common request a second timer next to reqwest's.
             let guard = deadline.filter(|&(limit, _)| {
                 attempt_timeout.is_none_or(|timeout| start.elapsed() + timeout > limit)
             });
-            let Some(sent) = within(guard, http.execute(request)).await else {
-                return Ok(self.deadline_passed(guard));
+            let Some(sent) = within(guard, http.execute(built)).await else {
+                return Err(deadline_passed(attempt, guard));
             };
             match sent {
                 Ok(response) => {
                     let status = response.status();
                     span.record("status", status.as_u16());
-                    if retry_status(&method, status)
-                        && let Some(copy) = copy
-                    {
+                    if may_retry && retry_status(&method, status) {
                         let asked = response
                             .headers()
                             .get(RETRY_AFTER)
@@ -272,93 +229,105 @@ impl Runtime {
                                 "retrying"
                             );
                             tokio::time::sleep(delay).await;
-                            request = copy;
                             continue;
                         }
                     }
-                    return match within(guard, self.capture(response)).await {
-                        Some(captured) => captured,
-                        None => Ok(self.deadline_passed(guard)),
+                    return match within(guard, self.answer(response, attempt, start)).await {
+                        Some(answer) => answer,
+                        None => Err(deadline_passed(attempt, guard)),
                     };
                 }
                 Err(error) => {
-                    if retry_transport(&method, &error)
-                        && let Some(copy) = copy
+                    if may_retry
+                        && retry_transport(&method, &error)
                         && let Some(delay) = next_delay(retry, deadline, &mut delays, None, start)
                     {
                         tracing::info!(error = %error, delay_ms = delay.as_millis() as u64, "retrying");
                         tokio::time::sleep(delay).await;
-                        request = copy;
                         continue;
                     }
                     tracing::warn!(error = %error, "request failed");
-                    return Err(error);
+                    return Err(Failure::Transport {
+                        source: error,
+                        attempts: attempt,
+                        elapsed: start.elapsed(),
+                    });
                 }
             }
         }
     }
 
-    /// Records that the call's deadline passed and returns the stand-in response `finish` turns
-    /// into `Error::Deadline` (progenitor's hook can only return a response or a reqwest error,
-    /// and reqwest errors cannot be made outside reqwest).
-    fn deadline_passed(&self, deadline: Option<(Duration, Instant)>) -> Response {
-        let limit = deadline.map_or(Duration::ZERO, |(limit, _)| limit);
-        tracing::warn!(
-            deadline_ms = limit.as_millis() as u64,
-            "the call's deadline passed"
-        );
-        record(|c| c.deadline = Some(limit));
-        let mut response = http::Response::new(bytes::Bytes::new());
-        *response.status_mut() = reqwest::StatusCode::REQUEST_TIMEOUT;
-        Response::from(response)
-    }
-
-    /// Records the response for [`crate::finish`]. Error statuses and envelope responses are read
-    /// whole (their bodies must survive progenitor) and handed on as an equivalent response.
-    async fn capture(&self, mut response: Response) -> reqwest::Result<Response> {
-        // Outside `finish` (progenitor's own pagination streams) nothing would read the record.
-        if !capturing() {
-            return Ok(response);
-        }
-        let status = response.status();
-        // Moved, not cloned: progenitor copies the headers of what it is given, so it gets none,
-        // and `finish` puts these back into the value it returns.
-        let headers = std::mem::take(response.headers_mut());
-        // The hot path: a success without an envelope to check streams straight to progenitor;
-        // should its body not decode, progenitor hands the bytes back with the error.
-        if status.is_success() && self.envelope.is_none() {
-            record(|c| {
-                c.response = Some(RawResponse {
-                    status,
-                    headers,
-                    body: Default::default(),
-                })
-            });
-            return Ok(response);
-        }
-        let version = response.version();
-        let body = response.bytes().await?;
-        let envelope = match self.envelope {
-            Some(spec) if status.is_success() => spec.check(&body),
-            _ => None,
+    /// The final response. A success without an envelope to check streams on unread; an
+    /// envelope's body is read here (inside the deadline) and checked.
+    async fn answer(
+        &self,
+        response: Response,
+        attempts: u32,
+        started: Instant,
+    ) -> Result<Answer, Failure> {
+        let mut answer = Answer {
+            response,
+            body: None,
+            envelope: None,
+            attempts,
+            started,
         };
-        if let Some(failure) = &envelope {
+        let Some(spec) = self.envelope else {
+            return Ok(answer);
+        };
+        if !answer.response.status().is_success() {
+            return Ok(answer);
+        }
+        // `bytes()` consumes the response; keep a bodiless copy of its head.
+        let head = {
+            let mut head = http::Response::new(bytes::Bytes::new());
+            *head.status_mut() = answer.response.status();
+            *head.version_mut() = answer.response.version();
+            *head.headers_mut() = answer.response.headers().clone();
+            Response::from(head)
+        };
+        let response = std::mem::replace(&mut answer.response, head);
+        let body = response
+            .bytes()
+            .await
+            .map_err(|source| Failure::Transport {
+                source,
+                attempts,
+                elapsed: started.elapsed(),
+            })?;
+        answer.envelope = spec.check(&body);
+        if let Some(failure) = &answer.envelope {
             tracing::info!(code = failure.code, "envelope reports a failure");
         }
-        // `Bytes` clones share one buffer.
-        record(|c| {
-            c.response = Some(RawResponse {
-                status,
-                headers,
-                body: body.clone(),
-            });
-            c.envelope = envelope;
-        });
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        Ok(Response::from(rebuilt))
+        answer.body = Some(body);
+        Ok(answer)
     }
+}
+
+/// What the executor hands back: the final response and, when it read it (an envelope to
+/// check), its body.
+pub(crate) struct Answer {
+    pub response: Response,
+    pub body: Option<bytes::Bytes>,
+    pub envelope: Option<crate::envelope::EnvelopeFailure>,
+    pub attempts: u32,
+    pub started: Instant,
+}
+
+/// A call that got no response to decode.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Invalid(String),
+    Transport {
+        source: reqwest::Error,
+        attempts: u32,
+        elapsed: Duration,
+    },
+    Deadline {
+        deadline: Duration,
+        attempts: u32,
+        elapsed: Duration,
+    },
 }
 
 /// The wait before the next attempt, or `None` when attempts or time are used up: the retry
@@ -416,6 +385,7 @@ fn credential(
 mod tests {
     use super::*;
     use crate::multipart::FilePart;
+    use crate::request::{Operation, Status};
     use std::sync::{Arc, Mutex};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -490,14 +460,33 @@ mod tests {
             ..RetryPolicy::default()
         };
         let key = Some(ApiKey::new("k-123".into()));
-        Runtime::new(key, Some(AuthScheme::Header("x-api-key")), retry, None, &[]).unwrap()
+        Runtime::new(key, Some(AuthScheme::Header("x-api-key")), retry, None).unwrap()
     }
 
-    fn upload(http: &reqwest::Client, url: &str, file: &FilePart) -> reqwest::Result<Request> {
-        let form = reqwest::multipart::Form::new()
-            .text("name", "Alex")
-            .part("file", file.to_part()?);
-        http.post(url).multipart(form).build()
+    static UPLOAD: Operation = Operation {
+        id: "upload",
+        method: reqwest::Method::POST,
+        path: "/upload",
+        success: &[Status::Code(201)],
+        errors: &[],
+        accept: "application/json",
+    };
+
+    static GET: Operation = Operation {
+        id: "x",
+        method: reqwest::Method::GET,
+        path: "/x",
+        success: &[Status::Code(200)],
+        errors: &[],
+        accept: "application/json",
+    };
+
+    fn upload(url: &str, file: &FilePart) -> Request {
+        let mut request = Request::new(&UPLOAD, url);
+        request
+            .multipart_text("name", "Alex")
+            .multipart_file("file", file.clone());
+        request
     }
 
     /// The part of a multipart request that must not change between attempts: everything but
@@ -517,13 +506,14 @@ mod tests {
         let http = crate::http_client_builder().unwrap().build().unwrap();
         let file = FilePart::bytes(b"PNG-bytes".to_vec()).file_name("face.png");
         let runtime = runtime();
-        let executing = runtime
-            .execute_with(&http, || upload(&http, &url, &file), "upload")
+        let response = runtime
+            .send_json::<serde_json::Value, ()>(&http, upload(&url, &file))
+            .await
             .unwrap();
-        let response = executing.await.unwrap();
         assert_eq!(response.status(), 201);
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 3, "{seen:?}");
+        assert!(seen[0].starts_with("POST /upload "), "{}", seen[0]);
         assert!(seen[0].contains("x-api-key: k-123"), "{}", seen[0]);
         assert!(seen[0].contains("PNG-bytes"), "{}", seen[0]);
         for retry in &seen[1..] {
@@ -531,35 +521,29 @@ mod tests {
         }
     }
 
-    /// The contrast: `execute` cannot clone the stream, so the same upload is sent once.
-    #[tokio::test]
-    async fn a_multipart_post_through_execute_is_sent_once() {
-        let (url, seen) = serve(&[503, 201]).await;
-        let http = crate::http_client_builder().unwrap().build().unwrap();
-        let file = FilePart::bytes(b"PNG-bytes".to_vec());
-        let runtime = runtime();
-        let request = upload(&http, &url, &file).unwrap();
-        let response = runtime.execute(&http, request, "upload").await.unwrap();
-        assert_eq!(response.status(), 503);
-        assert_eq!(seen.lock().unwrap().len(), 1);
-    }
-
-    /// A 500 to a POST is not repeated, rebuilt or not; a failing first build sends nothing.
+    /// A 500 to a POST is not repeated; a form that cannot be built sends nothing.
     #[tokio::test]
     async fn a_rebuilt_post_follows_the_post_rules() {
         let (url, seen) = serve(&[500, 201]).await;
         let http = crate::http_client_builder().unwrap().build().unwrap();
         let file = FilePart::bytes(b"x".to_vec());
         let runtime = runtime();
-        let executing = runtime
-            .execute_with(&http, || upload(&http, &url, &file), "upload")
-            .unwrap();
-        assert_eq!(executing.await.unwrap().status(), 500);
+        let error = runtime
+            .send_json::<serde_json::Value, ()>(&http, upload(&url, &file))
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
         assert_eq!(seen.lock().unwrap().len(), 1);
 
         let bad = FilePart::bytes(b"x".to_vec()).content_type("not a mime type");
-        let result = runtime.execute_with(&http, || upload(&http, &url, &bad), "upload");
-        assert!(result.is_err());
+        let error = runtime
+            .send_json::<serde_json::Value, ()>(&http, upload(&url, &bad))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, crate::Error::InvalidRequest(m) if m.starts_with("file: ")),
+            "{error:?}"
+        );
         assert_eq!(seen.lock().unwrap().len(), 1);
     }
     /// A server that accepts connections and never answers; counts them.
@@ -587,8 +571,8 @@ mod tests {
         let http = crate::http_client_builder().unwrap().build().unwrap();
         let runtime = runtime().with_deadline(Some(Duration::from_millis(300)));
         let started = Instant::now();
-        let call = runtime.execute(&http, http.get(&url).build().unwrap(), "x");
-        let error = crate::finish_raw::<serde_json::Value, (), _>(call, &[200])
+        let error = runtime
+            .send_json::<serde_json::Value, ()>(&http, Request::new(&GET, &url))
             .await
             .unwrap_err();
         let took = started.elapsed();
@@ -620,13 +604,12 @@ mod tests {
             .header("x-api-key", "k-other")
             .header("x-trace", "t1")
             .retry_policy(RetryPolicy::none());
-        let call = runtime.execute(&http, http.get(&url).build().unwrap(), "x");
-        let error = crate::with_options(
-            options,
-            crate::finish_raw::<serde_json::Value, (), _>(call, &[200]),
-        )
-        .await
-        .unwrap_err();
+        let mut request = Request::new(&GET, &url);
+        request.options(Some(options));
+        let error = runtime
+            .send_json::<serde_json::Value, ()>(&http, request)
+            .await
+            .unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 1, "no retry: {seen:?}");

@@ -474,13 +474,13 @@ fn bench_defaults_to_every_vendor_under_specs() {
     );
 }
 
-/// An operation progenitor cannot take (a JSON body with an `encoding`) is left out: the run
+/// An operation the model cannot send (its path names a parameter nobody declares) is left out: the run
 /// succeeds, warns on standard error (file, pointer, reason, help) again on a no-op run, and
 /// the README lists it. With `strict = true` the same run fails and writes nothing.
 #[test]
 fn left_out_operations_warn_and_fail_strict_vendors() {
     let tree = Tree::new("left-out");
-    let bad = "  /uploads:\n    post:\n      operationId: upload\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}\n            encoding: {a: {contentType: text/plain}}\n      responses: {'204': {description: none}}\n";
+    let bad = "  /uploads/{id}:\n    post:\n      operationId: upload\n      responses: {'204': {description: none}}\n";
     let spec = SPEC.replace("components:\n", &format!("{bad}components:\n"));
     fs::write(tree.specs().join("demo/api.yaml"), spec).unwrap();
     let run = tree.run_gen(&[]);
@@ -489,7 +489,7 @@ fn left_out_operations_warn_and_fail_strict_vendors() {
     assert!(
         err.contains("warning at ")
             && err.contains(
-                "specs/demo/api.yaml#/paths/~1uploads/post: `POST /uploads` is not generated"
+                "specs/demo/api.yaml#/paths/~1uploads~1{id}/post: `POST /uploads/{id}` is not generated"
             )
             && err.contains("help:"),
         "{err}"
@@ -501,7 +501,7 @@ fn left_out_operations_warn_and_fail_strict_vendors() {
     );
     let readme = fs::read_to_string(tree.out().join("demo/README.md")).unwrap();
     assert!(
-        readme.contains("## Operations not generated") && readme.contains("`POST /uploads`"),
+        readme.contains("## Operations not generated") && readme.contains("`POST /uploads/{id}`"),
         "{readme}"
     );
     let again = tree.run_gen(&[]);
@@ -511,7 +511,7 @@ fn left_out_operations_warn_and_fail_strict_vendors() {
         text(&again.stdout)
     );
     assert!(
-        text(&again.stderr).contains("`POST /uploads` is not generated"),
+        text(&again.stderr).contains("`POST /uploads/{id}` is not generated"),
         "a no-op run still warns"
     );
 
@@ -520,7 +520,7 @@ fn left_out_operations_warn_and_fail_strict_vendors() {
     let strict = tree.run_gen(&[]);
     assert_eq!(strict.status.code(), Some(1), "{}", text(&strict.stdout));
     assert!(
-        text(&strict.stderr).contains("strict vendor: `POST /uploads` is not generated"),
+        text(&strict.stderr).contains("strict vendor: `POST /uploads/{id}` is not generated"),
         "{}",
         text(&strict.stderr)
     );

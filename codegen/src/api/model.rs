@@ -74,7 +74,7 @@ pub struct Operation {
 pub struct Setter {
     pub signature: Signature,
     /// `send` fails when this setter was not called: progenitor starts the field as
-    /// `Err("x was not initialized")`, our multipart builders check `self.x.is_none()`.
+    /// `Err("x was not initialized")`, multipart builders check `x.is_none()` in `send`.
     pub required: bool,
 }
 
@@ -337,8 +337,10 @@ fn operation(method: Signature, impls: &[&syn::ItemImpl]) -> Operation {
                     });
                 }
                 _ => {
+                    // `self.x.is_none()` before the builder was taken apart, `x.is_none()` after.
                     let required = required.contains(&name)
-                        || checked.contains(&format!("self . {name} . is_none ()"));
+                        || checked.contains(&format!("self . {name} . is_none ()"))
+                        || checked.contains(&format!("if {name} . is_none ()"));
                     op.setters.insert(
                         name,
                         Setter {

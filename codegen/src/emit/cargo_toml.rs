@@ -33,13 +33,6 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
     if uses.regress {
         deps.push(r#"regress = "0.12""#.into());
     }
-    if uses.websockets {
-        deps.push(r#"base64 = "0.22""#.into());
-        deps.push(r#"rand = "0.9""#.into());
-    }
-    if uses.futures {
-        deps.push(r#"futures = "0.3""#.into());
-    }
     deps.sort();
     let repository = settings
         .repository

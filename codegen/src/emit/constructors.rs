@@ -1,6 +1,5 @@
 //! The client's constructors (`new`, `from_env`, `builder`), the vendor's defaults the runtime
-//! is configured with (base URL, env prefix, auth schemes, envelope, operations), its user
-//! agent, and the `ClientHooks` impl that routes every request through `sdk_runtime::Runtime`.
+//! is configured with (base URL, env prefix, auth schemes, envelope) and its user agent.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -14,10 +13,6 @@ pub fn emit(model: &SdkModel) -> TokenStream {
     let schemes = vendor.auth.iter().map(|scheme| match scheme {
         AuthScheme::Header(header) => quote!(::sdk_runtime::AuthScheme::Header(#header)),
         AuthScheme::Bearer => quote!(::sdk_runtime::AuthScheme::Bearer),
-    });
-    let metas = model.operations.iter().map(|o| {
-        let (id, method, path) = (&o.method, &o.http, &o.path);
-        quote!(::sdk_runtime::OperationMeta { id: #id, method: #method, path: #path })
     });
     let envelope = match &model.envelope {
         Some(e) => {
@@ -60,7 +55,6 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             env_prefix: #env_prefix,
             auth_schemes: &[#(#schemes),*],
             envelope: #envelope,
-            operations: &[#(#metas),*],
         };
 
         impl ::sdk_runtime::config::FromParts for Client {
@@ -69,16 +63,6 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             const USER_AGENT: &'static str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
             fn from_parts(base_url: &str, http: reqwest::Client, runtime: ::sdk_runtime::Runtime) -> Self {
                 Self::new_with_client(base_url, http, runtime)
-            }
-        }
-
-        impl ::progenitor_client::ClientHooks<::sdk_runtime::Runtime> for Client {
-            async fn exec(
-                &self,
-                request: reqwest::Request,
-                info: &::progenitor_client::OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                self.inner.execute(&self.client, request, info.operation_id).await
             }
         }
 

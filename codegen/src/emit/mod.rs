@@ -1,22 +1,20 @@
 //! Emit stage: renders the files of a client crate (Cargo.toml, README.md, src/lib.rs,
-//! src/client.rs, src/sdk.rs, examples) from the [`SdkModel`] and progenitor's client,
+//! src/client.rs, src/sdk.rs, examples) from the [`SdkModel`] and typify's `mod types`,
 //! formatted and deterministic. No emitter reads the OpenAPI document.
 
 mod cargo_toml;
+mod client;
 mod constructors;
 mod enum_constants;
 mod enum_errors;
 mod examples;
 mod forward_compat;
 mod mocks;
-mod multipart;
+mod operations;
 mod optional_text;
 mod optional_values;
 mod pagination;
-mod patches;
 mod readme;
-mod send;
-mod setter_errors;
 mod single_values;
 mod unions;
 mod waiters;
@@ -45,43 +43,41 @@ pub struct CrateFiles {
     pub sdk: syn::File,
 }
 
-/// Renders the crate; `client` is progenitor's output, which is patched here.
-pub fn crate_files(model: &SdkModel, mut client: syn::File) -> Result<CrateFiles> {
+/// Renders the crate; `types` is typify's `mod types`, which the builder passes adjust.
+pub fn crate_files(model: &SdkModel, types: syn::File) -> Result<CrateFiles> {
     let source_dir = model.vendor.source_dir.as_str();
     let header = header(source_dir);
     let mut files = BTreeMap::new();
     let lib = format_file(lib_tokens(&model.vendor.uses), source_dir)?;
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
-    patches::apply(&mut client, model)?;
+    let (operations, root_builders) = operations::emit(model);
+    let mut client = parse_file(client::emit(model, types, operations), source_dir)?;
+    client::relax_response_types(&mut client, model);
     optional_text::apply(&mut client, source_dir)?;
     optional_values::apply(&mut client, source_dir)?;
     enum_errors::apply(&mut client, source_dir)?;
     single_values::apply(&mut client, source_dir)?;
     enum_constants::apply(&mut client, model)?;
-    setter_errors::apply(&mut client, source_dir)?;
     files.insert(
         "src/client.rs".to_string(),
         format!("// {header}\n\n{}", prettyplease::unparse(&client)),
     );
     let constructors = constructors::emit(model);
-    let sends = send::emit(model);
     let waiters = waiters::emit(model);
-    let multiparts = multipart::emit(model);
     let streams = pagination::emit(model);
     let receivers = webhooks::emit(model);
     let unions = unions::emit(model);
     let sdk = parse_file(
         quote! {
-            //! What progenitor lacks, generated from the spec and the overlay's `x-sdk-*` extensions:
-            //! constructors with credentials, the runtime hook, `send`, waiters, multipart builders.
+            //! Constructors with credentials, multipart builders, and what the overlay's `x-sdk-*`
+            //! extensions add: waiters, pagination streams, webhook receivers.
             // No glob import of `types`: a schema named `Result` or `Option` would shadow the
             // prelude in this module.
             #[allow(unused_imports)]
             use crate::{builder, types, ByteStream, Client, ResponseValue};
             #constructors
-            #sends
             #waiters
-            #multiparts
+            #root_builders
             #streams
             #receivers
             #unions

@@ -4,7 +4,7 @@
 
 mod auth;
 mod enum_names;
-mod operations;
+pub mod operations;
 mod pagination;
 mod waiters;
 mod webhooks;
@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use syn::Type;
 
 use crate::engine::Uses;
-use crate::error::{Error, Location, Result, Warning};
+use crate::error::{Location, Result, Warning};
 use crate::extensions::{Envelope, Match};
 use crate::origins::Origins;
 use crate::settings::VendorSettings;
@@ -64,6 +64,8 @@ pub struct Vendor {
     pub source_dir: String,
     pub settings: VendorSettings,
     pub title: String,
+    /// `info.version`.
+    pub version: String,
     /// `info.description`, trimmed.
     pub description: String,
     /// The first server's URL with its variables' defaults; empty when the spec names none.
@@ -93,31 +95,42 @@ pub struct Operation {
     pub id: String,
     /// The client method (`listAvatars` -> `list_avatars`).
     pub method: String,
-    /// progenitor's builder struct (`ListAvatars`).
+    /// The builder struct (`ListAvatars`).
     pub builder: String,
     /// The HTTP method in capitals.
     pub http: String,
     pub path: String,
     /// `summary`, else `description`, else empty.
     pub summary: String,
+    /// `description`, when it has one.
+    pub description: Option<String>,
     /// Path-level and operation-level parameters, `$ref`s resolved, the operation's overriding.
     pub parameters: Vec<Parameter>,
-    /// The media type progenitor's method sends, if any.
+    /// The request body the operation's method sends, if any.
+    pub body: Option<Body>,
+    /// The media type of [`Operation::body`].
     pub body_media_type: Option<String>,
-    /// The type of the JSON body progenitor's method sends (`types::X`), when it sends one.
+    /// The type of the JSON body (`types::X`), when it sends one.
     pub json_body: Option<Type>,
-    /// Request media types our own builders send (set aside by normalize).
+    /// Request media types set aside by normalize (a multipart form has its own builder).
     pub other_media_types: Vec<String>,
-    /// Every request media type moved aside: progenitor's method would send no body, so it is
-    /// hidden (and the multipart builder, if any, takes its name).
+    /// Every request media type moved aside: the multipart builder, if any, takes the method's
+    /// name; without one the method sends no body.
     pub body_aside: bool,
     /// The `multipart/form-data` builder, when the operation takes that media type.
     pub multipart: Option<Multipart>,
     /// Documented 2xx statuses.
     pub success_statuses: Vec<u16>,
-    /// `T` and `E` of progenitor's `Result<ResponseValue<T>, Error<E>>`.
+    /// Statuses whose body is the success type, and those whose body is the error type.
+    pub success: Vec<Status>,
+    pub errors: Vec<Status>,
+    pub ok_kind: ResponseKind,
+    pub err_kind: ResponseKind,
+    /// `T` and `E` of `Result<ResponseValue<T>, Error<E>>`.
     pub ok: Type,
     pub err: Type,
+    /// The `Accept` header: the success's media type.
+    pub accept: String,
     /// For envelope APIs: the type of the envelope's data field and whether it is optional.
     pub data: Option<(Type, bool)>,
 }
@@ -129,12 +142,66 @@ impl Operation {
     }
 }
 
+/// A documented response status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Code(u16),
+    /// `4XX`: the hundreds digit.
+    Range(u16),
+    Default,
+}
+
+/// What a response body decodes as.
+#[derive(Clone)]
+pub enum ResponseKind {
+    /// JSON of this type.
+    Json(Box<Type>),
+    /// Nothing to decode: `()`.
+    Empty,
+    /// Not JSON: a byte stream.
+    Raw,
+}
+
+/// A request body: its media type, how it is encoded and the type its setter takes.
+#[derive(Clone)]
+pub struct Body {
+    pub media_type: String,
+    pub kind: BodyKind,
+    pub ty: Option<Type>,
+    /// typify's builder of `ty` (`types::builder::X`): the builder holds it, `.body_map(..)`.
+    pub builder: Option<Type>,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `text/*`, as a string.
+    Text,
+    /// Anything else, as bytes.
+    Bytes,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamIn {
     Path,
     Query,
     Header,
     Cookie,
+}
+
+/// A parameter's `style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    Simple,
+    Label,
+    Matrix,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
 }
 
 #[derive(Clone)]
@@ -146,8 +213,13 @@ pub struct Parameter {
     pub plain_string: bool,
     /// The parameter's (or its schema's) string example.
     pub example: Option<String>,
-    /// The type progenitor's builder keeps for it; `None` when progenitor has no setter.
+    pub description: Option<String>,
+    /// The type the setter takes (inside the `Option` for a nullable parameter).
     pub rust_type: Option<Type>,
+    pub style: ParamStyle,
+    pub explode: bool,
+    /// Declared with `content`: the value is sent as JSON text.
+    pub content: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -250,10 +322,12 @@ pub struct ModelInput<'a> {
     pub origins: &'a Origins,
     pub document_files: &'a [String],
     pub runtime_path: &'a str,
-    /// progenitor's client, as generated (before our patches).
+    /// typify's `mod types`, as generated (before the passes over its builders).
     pub engine: &'a syn::File,
     pub uses: Uses,
-    /// What the engine could not take.
+    /// The operations, their types named by the engine ([`operations::build`]).
+    pub operations: &'a [Operation],
+    /// What validation or the engine could not take.
     pub left_out: &'a [crate::partial::LeftOut],
 }
 
@@ -262,7 +336,12 @@ impl SdkModel {
         let spec = input.spec;
         let extensions = crate::extensions::parse(&spec.extensions, input.origins)?;
         let data_field = extensions.envelope.as_ref().map(|e| e.data.as_str());
-        let operations = operations::build(input, data_field)?;
+        let mut operations = input.operations.to_vec();
+        if let Some(field) = data_field {
+            for op in &mut operations {
+                op.data = crate::syntax::struct_field_type(input.engine, &op.ok, field);
+            }
+        }
         let waiters = waiters::build(&extensions.waiters, &operations, input)?;
         let paginated = pagination::build(&extensions.pagination, &operations, input)?;
         let webhooks = webhooks::build(&extensions.webhooks, &operations, input)?;
@@ -309,6 +388,7 @@ impl SdkModel {
                 source_dir: input.source_dir.to_string(),
                 settings: input.settings.clone(),
                 title: spec.info.title.clone(),
+                version: spec.info.version.clone(),
                 description: spec
                     .info
                     .description
@@ -376,14 +456,4 @@ fn base_url(spec: &openapiv3::OpenAPI) -> String {
         url = url.replace(&format!("{{{name}}}"), &var.default);
     }
     url
-}
-
-/// An error in the generator's reading of progenitor's output, naming the operation.
-fn engine_mismatch(input: &ModelInput<'_>, at: &str, message: String) -> Error {
-    Error::new(
-        crate::error::Stage::Emit,
-        input.origins.locate(at),
-        message,
-        "progenitor's output changed shape: this is a generator bug, report it with the vendor folder",
-    )
 }

@@ -117,6 +117,9 @@ mod tests {
             client.contains("body:Result<types::builder::PutABody,String>"),
             "{client}"
         );
-        assert!(client.contains(".json(&body)"), "{client}");
+        assert!(
+            client.contains(r#"request.json("application/json",&body);"#),
+            "{client}"
+        );
     }
 }

@@ -3,7 +3,6 @@
 
 mod bounded_maps;
 mod compositions;
-mod cookies;
 mod enum_names;
 mod header_credentials;
 mod inline_refs;
@@ -13,12 +12,9 @@ mod notes;
 mod nullable_components;
 mod openapi31;
 mod operation_ids;
-mod parameter_content;
-mod parameter_styles;
 mod parameter_unions;
 mod parameters;
 mod path_item_refs;
-mod path_params_required;
 mod refs;
 mod request_bodies;
 mod reserved_names;
@@ -80,20 +76,8 @@ pub const PASSES: &[Pass] = &[
         run: inline_refs::run,
     },
     Pass {
-        name: "parameter-content",
-        run: parameter_content::run,
-    },
-    Pass {
         name: "parameter-unions",
         run: parameter_unions::run,
-    },
-    Pass {
-        name: "parameter-styles",
-        run: parameter_styles::run,
-    },
-    Pass {
-        name: "cookie-parameters",
-        run: cookies::run,
     },
     Pass {
         name: "schemaless-bodies",
@@ -120,10 +104,6 @@ pub const PASSES: &[Pass] = &[
     Pass {
         name: "nullable-compositions",
         run: nullable_components::run,
-    },
-    Pass {
-        name: "path-parameters-required",
-        run: path_params_required::run,
     },
     Pass {
         name: "reserved-type-names",

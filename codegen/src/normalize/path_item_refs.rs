@@ -156,11 +156,11 @@ mod tests {
         assert!(client.contains(r#"pubfnget_a(&self)"#), "{client}");
         assert!(client.contains(r#"pubfnget_a_b(&self)"#), "{client}");
         assert!(
-            client.contains(r#"format!("{}/a",client.baseurl,)"#),
+            client.contains(r#"path:"/a""#) && client.contains(r#"request.path("/a");"#),
             "{client}"
         );
         assert!(
-            client.contains(r#"format!("{}/b",client.baseurl,)"#),
+            client.contains(r#"path:"/b""#) && client.contains(r#"request.path("/b");"#),
             "{client}"
         );
     }

@@ -1,10 +1,10 @@
-//! Pass `single-request-media-type`: progenitor panics on a request body offered in several media
-//! types and rejects media types it does not know (`multipart/form-data`). The pass keeps the
-//! one progenitor handles best (JSON first, then form-urlencoded, octet-stream, plain text) for
-//! the generated method and moves the others, unchanged, to the operation's
-//! `x-codegen-other-request-media-types`, where our own emitters (multipart) pick them up. When
-//! no media type suits progenitor, the whole body moves aside and the operation is marked
-//! `x-codegen-body-aside` (its method is then our multipart builder alone).
+//! Pass `single-request-media-type`: an operation's method sends one media type; a body offered
+//! in several keeps the best for a typed method (JSON first, then form-urlencoded, octet-stream,
+//! text, then any other as bytes) and the others move, unchanged, to the operation's
+//! `x-codegen-other-request-media-types`, where the multipart builder picks its form up. When
+//! the body has only a multipart form, or no media type at all, the whole body moves aside and
+//! the operation is marked `x-codegen-body-aside` (its method is then the multipart builder, or
+//! one that sends no body).
 
 use serde_json::{Map, Value};
 
@@ -47,13 +47,18 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     })
 }
 
-/// progenitor's rank of a media type; `None` for types it cannot send.
+/// The rank of a media type for the typed method; `None` for the multipart form (its own
+/// builder) and a key that names no media type.
 fn rank(media_type: &str) -> Option<u8> {
-    match media_type.split(';').next().unwrap_or("").trim() {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    match essence.to_ascii_lowercase().as_str() {
         "application/json" => Some(0),
+        e if e.ends_with("+json") => Some(0),
         "application/x-www-form-urlencoded" => Some(1),
         "application/octet-stream" => Some(2),
-        "text/plain" | "text/x-markdown" => Some(3),
+        e if e.starts_with("text/") => Some(3),
+        "multipart/form-data" | "" => None,
+        e if e.contains('/') => Some(4),
         _ => None,
     }
 }

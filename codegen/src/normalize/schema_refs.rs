@@ -331,7 +331,7 @@ mod tests {
         );
         assert!(client.contains("pubstructPostABody{"), "{client}");
         assert!(
-            client.contains("Result<ResponseValue<types::PostABody>,Error<()>>"),
+            client.contains("Result<ResponseValue<types::PostABody>,::sdk_runtime::Error<()>>"),
             "{client}"
         );
         assert!(

@@ -96,14 +96,6 @@ impl ListAvatars<'_> {
     {
         Self(self.0.query_param("from", value.try_into().map_err(|e| e.to_string())))
     }
-    ///Only requests whose query parameter `type` is `value`.
-    pub fn type_<V>(self, value: V) -> Self
-    where
-        V: ::std::convert::TryInto<types::ListAvatarsType>,
-        V::Error: ::std::fmt::Display,
-    {
-        Self(self.0.query_param("type", value.try_into().map_err(|e| e.to_string())))
-    }
     ///Only requests whose query parameter `page` is `value`.
     pub fn page<V>(self, value: V) -> Self
     where
@@ -119,6 +111,14 @@ impl ListAvatars<'_> {
         V::Error: ::std::fmt::Display,
     {
         Self(self.0.query_param("size", value.try_into().map_err(|e| e.to_string())))
+    }
+    ///Only requests whose query parameter `type` is `value`.
+    pub fn type_<V>(self, value: V) -> Self
+    where
+        V: ::std::convert::TryInto<types::ListAvatarsType>,
+        V::Error: ::std::fmt::Display,
+    {
+        Self(self.0.query_param("type", value.try_into().map_err(|e| e.to_string())))
     }
     /// Answers with this response (documented status).
     pub fn respond(self, response: types::AvatarListResponse) -> Self {

@@ -127,8 +127,8 @@ fn operations_never_take_the_clients_names() {
         ("error_operation", "ErrorOperation", "get", "/errors"),
         ("orders_create", "OrdersCreate", "post", "/orders"),
         ("refunds_create", "RefundsCreate", "post", "/refunds"),
-        ("get_orders_by_id", "GetOrdersById", "get", "/orders/{}"),
-        ("get_refunds_by_id", "GetRefundsById", "get", "/refunds/{}"),
+        ("get_orders_by_id", "GetOrdersById", "get", "/orders/{"),
+        ("get_refunds_by_id", "GetRefundsById", "get", "/refunds/{"),
         ("get_order_items", "GetOrderItems", "get", "/order-items"),
         ("get_order_items_2", "GetOrderItems2", "get", "/order_items"),
     ] {
@@ -141,10 +141,19 @@ fn operations_never_take_the_clients_names() {
             "no builder {builder}"
         );
         let sends = item(client, &format!("impl<'a> {builder}<'a> {{"));
+        // A template's parameter names are the fixture's; its start is enough here.
+        let path = if path.ends_with('{') {
+            format!("path: \"{path}")
+        } else {
+            format!("path: \"{path}\",")
+        };
         assert!(
-            sends.contains(&format!("operation_id: \"{method}\""))
-                && sends.contains(&format!(".{http}(url)"))
-                && sends.contains(&format!("{{}}{path}\"")),
+            sends.contains(&format!("id: \"{method}\","))
+                && sends.contains(&format!(
+                    "method: ::reqwest::Method::{},",
+                    http.to_ascii_uppercase()
+                ))
+                && sends.contains(&path),
             "{method} does not send {http} {path}:\n{sends}"
         );
     }

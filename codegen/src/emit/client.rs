@@ -1,0 +1,99 @@
+//! `src/client.rs`: typify's `mod types`, the `Client` struct, the operation layer
+//! ([`super::operations`]) and the prelude; and which of the types only responses reach, so
+//! they tolerate what a newer server sends (see `forward_compat`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::SdkModel;
+
+pub fn emit(model: &SdkModel, types: syn::File, operations: TokenStream) -> TokenStream {
+    let vendor = &model.vendor;
+    let mut doc = format!("Client for {}", vendor.title);
+    if !vendor.description.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(&vendor.description);
+    }
+    doc.push_str(&format!("\n\nVersion: {}", vendor.version));
+    let version = &vendor.version;
+    let types = types.items;
+    quote! {
+        // Re-exports of the types the public interface uses.
+        #[allow(unused_imports)]
+        pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+
+        #(#types)*
+
+        #[derive(Clone, Debug)]
+        #[doc = #doc]
+        pub struct Client {
+            pub(crate) baseurl: String,
+            pub(crate) client: reqwest::Client,
+            pub(crate) inner: ::sdk_runtime::Runtime,
+        }
+
+        impl Client {
+            /// A client over an existing `reqwest::Client`; `baseurl` has a scheme and host,
+            /// and a port and path stem if needed.
+            pub(crate) fn new_with_client(
+                baseurl: &str,
+                client: reqwest::Client,
+                inner: ::sdk_runtime::Runtime,
+            ) -> Self {
+                Self {
+                    baseurl: baseurl.trim_end_matches('/').to_string(),
+                    client,
+                    inner,
+                }
+            }
+        }
+
+        impl ClientInfo<::sdk_runtime::Runtime> for Client {
+            fn api_version() -> &'static str {
+                #version
+            }
+
+            fn baseurl(&self) -> &str {
+                self.baseurl.as_str()
+            }
+
+            fn client(&self) -> &reqwest::Client {
+                &self.client
+            }
+
+            fn inner(&self) -> &::sdk_runtime::Runtime {
+                &self.inner
+            }
+        }
+
+        #operations
+
+        /// Items consumers will typically use such as the Client.
+        pub mod prelude {
+            pub use self::super::Client;
+        }
+    }
+}
+
+/// Relaxes the types only responses reach (forward compatibility); request types, those the
+/// builders' setters take, stay strict.
+pub fn relax_response_types(client: &mut syn::File, model: &SdkModel) {
+    let response_roots: Vec<syn::Type> = model
+        .operations
+        .iter()
+        .flat_map(|o| [o.ok.clone(), o.err.clone()])
+        .collect();
+    let request_roots: Vec<syn::Type> = model
+        .operations
+        .iter()
+        .flat_map(|o| {
+            o.parameters
+                .iter()
+                .filter_map(|p| p.rust_type.clone())
+                .chain(o.body.as_ref().and_then(|b| b.ty.clone()))
+        })
+        .collect();
+    if let Some(types) = crate::syntax::module_mut(client, "types") {
+        super::forward_compat::relax(types, &response_roots, &request_roots);
+    }
+}
