@@ -20,6 +20,7 @@ const FIXTURES: &[&str] = &[
     "references",
     "webhooks",
     "mocks",
+    "wire",
 ];
 
 #[test]
