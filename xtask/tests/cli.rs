@@ -563,7 +563,7 @@ fn regeneration_bumps_the_version_and_writes_the_changelog() {
         "{log}"
     );
 
-    // A field removed from a schema: breaking.
+    // A field removed from a schema: breaking, and so is its body builder's setter.
     write_spec(SPEC);
     let run = tree.run_gen(&[]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
@@ -576,7 +576,7 @@ fn regeneration_bumps_the_version_and_writes_the_changelog() {
     let log = fs::read_to_string(&changelog).unwrap();
     assert!(
         log.contains(
-            "## 0.2.0\n\n### Breaking\n\n- removed field `Thing.name`\n\n## 0.1.0\n\nInitial release.\n"
+            "## 0.2.0\n\n### Breaking\n\n- removed field `Thing.name`\n- removed method `builder::Thing::name`\n\n## 0.1.0\n\nInitial release.\n"
         ),
         "{log}"
     );

@@ -207,6 +207,29 @@ impl ApiModel {
         }
         let types = module(&client.items, "types");
         read_types(&mut api.types, types.iter().copied(), &BTreeSet::new());
+        // The body builders `.body_map(|b| ..)` hands out (`types::builder::X`): their setters
+        // are what a caller writes, so a changed setter is a changed API.
+        let body_builders: Vec<&Item> = types
+            .iter()
+            .find_map(|i| match i {
+                Item::Mod(m) if m.ident == "builder" => {
+                    m.content.as_ref().map(|(_, items)| items.iter().collect())
+                }
+                _ => None,
+            })
+            .unwrap_or_default();
+        let mut builder_types = BTreeMap::new();
+        read_types(
+            &mut builder_types,
+            body_builders.iter().copied(),
+            &BTreeSet::new(),
+        );
+        read_impls(&mut builder_types, body_builders.iter().copied(), "");
+        api.types.extend(
+            builder_types
+                .into_iter()
+                .map(|(name, def)| (format!("builder::{name}"), def)),
+        );
         read_types(&mut api.types, sdk.items.iter(), &builders);
         // Inherent methods and trait impls of the types, wherever they are written.
         read_impls(
@@ -642,6 +665,12 @@ mod tests {
             pub enum Kind { A, B(i64), #[serde(untagged)] Other(::std::string::String) }
             pub struct Id(::std::string::String);
             pub type Ids = ::std::vec::Vec<Id>;
+            pub mod builder {
+                pub struct Thing { id: Result<String, String> }
+                impl Thing {
+                    pub fn id<T>(mut self, value: T) -> Self where T: ::std::convert::TryInto<String> { self }
+                }
+            }
         }
         pub struct Client { baseurl: String }
         impl Client {
@@ -741,8 +770,23 @@ mod tests {
         );
         assert_eq!(
             api.types.keys().collect::<Vec<_>>(),
-            ["Id", "Ids", "Kind", "Thing", "ThingStatus"],
-            "operation builders are not listed as types"
+            [
+                "Id",
+                "Ids",
+                "Kind",
+                "Thing",
+                "ThingStatus",
+                "builder::Thing"
+            ],
+            "operation builders are not listed as types; body builders are"
+        );
+        let TypeDef::Struct(body) = &api.types["builder::Thing"] else {
+            panic!("a struct")
+        };
+        assert_eq!(
+            body.methods["id"].to_string(),
+            "fn<T>(T) -> Self where T: TryInto<String>",
+            "a body builder's setter is API"
         );
         let TypeDef::Struct(thing) = &api.types["Thing"] else {
             panic!("a struct")
