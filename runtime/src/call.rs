@@ -14,6 +14,7 @@ impl<E> From<Failure> for Error<E> {
     fn from(failure: Failure) -> Self {
         match failure {
             Failure::Invalid(message) => Error::InvalidRequest(message),
+            Failure::Interceptor { name, source } => Error::Interceptor { name, source },
             Failure::Transport {
                 source,
                 attempts,

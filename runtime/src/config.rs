@@ -4,10 +4,12 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use crate::auth::{ApiKey, AuthScheme, ConfigError};
 use crate::envelope::EnvelopeSpec;
+use crate::interceptor::Interceptor;
 use crate::retry::RetryPolicy;
 use crate::runtime::Runtime;
 
@@ -46,6 +48,7 @@ pub struct ClientConfig<C> {
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     poll_intervals: Option<(Duration, Duration)>,
+    interceptors: Vec<Arc<dyn Interceptor>>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -66,6 +69,14 @@ impl<C> fmt::Debug for ClientConfig<C> {
             .field("deadline", &self.deadline)
             .field("user_agent", &self.user_agent)
             .field("poll_intervals", &self.poll_intervals)
+            .field(
+                "interceptors",
+                &self
+                    .interceptors
+                    .iter()
+                    .map(|i| i.name())
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -83,12 +94,20 @@ impl<C: FromParts> Default for ClientConfig<C> {
             user_agent: None,
             http: None,
             poll_intervals: None,
+            interceptors: Vec::new(),
             client: PhantomData,
         }
     }
 }
 
 impl<C: FromParts> ClientConfig<C> {
+    /// Runs `interceptor` around every attempt of every call, after those added before it
+    /// ([`Interceptor`]: change the request, see each response, each retry).
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(ApiKey::new(key.into()));
         self
@@ -215,6 +234,7 @@ impl<C: FromParts> ClientConfig<C> {
         let mut runtime = Runtime::new(self.api_key, auth, self.retry, defaults.envelope)?
             .with_deadline(self.deadline)
             .with_poll_intervals(self.poll_intervals)
+            .with_interceptors(self.interceptors)
             // Our own client's timeout is known; a caller's client keeps its own, unknown one.
             .with_attempt_timeout(self.http.is_none().then_some(self.timeout));
         // A client the caller built sends its own user agent, if it has one; ours would replace it.

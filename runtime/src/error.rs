@@ -98,6 +98,12 @@ pub enum Error<E = ()> {
         response: Box<RawResponse>,
         source: serde_json::Error,
     },
+    /// An interceptor's hook failed (`name` is the interceptor's
+    /// [`name`](crate::interceptor::Interceptor::name)); the call ended there.
+    Interceptor {
+        name: String,
+        source: crate::interceptor::BoxError,
+    },
 }
 
 impl<E> Error<E> {
@@ -107,7 +113,10 @@ impl<E> Error<E> {
             Error::Api { response, .. }
             | Error::Envelope { response, .. }
             | Error::Decode { response, .. } => Some(&**response),
-            Error::InvalidRequest(_) | Error::Transport { .. } | Error::Deadline { .. } => None,
+            Error::InvalidRequest(_)
+            | Error::Transport { .. }
+            | Error::Deadline { .. }
+            | Error::Interceptor { .. } => None,
         }
     }
 
@@ -215,6 +224,9 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 id(response),
                 response.excerpt()
             ),
+            Error::Interceptor { name, source } => {
+                write!(f, "interceptor `{name}` failed: {source}")
+            }
         }
     }
 }
@@ -240,6 +252,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::Transport { source, .. } => Some(source),
             Error::Decode { source, .. } => Some(source),
+            Error::Interceptor { source, .. } => Some(&**source),
             _ => None,
         }
     }

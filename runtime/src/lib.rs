@@ -10,6 +10,7 @@
 //!   decoding its response by status (`send_json`, `send_empty`, `send_stream`).
 //! - [`options`]: options for one call (`send_with`): timeout, headers, retry policy, deadline.
 //! - [`error`]: the one error type every generated operation returns.
+//! - [`interceptor`]: the caller's hooks around every attempt (change the request, see responses and retries).
 //! - [`waiter`]: polling an asynchronous job until it succeeds, fails or runs out of time.
 //! - [`multipart`]: file parts for `multipart/form-data` operations.
 //! - [`text`]: what builders take for optional strings (`&str`, `String`, `Option`s).
@@ -26,6 +27,7 @@ mod call;
 pub mod config;
 pub mod envelope;
 pub mod error;
+pub mod interceptor;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod multipart;
@@ -48,6 +50,7 @@ pub use call::unwrap_data;
 pub use config::ClientConfig;
 pub use envelope::EnvelopeSpec;
 pub use error::{Error, RawResponse};
+pub use interceptor::Interceptor;
 pub use multipart::FilePart;
 pub use optional::IntoOptional;
 pub use options::CallOptions;

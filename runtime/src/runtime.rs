@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Response;
@@ -13,6 +14,7 @@ use tracing::Instrument;
 
 use crate::auth::{ApiKey, AuthScheme, ConfigError};
 use crate::envelope::EnvelopeSpec;
+use crate::interceptor::{Attempt, Interceptor, Interceptors, ResponseInfo, RetryInfo};
 use crate::request::Request;
 use crate::retry::{RetryPolicy, retry_after, retry_status, retry_transport};
 
@@ -36,6 +38,8 @@ pub struct Runtime {
     /// Replaces every waiter's polling intervals (first, largest): a client for tests against a
     /// mock, whose jobs change state at once, need not wait seconds between polls.
     poll_intervals: Option<(Duration, Duration)>,
+    /// The caller's hooks, run in order around every attempt.
+    interceptors: Interceptors,
 }
 
 impl Runtime {
@@ -53,6 +57,7 @@ impl Runtime {
             user_agent: None,
             envelope,
             poll_intervals: None,
+            interceptors: Interceptors::default(),
         })
     }
 
@@ -64,6 +69,12 @@ impl Runtime {
     /// [`CallOptions::deadline`](crate::CallOptions::deadline) replaces it.
     pub fn with_deadline(mut self, deadline: Option<Duration>) -> Self {
         self.deadline = deadline;
+        self
+    }
+
+    /// Runs `interceptors`, in order, around every attempt of every call.
+    pub fn with_interceptors(mut self, interceptors: Vec<Arc<dyn Interceptor>>) -> Self {
+        self.interceptors = Interceptors(interceptors.into());
         self
     }
 
@@ -167,7 +178,8 @@ impl Runtime {
         {
             return Err(Failure::Invalid(problem));
         }
-        let method = request.operation.method.clone();
+        let operation = request.operation;
+        let method = operation.method.clone();
         // `send_with`'s options replace the client's for this call.
         let call = request.options.as_ref();
         let retry = call.and_then(|o| o.retry.as_ref()).unwrap_or(&self.retry);
@@ -192,7 +204,7 @@ impl Runtime {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let built = match self.attempt_request(http, &request) {
+            let mut built = match self.attempt_request(http, &request) {
                 Ok(built) => built,
                 Err(problem) if attempt == 1 => return Err(Failure::Invalid(problem)),
                 Err(problem) => {
@@ -201,6 +213,19 @@ impl Runtime {
                     return Err(Failure::Invalid(problem));
                 }
             };
+            let this = Attempt {
+                operation: operation.id,
+                method: &operation.method,
+                path: operation.path,
+                number: attempt,
+            };
+            if !self.interceptors.is_empty() {
+                self.interceptors
+                    .before_attempt(&mut built, this)
+                    .await
+                    .map_err(|(name, source)| Failure::Interceptor { name, source })?;
+            }
+            let sent_at = Instant::now();
             let may_retry = attempt < retry.max_attempts;
             // An attempt whose own timeout ends it before the deadline needs no deadline timer
             // (with the defaults, 60 s per attempt and 120 s in all, the first never does),
@@ -215,6 +240,17 @@ impl Runtime {
                 Ok(response) => {
                     let status = response.status();
                     span.record("status", status.as_u16());
+                    if !self.interceptors.is_empty() {
+                        let seen = ResponseInfo {
+                            attempt: this,
+                            status,
+                            headers: response.headers(),
+                            elapsed: sent_at.elapsed(),
+                        };
+                        self.interceptors
+                            .after_response(&seen)
+                            .map_err(|(name, source)| Failure::Interceptor { name, source })?;
+                    }
                     if may_retry && retry_status(&method, status) {
                         let asked = response
                             .headers()
@@ -228,6 +264,11 @@ impl Runtime {
                                 delay_ms = delay.as_millis() as u64,
                                 "retrying"
                             );
+                            self.interceptors.on_retry(&RetryInfo {
+                                attempt: this,
+                                status: Some(status),
+                                delay,
+                            });
                             tokio::time::sleep(delay).await;
                             continue;
                         }
@@ -243,6 +284,11 @@ impl Runtime {
                         && let Some(delay) = next_delay(retry, deadline, &mut delays, None, start)
                     {
                         tracing::info!(error = %error, delay_ms = delay.as_millis() as u64, "retrying");
+                        self.interceptors.on_retry(&RetryInfo {
+                            attempt: this,
+                            status: None,
+                            delay,
+                        });
                         tokio::time::sleep(delay).await;
                         continue;
                     }
@@ -318,6 +364,10 @@ pub(crate) struct Answer {
 #[derive(Debug)]
 pub(crate) enum Failure {
     Invalid(String),
+    Interceptor {
+        name: String,
+        source: crate::interceptor::BoxError,
+    },
     Transport {
         source: reqwest::Error,
         attempts: u32,
@@ -621,5 +671,145 @@ mod tests {
             head.contains("user-agent: vendor-client/1.2.3\r\n"),
             "{head}"
         );
+    }
+
+    /// Logs each hook call as `<name> <hook> <detail>` and sets `authorization` per attempt.
+    struct Logging {
+        name: &'static str,
+        log: Arc<Mutex<Vec<String>>>,
+        sets_token: bool,
+    }
+
+    impl Interceptor for Logging {
+        fn name(&self) -> &str {
+            self.name
+        }
+
+        fn before_attempt<'a>(
+            &'a self,
+            request: &'a mut reqwest::Request,
+            attempt: Attempt<'a>,
+        ) -> crate::interceptor::HookFuture<'a> {
+            Box::pin(async move {
+                // An async refresh, as a token provider would do it.
+                tokio::task::yield_now().await;
+                self.log.lock().unwrap().push(format!(
+                    "{} before {} {}",
+                    self.name, attempt.operation, attempt.number
+                ));
+                if self.sets_token {
+                    let token = format!("Bearer fresh-{}", attempt.number);
+                    request
+                        .headers_mut()
+                        .insert(AUTHORIZATION, HeaderValue::from_str(&token).unwrap());
+                }
+                Ok(())
+            })
+        }
+
+        fn after_response(
+            &self,
+            response: &ResponseInfo<'_>,
+        ) -> Result<(), crate::interceptor::BoxError> {
+            self.log.lock().unwrap().push(format!(
+                "{} after {}",
+                self.name,
+                response.status.as_u16()
+            ));
+            Ok(())
+        }
+
+        fn on_retry(&self, retry: &RetryInfo<'_>) {
+            let status = retry.status.map_or(0, |s| s.as_u16());
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("{} retry {status}", self.name));
+        }
+    }
+
+    /// Interceptors run in the order added, on every attempt; what `before_attempt` sets is
+    /// what the server receives.
+    #[tokio::test]
+    async fn interceptors_run_in_order_on_every_attempt_and_their_changes_are_sent() {
+        let (url, seen) = serve(&[503, 200]).await;
+        let http = crate::http_client_builder().unwrap().build().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let runtime = runtime().with_interceptors(vec![
+            Arc::new(Logging {
+                name: "token",
+                log: log.clone(),
+                sets_token: true,
+            }),
+            Arc::new(Logging {
+                name: "counter",
+                log: log.clone(),
+                sets_token: false,
+            }),
+        ]);
+        runtime
+            .send_json::<serde_json::Value, ()>(&http, Request::new(&GET, &url))
+            .await
+            .unwrap();
+        assert_eq!(
+            *log.lock().unwrap(),
+            [
+                "token before x 1",
+                "counter before x 1",
+                "token after 503",
+                "counter after 503",
+                "token retry 503",
+                "counter retry 503",
+                "token before x 2",
+                "counter before x 2",
+                "token after 200",
+                "counter after 200",
+            ]
+        );
+        let seen = seen.lock().unwrap();
+        assert!(
+            seen[0].contains("authorization: Bearer fresh-1\r\n"),
+            "{}",
+            seen[0]
+        );
+        assert!(
+            seen[1].contains("authorization: Bearer fresh-2\r\n"),
+            "{}",
+            seen[1]
+        );
+    }
+
+    struct Refusing;
+
+    impl Interceptor for Refusing {
+        fn name(&self) -> &str {
+            "refusing"
+        }
+
+        fn before_attempt<'a>(
+            &'a self,
+            _: &'a mut reqwest::Request,
+            _: Attempt<'a>,
+        ) -> crate::interceptor::HookFuture<'a> {
+            Box::pin(async { Err("no token available".into()) })
+        }
+    }
+
+    /// A hook's error ends the call unsent, naming the interceptor.
+    #[tokio::test]
+    async fn a_failing_hook_ends_the_call_and_names_the_interceptor() {
+        let (url, seen) = serve(&[200]).await;
+        let http = crate::http_client_builder().unwrap().build().unwrap();
+        let runtime = runtime().with_interceptors(vec![Arc::new(Refusing)]);
+        let error = runtime
+            .send_json::<serde_json::Value, ()>(&http, Request::new(&GET, &url))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "interceptor `refusing` failed: no token available"
+        );
+        assert!(matches!(error, crate::Error::Interceptor { ref name, .. } if name == "refusing"));
+        assert!(seen.lock().unwrap().is_empty());
     }
 }

@@ -160,6 +160,8 @@ fn lib_tokens(uses: &crate::engine::Uses) -> TokenStream {
         // Short lists: each fits a line, so rustfmt and prettyplease lay them out alike.
         pub use sdk_runtime::{AuthScheme, CallOptions, ConfigError, FilePart, Paginated};
         pub use sdk_runtime::{BoundedMap, IntoOptional, IntoOptionalString};
+        /// Hooks around every attempt of every call (`Client::builder().interceptor(..)`).
+        pub use sdk_runtime::{Interceptor, interceptor};
         pub use sdk_runtime::{RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};
     }
 }

@@ -76,6 +76,7 @@ pub fn render(header: &str, model: &SdkModel) -> String {
         out,
         "A whole call, retries and their waits included, has a deadline (2 minutes by default, `Client::builder().deadline(d)`): when it passes, the attempt in flight is cancelled and the call fails with `Error::Deadline`, which says after how many attempts and how long. Every operation's builder has `send_with(options)` next to `send()`, taking [`CallOptions`] that apply to that call only: `.timeout(d)` per attempt, `.header(name, value)`, `.retry_policy(RetryPolicy::none())`, `.deadline(d)`. Requests carry `User-Agent: {krate}/<version>`, unless you set `.user_agent(..)` on the builder or pass your own `http_client(..)`, whose own user agent applies.\n"
     );
+    interceptors_section(&mut out, model, &lib);
     let _ = writeln!(
         out,
         "## TLS\n\nhttps uses rustls with the ring crypto provider and the operating system's trust store (cargo feature `rustls`, the default). For the system's TLS library instead (OpenSSL on Linux, which needs its headers, e.g. `libssl-dev`, to build), depend on this crate with `default-features = false, features = [\"native-tls\"]`. To pass your own `reqwest::Client` (proxies, default headers), start from [`http_client_builder`], which has the backend configured. (The `rustls` feature switches on reqwest's rustls without a crypto provider, so `reqwest::Client::new()` in a program whose reqwest has no TLS feature of its own panics asking for one; reqwest's `rustls` or `native-tls` features, or this builder, avoid that.)\n"
@@ -151,6 +152,24 @@ pub fn render(header: &str, model: &SdkModel) -> String {
         "\nThe effective document the crate was generated from is `openapi.json` beside this README."
     );
     out
+}
+
+/// Interceptors, with the two programs users ask for: a bearer token refreshed when it
+/// expires, and a timer of every response and retry.
+fn interceptors_section(out: &mut String, model: &SdkModel, lib: &str) {
+    let key = if model.vendor.auth.is_empty() {
+        ""
+    } else {
+        ".api_key(\"your-api-key\")"
+    };
+    let _ = writeln!(
+        out,
+        "## Interceptors\n\nAn [`Interceptor`] runs around every attempt of every call, in the order added to the builder: `before_attempt` may change the request (after the client set its own headers, so what it sets is sent), `after_response` sees each response's status, headers and timing, `on_retry` each retry the client decides on. A hook's error ends the call as `Error::Interceptor`, naming the interceptor.\n"
+    );
+    let _ = writeln!(
+        out,
+        "```rust\nuse std::sync::Mutex;\nuse std::time::{{Duration, Instant}};\nuse {lib}::interceptor::{{Attempt, BoxError, HookFuture, Interceptor, ResponseInfo, RetryInfo}};\n\n/// Sends `Authorization: Bearer <token>`, fetching a new token once the last one expired.\nstruct RefreshingToken {{\n    current: Mutex<Option<(String, Instant)>>,\n}}\n\n/// Your identity provider's call.\nasync fn fetch_token() -> Result<(String, Duration), BoxError> {{\n    Ok((\"a-fresh-token\".to_string(), Duration::from_secs(3600)))\n}}\n\nimpl Interceptor for RefreshingToken {{\n    fn before_attempt<'a>(&'a self, request: &'a mut {lib}::reqwest::Request, _: Attempt<'a>) -> HookFuture<'a> {{\n        Box::pin(async move {{\n            let valid = self.current.lock().unwrap().clone().filter(|(_, until)| Instant::now() < *until);\n            let token = match valid {{\n                Some((token, _)) => token,\n                None => {{\n                    let (token, lifetime) = fetch_token().await?;\n                    *self.current.lock().unwrap() = Some((token.clone(), Instant::now() + lifetime));\n                    token\n                }}\n            }};\n            request.headers_mut().insert(\"authorization\", format!(\"Bearer {{token}}\").parse()?);\n            Ok(())\n        }})\n    }}\n}}\n\n/// Prints every response with its timing, and every retry.\nstruct Timer;\n\nimpl Interceptor for Timer {{\n    fn after_response(&self, response: &ResponseInfo<'_>) -> Result<(), BoxError> {{\n        let call = response.attempt;\n        println!(\"{{}} {{}} (attempt {{}}): {{}} in {{:?}}\", call.method, call.path, call.number, response.status, response.elapsed);\n        Ok(())\n    }}\n\n    fn on_retry(&self, retry: &RetryInfo<'_>) {{\n        println!(\"retrying {{}} in {{:?}}\", retry.attempt.operation, retry.delay);\n    }}\n}}\n\nfn main() -> Result<(), Box<dyn std::error::Error>> {{\n    let _client = {lib}::Client::builder(){key}\n        .interceptor(RefreshingToken {{ current: Mutex::new(None) }})\n        .interceptor(Timer)\n        .build()?;\n    Ok(())\n}}\n```\n"
+    );
 }
 
 fn first_paragraph(text: &str) -> String {

@@ -37,4 +37,6 @@ pub mod mock;
 pub use sdk_runtime::Error;
 pub use sdk_runtime::{AuthScheme, CallOptions, ConfigError, FilePart, Paginated};
 pub use sdk_runtime::{BoundedMap, IntoOptional, IntoOptionalString};
+/// Hooks around every attempt of every call (`Client::builder().interceptor(..)`).
+pub use sdk_runtime::{Interceptor, interceptor};
 pub use sdk_runtime::{RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};
