@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, RawResponse};
 use crate::request::Request;
+use crate::response::Raw;
 use crate::runtime::{Answer, Failure, Runtime};
 
 impl<E> From<Failure> for Error<E> {
@@ -50,18 +51,46 @@ impl Runtime {
         E: DeserializeOwned,
     {
         let response = self.send_read::<E>(http, request).await?;
-        let decoded = if response.body.is_empty() {
-            serde_json::from_value(serde_json::Value::Null)
-        } else {
-            serde_json::from_slice(&response.body)
-        };
-        match decoded {
+        match decode(&response.body) {
             Ok(value) => Ok(ResponseValue::new(value, response.status, response.headers)),
             Err(source) => Err(Error::Decode {
                 response: Box::new(response),
                 source,
             }),
         }
+    }
+
+    /// [`Runtime::send_json`], handing back the raw response (body bytes included) too.
+    pub async fn send_json_raw<T, E>(
+        &self,
+        http: &reqwest::Client,
+        request: Request,
+    ) -> Result<Raw<T>, Error<E>>
+    where
+        T: DeserializeOwned,
+        E: DeserializeOwned,
+    {
+        let response = self.send_read::<E>(http, request).await?;
+        match decode(&response.body) {
+            Ok(value) => Ok(Raw { value, response }),
+            Err(source) => Err(Error::Decode {
+                response: Box::new(response),
+                source,
+            }),
+        }
+    }
+
+    /// [`Runtime::send_empty`], handing back the raw response too.
+    pub async fn send_empty_raw<E: DeserializeOwned>(
+        &self,
+        http: &reqwest::Client,
+        request: Request,
+    ) -> Result<Raw<()>, Error<E>> {
+        let response = self.send_read::<E>(http, request).await?;
+        Ok(Raw {
+            value: (),
+            response,
+        })
     }
 
     /// Sends `request` whose success has no body to decode (whatever the server sends is
@@ -104,6 +133,15 @@ impl Runtime {
         let operation = request.operation;
         let answer = self.send(http, request).await?;
         settle(answer, operation).await
+    }
+}
+
+/// A JSON body; an empty one as JSON `null` (which `()` and `Option`s take).
+fn decode<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    if body.is_empty() {
+        serde_json::from_value(serde_json::Value::Null)
+    } else {
+        serde_json::from_slice(body)
     }
 }
 

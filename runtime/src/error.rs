@@ -20,15 +20,6 @@ pub struct RawResponse {
 /// How much of a body an error message shows.
 const EXCERPT_CHARS: usize = 500;
 
-/// Headers APIs commonly use for a request id, checked in order.
-const REQUEST_ID_HEADERS: &[&str] = &[
-    "x-request-id",
-    "request-id",
-    "x-amzn-requestid",
-    "x-trace-id",
-    "cf-ray",
-];
-
 impl RawResponse {
     /// The body as text (lossy for invalid UTF-8).
     pub fn text(&self) -> Cow<'_, str> {
@@ -37,9 +28,17 @@ impl RawResponse {
 
     /// The server's id for the request, for support tickets.
     pub fn request_id(&self) -> Option<&str> {
-        REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|h| self.headers.get(*h)?.to_str().ok())
+        crate::headers::request_id(&self.headers)
+    }
+
+    /// How long the server asks a client to wait (`Retry-After`).
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        crate::headers::retry_after(&self.headers)
+    }
+
+    /// The rate limit the response reports (`x-ratelimit-*`).
+    pub fn rate_limit(&self) -> crate::headers::RateLimit {
+        crate::headers::rate_limit(&self.headers)
     }
 
     /// The start of the body, for messages: bounded, since a body may be a whole HTML page.

@@ -5,6 +5,7 @@
 //! - [`auth`]: credential types (the API key, its security schemes) and `ConfigError`.
 //! - [`config`]: credentials, base URL, timeouts, deadline, retry policy, user agent; `from_env`.
 //! - [`request`]: the request each operation builds (parameters by style, a body of any media type).
+//! - [`response`]: request ids, `Retry-After` and rate limits of any response; a value with its raw response.
 //! - [`params`]: parameter serialization by OpenAPI `style` and `explode`.
 //! - [`runtime`]: executes each request: auth header, retries with backoff, tracing, envelope check;
 //!   decoding its response by status (`send_json`, `send_empty`, `send_stream`).
@@ -27,6 +28,7 @@ mod call;
 pub mod config;
 pub mod envelope;
 pub mod error;
+mod headers;
 pub mod interceptor;
 #[cfg(feature = "mock")]
 pub mod mock;
@@ -36,6 +38,7 @@ pub mod options;
 pub mod pagination;
 pub mod params;
 pub mod request;
+pub mod response;
 pub mod retry;
 pub mod runtime;
 pub mod text;
@@ -56,6 +59,7 @@ pub use optional::IntoOptional;
 pub use options::CallOptions;
 pub use pagination::{Page, Paginated, Position};
 pub use request::{Operation, Request, Status};
+pub use response::{RateLimit, Raw, ResponseExt};
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
 pub use text::IntoOptionalString;

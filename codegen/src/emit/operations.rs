@@ -318,6 +318,30 @@ fn dispatch(
     }
 }
 
+/// `send_raw`: the decoded body (the whole envelope, for envelope APIs) with the response it
+/// came from, headers and body bytes included. Streamed successes have none: their body is the
+/// raw response already.
+fn send_raw(op: &Operation, client: &Ident, req: &Ident, into: &Ident) -> TokenStream {
+    let (ok, err) = (&op.ok, &op.err);
+    let call = match op.ok_kind {
+        ResponseKind::Json(_) => {
+            quote!(#client.inner.send_json_raw::<#ok, #err>(&#client.client, #req).await)
+        }
+        ResponseKind::Empty => {
+            quote!(#client.inner.send_empty_raw::<#err>(&#client.client, #req).await)
+        }
+        ResponseKind::Raw => return TokenStream::new(),
+    };
+    quote! {
+        /// `send`, handing back the raw response too: status, headers and body bytes beside the
+        /// decoded value.
+        pub async fn send_raw(self) -> Result<::sdk_runtime::Raw<#ok>, ::sdk_runtime::Error<#err>> {
+            let (#client, #req) = self.#into()?;
+            #call
+        }
+    }
+}
+
 fn send_doc(op: &Operation, data_field: &str) -> String {
     let doc = format!(
         "Sends the request: `{} {}`. Constraint violations fail before anything is sent.",
@@ -413,6 +437,8 @@ fn builder(op: &Operation, data_field: &str) -> TokenStream {
     let client = own_field(op, "client");
     let options = own_field(op, "options");
     let req = own_field(op, "request");
+    let into = own_field(op, "into_request");
+    let send_raw = send_raw(op, &client, &req, &into);
     let Params {
         fields,
         inits,
@@ -468,8 +494,8 @@ fn builder(op: &Operation, data_field: &str) -> TokenStream {
             #(#setters)*
             #body_setters
 
-            #[doc = #send_doc]
-            pub async fn send(self) -> Result<ResponseValue<#output>, ::sdk_runtime::Error<#err>> {
+            /// The checked and encoded request, and the client that sends it.
+            fn #into(self) -> Result<(&'a super::Client, ::sdk_runtime::Request), ::sdk_runtime::Error<#err>> {
                 #operation
                 let Self { #client, #(#idents,)* #(#body_ident,)* #options } = self;
                 #(#take)*
@@ -479,8 +505,16 @@ fn builder(op: &Operation, data_field: &str) -> TokenStream {
                 #(#encode)*
                 #body_encode
                 #req.options(#options);
+                Ok((#client, #req))
+            }
+
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<ResponseValue<#output>, ::sdk_runtime::Error<#err>> {
+                let (#client, #req) = self.#into()?;
                 #call
             }
+
+            #send_raw
 
             /// `send` with options for this call only: a timeout per attempt, extra headers, a
             /// retry policy, an overall deadline (`CallOptions`).
@@ -504,6 +538,8 @@ fn multipart_builder(op: &Operation, form: &Multipart, data_field: &str) -> Toke
     let client = own_field(op, "client");
     let options = own_field(op, "options");
     let req = own_field(op, "request");
+    let into = own_field(op, "into_request");
+    let send_raw = send_raw(op, &client, &req, &into);
     let Params {
         mut fields,
         mut inits,
@@ -587,12 +623,20 @@ fn multipart_builder(op: &Operation, form: &Multipart, data_field: &str) -> Toke
             }
         }
 
-        impl #name<'_> {
+        impl<'a> #name<'a> {
             #(#setters)*
 
             /// Sends the form. Missing required fields fail before anything is sent; a retry
             /// builds the form again from its parts (a form is a stream, sent once).
             pub async fn send(self) -> Result<ResponseValue<#output>, ::sdk_runtime::Error<#err>> {
+                let (#client, #req) = self.#into()?;
+                #call
+            }
+
+            #send_raw
+
+            /// The checked and encoded request, and the client that sends it.
+            fn #into(self) -> Result<(&'a Client, ::sdk_runtime::Request), ::sdk_runtime::Error<#err>> {
                 #operation
                 let Self { #client, #(#idents,)* #options } = self;
                 #(#take)*
@@ -600,7 +644,7 @@ fn multipart_builder(op: &Operation, form: &Multipart, data_field: &str) -> Toke
                 #(#path)*
                 #(#encode)*
                 #req.options(#options);
-                #call
+                Ok((#client, #req))
             }
 
             /// `send` with options for this call only: a timeout per attempt, extra headers, a

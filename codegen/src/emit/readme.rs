@@ -76,6 +76,7 @@ pub fn render(header: &str, model: &SdkModel) -> String {
         out,
         "A whole call, retries and their waits included, has a deadline (2 minutes by default, `Client::builder().deadline(d)`): when it passes, the attempt in flight is cancelled and the call fails with `Error::Deadline`, which says after how many attempts and how long. Every operation's builder has `send_with(options)` next to `send()`, taking [`CallOptions`] that apply to that call only: `.timeout(d)` per attempt, `.header(name, value)`, `.retry_policy(RetryPolicy::none())`, `.deadline(d)`. Requests carry `User-Agent: {krate}/<version>`, unless you set `.user_agent(..)` on the builder or pass your own `http_client(..)`, whose own user agent applies.\n"
     );
+    responses_section(&mut out, model, &lib);
     interceptors_section(&mut out, model, &lib);
     let _ = writeln!(
         out,
@@ -152,6 +153,26 @@ pub fn render(header: &str, model: &SdkModel) -> String {
         "\nThe effective document the crate was generated from is `openapi.json` beside this README."
     );
     out
+}
+
+/// What a response says besides its body, and `send_raw`, shown on an operation the quick
+/// start can call too (one that takes no body and streams no success).
+fn responses_section(out: &mut String, model: &SdkModel, lib: &str) {
+    let _ = writeln!(
+        out,
+        "Success values answer `request_id()`, `retry_after()` and `rate_limit()` (the `x-ratelimit-*` headers) through [`ResponseExt`]; errors answer the same through `error.response()`. Every operation whose success is not a stream also has `send_raw()`, which returns [`Raw`]: the decoded value beside the response's status, headers and body bytes.\n"
+    );
+    let call = model
+        .operations
+        .iter()
+        .filter(|op| !matches!(op.ok_kind, crate::model::ResponseKind::Raw))
+        .find_map(sample_call);
+    if let Some(call) = call {
+        let _ = writeln!(
+            out,
+            "```rust,no_run\nuse {lib}::ResponseExt;\n\nasync fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n    let response = client{call}.send().await?;\n    println!(\"request {{:?}}, {{:?}} calls left\", response.request_id(), response.rate_limit().remaining);\n    let raw = client{call}.send_raw().await?;\n    println!(\"{{}} bytes: {{:?}}\", raw.response.body.len(), raw.value);\n    Ok(())\n}}\n```\n"
+        );
+    }
 }
 
 /// Interceptors, with the two programs users ask for: a bearer token refreshed when it

@@ -3154,11 +3154,11 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request: `GET /api/open/v3/avatar/list`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
-        pub async fn send(
+        /// The checked and encoded request, and the client that sends it.
+        fn into_request(
             self,
         ) -> Result<
-            ResponseValue<::std::vec::Vec<types::AvatarListItem>>,
+            (&'a super::Client, ::sdk_runtime::Request),
             ::sdk_runtime::Error<()>,
         > {
             static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
@@ -3189,6 +3189,16 @@ pub mod builder {
                 request.query("type", value, ::sdk_runtime::params::Style::Form, true);
             }
             request.options(options);
+            Ok((client, request))
+        }
+        ///Sends the request: `GET /api/open/v3/avatar/list`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::AvatarListItem>>,
+            ::sdk_runtime::Error<()>,
+        > {
+            let (client, request) = self.into_request()?;
             let response = client
                 .inner
                 .send_json::<types::AvatarListResponse, ()>(&client.client, request)
@@ -3197,6 +3207,20 @@ pub mod builder {
                 response,
                 |r: types::AvatarListResponse| Some(r.data),
             )
+        }
+        /// `send`, handing back the raw response too: status, headers and body bytes beside the
+        /// decoded value.
+        pub async fn send_raw(
+            self,
+        ) -> Result<
+            ::sdk_runtime::Raw<types::AvatarListResponse>,
+            ::sdk_runtime::Error<()>,
+        > {
+            let (client, request) = self.into_request()?;
+            client
+                .inner
+                .send_json_raw::<types::AvatarListResponse, ()>(&client.client, request)
+                .await
         }
         /// `send` with options for this call only: a timeout per attempt, extra headers, a
         /// retry policy, an overall deadline (`CallOptions`).
@@ -3255,10 +3279,13 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends the request: `POST /api/open/v3/talkingavatar/create`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
-        pub async fn send(
+        /// The checked and encoded request, and the client that sends it.
+        fn into_request(
             self,
-        ) -> Result<ResponseValue<types::TalkingAvatarVideo>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            (&'a super::Client, ::sdk_runtime::Request),
+            ::sdk_runtime::Error<()>,
+        > {
             static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
                 id: "create_talking_avatar",
                 method: ::reqwest::Method::POST,
@@ -3278,6 +3305,13 @@ pub mod builder {
             request.path("/api/open/v3/talkingavatar/create");
             request.json("application/json", &body);
             request.options(options);
+            Ok((client, request))
+        }
+        ///Sends the request: `POST /api/open/v3/talkingavatar/create`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TalkingAvatarVideo>, ::sdk_runtime::Error<()>> {
+            let (client, request) = self.into_request()?;
             let response = client
                 .inner
                 .send_json::<
@@ -3289,6 +3323,23 @@ pub mod builder {
                 response,
                 |r: types::TalkingAvatarCreateResponse| r.data,
             )
+        }
+        /// `send`, handing back the raw response too: status, headers and body bytes beside the
+        /// decoded value.
+        pub async fn send_raw(
+            self,
+        ) -> Result<
+            ::sdk_runtime::Raw<types::TalkingAvatarCreateResponse>,
+            ::sdk_runtime::Error<()>,
+        > {
+            let (client, request) = self.into_request()?;
+            client
+                .inner
+                .send_json_raw::<
+                    types::TalkingAvatarCreateResponse,
+                    (),
+                >(&client.client, request)
+                .await
         }
         /// `send` with options for this call only: a timeout per attempt, extra headers, a
         /// retry policy, an overall deadline (`CallOptions`).
@@ -3335,10 +3386,13 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request: `GET /api/open/v3/content/video/infobymodelid`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
-        pub async fn send(
+        /// The checked and encoded request, and the client that sends it.
+        fn into_request(
             self,
-        ) -> Result<ResponseValue<types::VideoInfo>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            (&'a super::Client, ::sdk_runtime::Request),
+            ::sdk_runtime::Error<()>,
+        > {
             static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
                 id: "get_video_info",
                 method: ::reqwest::Method::GET,
@@ -3360,11 +3414,32 @@ pub mod builder {
                     true,
                 );
             request.options(options);
+            Ok((client, request))
+        }
+        ///Sends the request: `GET /api/open/v3/content/video/infobymodelid`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::VideoInfo>, ::sdk_runtime::Error<()>> {
+            let (client, request) = self.into_request()?;
             let response = client
                 .inner
                 .send_json::<types::VideoInfoResponse, ()>(&client.client, request)
                 .await?;
             ::sdk_runtime::unwrap_data(response, |r: types::VideoInfoResponse| r.data)
+        }
+        /// `send`, handing back the raw response too: status, headers and body bytes beside the
+        /// decoded value.
+        pub async fn send_raw(
+            self,
+        ) -> Result<
+            ::sdk_runtime::Raw<types::VideoInfoResponse>,
+            ::sdk_runtime::Error<()>,
+        > {
+            let (client, request) = self.into_request()?;
+            client
+                .inner
+                .send_json_raw::<types::VideoInfoResponse, ()>(&client.client, request)
+                .await
         }
         /// `send` with options for this call only: a timeout per attempt, extra headers, a
         /// retry policy, an overall deadline (`CallOptions`).
@@ -3408,10 +3483,13 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request: `GET /api/open/v3/avatar/detail`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
-        pub async fn send(
+        /// The checked and encoded request, and the client that sends it.
+        fn into_request(
             self,
-        ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            (&'a super::Client, ::sdk_runtime::Request),
+            ::sdk_runtime::Error<()>,
+        > {
             static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
                 id: "get_avatar_detail",
                 method: ::reqwest::Method::GET,
@@ -3426,11 +3504,35 @@ pub mod builder {
             request.path("/api/open/v3/avatar/detail");
             request.query("id", &id, ::sdk_runtime::params::Style::Form, true);
             request.options(options);
+            Ok((client, request))
+        }
+        ///Sends the request: `GET /api/open/v3/avatar/detail`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
+            let (client, request) = self.into_request()?;
             let response = client
                 .inner
                 .send_json::<types::AvatarDetailResponse, ()>(&client.client, request)
                 .await?;
             ::sdk_runtime::unwrap_data(response, |r: types::AvatarDetailResponse| r.data)
+        }
+        /// `send`, handing back the raw response too: status, headers and body bytes beside the
+        /// decoded value.
+        pub async fn send_raw(
+            self,
+        ) -> Result<
+            ::sdk_runtime::Raw<types::AvatarDetailResponse>,
+            ::sdk_runtime::Error<()>,
+        > {
+            let (client, request) = self.into_request()?;
+            client
+                .inner
+                .send_json_raw::<
+                    types::AvatarDetailResponse,
+                    (),
+                >(&client.client, request)
+                .await
         }
         /// `send` with options for this call only: a timeout per attempt, extra headers, a
         /// retry policy, an overall deadline (`CallOptions`).
@@ -3486,10 +3588,13 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends the request: `POST /api/open/v3/avatar/create`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
-        pub async fn send(
+        /// The checked and encoded request, and the client that sends it.
+        fn into_request(
             self,
-        ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            (&'a super::Client, ::sdk_runtime::Request),
+            ::sdk_runtime::Error<()>,
+        > {
             static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
                 id: "create_avatar",
                 method: ::reqwest::Method::POST,
@@ -3508,11 +3613,35 @@ pub mod builder {
             request.path("/api/open/v3/avatar/create");
             request.json("application/json", &body);
             request.options(options);
+            Ok((client, request))
+        }
+        ///Sends the request: `POST /api/open/v3/avatar/create`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
+            let (client, request) = self.into_request()?;
             let response = client
                 .inner
                 .send_json::<types::CreateAvatarResponse, ()>(&client.client, request)
                 .await?;
             ::sdk_runtime::unwrap_data(response, |r: types::CreateAvatarResponse| r.data)
+        }
+        /// `send`, handing back the raw response too: status, headers and body bytes beside the
+        /// decoded value.
+        pub async fn send_raw(
+            self,
+        ) -> Result<
+            ::sdk_runtime::Raw<types::CreateAvatarResponse>,
+            ::sdk_runtime::Error<()>,
+        > {
+            let (client, request) = self.into_request()?;
+            client
+                .inner
+                .send_json_raw::<
+                    types::CreateAvatarResponse,
+                    (),
+                >(&client.client, request)
+                .await
         }
         /// `send` with options for this call only: a timeout per attempt, extra headers, a
         /// retry policy, an overall deadline (`CallOptions`).

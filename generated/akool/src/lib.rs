@@ -34,4 +34,6 @@ pub use sdk_runtime::{AuthScheme, CallOptions, ConfigError, FilePart, Paginated}
 pub use sdk_runtime::{BoundedMap, IntoOptional, IntoOptionalString};
 /// Hooks around every attempt of every call (`Client::builder().interceptor(..)`).
 pub use sdk_runtime::{Interceptor, interceptor};
+/// Request ids, `Retry-After` and rate limits of success values (`ResponseExt`).
+pub use sdk_runtime::{RateLimit, Raw, ResponseExt};
 pub use sdk_runtime::{RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};

@@ -775,10 +775,13 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends the request: `POST /v1/avatars`. Constraint violations fail before anything is sent.
-        pub async fn send(
+        /// The checked and encoded request, and the client that sends it.
+        fn into_request(
             self,
-        ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            (&'a super::Client, ::sdk_runtime::Request),
+            ::sdk_runtime::Error<()>,
+        > {
             static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
                 id: "create_avatar",
                 method: ::reqwest::Method::POST,
@@ -797,7 +800,25 @@ pub mod builder {
             request.path("/v1/avatars");
             request.json("application/json", &body);
             request.options(options);
+            Ok((client, request))
+        }
+        ///Sends the request: `POST /v1/avatars`. Constraint violations fail before anything is sent.
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+            let (client, request) = self.into_request()?;
             client.inner.send_json::<types::Avatar, ()>(&client.client, request).await
+        }
+        /// `send`, handing back the raw response too: status, headers and body bytes beside the
+        /// decoded value.
+        pub async fn send_raw(
+            self,
+        ) -> Result<::sdk_runtime::Raw<types::Avatar>, ::sdk_runtime::Error<()>> {
+            let (client, request) = self.into_request()?;
+            client
+                .inner
+                .send_json_raw::<types::Avatar, ()>(&client.client, request)
+                .await
         }
         /// `send` with options for this call only: a timeout per attempt, extra headers, a
         /// retry policy, an overall deadline (`CallOptions`).
@@ -839,10 +860,13 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request: `GET /v1/avatars/{id}`. Constraint violations fail before anything is sent.
-        pub async fn send(
+        /// The checked and encoded request, and the client that sends it.
+        fn into_request(
             self,
-        ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            (&'a super::Client, ::sdk_runtime::Request),
+            ::sdk_runtime::Error<()>,
+        > {
             static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
                 id: "get_avatar",
                 method: ::reqwest::Method::GET,
@@ -857,7 +881,25 @@ pub mod builder {
             request.path("/v1/avatars/");
             request.path_param("id", &id, ::sdk_runtime::params::Style::Simple, false);
             request.options(options);
+            Ok((client, request))
+        }
+        ///Sends the request: `GET /v1/avatars/{id}`. Constraint violations fail before anything is sent.
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+            let (client, request) = self.into_request()?;
             client.inner.send_json::<types::Avatar, ()>(&client.client, request).await
+        }
+        /// `send`, handing back the raw response too: status, headers and body bytes beside the
+        /// decoded value.
+        pub async fn send_raw(
+            self,
+        ) -> Result<::sdk_runtime::Raw<types::Avatar>, ::sdk_runtime::Error<()>> {
+            let (client, request) = self.into_request()?;
+            client
+                .inner
+                .send_json_raw::<types::Avatar, ()>(&client.client, request)
+                .await
         }
         /// `send` with options for this call only: a timeout per attempt, extra headers, a
         /// retry policy, an overall deadline (`CallOptions`).

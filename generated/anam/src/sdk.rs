@@ -132,7 +132,7 @@ impl Client {
         }
     }
 }
-impl CreateAvatarMultipart<'_> {
+impl<'a> CreateAvatarMultipart<'a> {
     ///Display name for the avatar (3-50 characters)
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.display_name = Some(value.into());
@@ -158,6 +158,21 @@ impl CreateAvatarMultipart<'_> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_json::<types::Avatar, ()>(&client.client, request).await
+    }
+    /// `send`, handing back the raw response too: status, headers and body bytes beside the
+    /// decoded value.
+    pub async fn send_raw(
+        self,
+    ) -> Result<::sdk_runtime::Raw<types::Avatar>, ::sdk_runtime::Error<()>> {
+        let (client, request) = self.into_request()?;
+        client.inner.send_json_raw::<types::Avatar, ()>(&client.client, request).await
+    }
+    /// The checked and encoded request, and the client that sends it.
+    fn into_request(
+        self,
+    ) -> Result<(&'a Client, ::sdk_runtime::Request), ::sdk_runtime::Error<()>> {
         static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
             id: "create_avatar_multipart",
             method: ::reqwest::Method::POST,
@@ -194,7 +209,7 @@ impl CreateAvatarMultipart<'_> {
             request.multipart_text("avatarModel", value);
         }
         request.options(options);
-        client.inner.send_json::<types::Avatar, ()>(&client.client, request).await
+        Ok((client, request))
     }
     /// `send` with options for this call only: a timeout per attempt, extra headers, a
     /// retry policy, an overall deadline.

@@ -1880,11 +1880,11 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request: `POST /avatars`. Constraint violations fail before anything is sent.
-        pub async fn send(
+        /// The checked and encoded request, and the client that sends it.
+        fn into_request(
             self,
         ) -> Result<
-            ResponseValue<types::Avatar>,
+            (&'a super::Client, ::sdk_runtime::Request),
             ::sdk_runtime::Error<types::ErrorBody>,
         > {
             static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
@@ -1901,9 +1901,36 @@ pub mod builder {
             request.path("/avatars");
             request.json("application/json", &body);
             request.options(options);
+            Ok((client, request))
+        }
+        ///Sends the request: `POST /avatars`. Constraint violations fail before anything is sent.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::Avatar>,
+            ::sdk_runtime::Error<types::ErrorBody>,
+        > {
+            let (client, request) = self.into_request()?;
             client
                 .inner
                 .send_json::<types::Avatar, types::ErrorBody>(&client.client, request)
+                .await
+        }
+        /// `send`, handing back the raw response too: status, headers and body bytes beside the
+        /// decoded value.
+        pub async fn send_raw(
+            self,
+        ) -> Result<
+            ::sdk_runtime::Raw<types::Avatar>,
+            ::sdk_runtime::Error<types::ErrorBody>,
+        > {
+            let (client, request) = self.into_request()?;
+            client
+                .inner
+                .send_json_raw::<
+                    types::Avatar,
+                    types::ErrorBody,
+                >(&client.client, request)
                 .await
         }
         /// `send` with options for this call only: a timeout per attempt, extra headers, a
@@ -1949,11 +1976,11 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request: `GET /avatars/{id}`. Constraint violations fail before anything is sent.
-        pub async fn send(
+        /// The checked and encoded request, and the client that sends it.
+        fn into_request(
             self,
         ) -> Result<
-            ResponseValue<types::Avatar>,
+            (&'a super::Client, ::sdk_runtime::Request),
             ::sdk_runtime::Error<types::ErrorBody>,
         > {
             static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
@@ -1970,9 +1997,36 @@ pub mod builder {
             request.path("/avatars/");
             request.path_param("id", &id, ::sdk_runtime::params::Style::Simple, false);
             request.options(options);
+            Ok((client, request))
+        }
+        ///Sends the request: `GET /avatars/{id}`. Constraint violations fail before anything is sent.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::Avatar>,
+            ::sdk_runtime::Error<types::ErrorBody>,
+        > {
+            let (client, request) = self.into_request()?;
             client
                 .inner
                 .send_json::<types::Avatar, types::ErrorBody>(&client.client, request)
+                .await
+        }
+        /// `send`, handing back the raw response too: status, headers and body bytes beside the
+        /// decoded value.
+        pub async fn send_raw(
+            self,
+        ) -> Result<
+            ::sdk_runtime::Raw<types::Avatar>,
+            ::sdk_runtime::Error<types::ErrorBody>,
+        > {
+            let (client, request) = self.into_request()?;
+            client
+                .inner
+                .send_json_raw::<
+                    types::Avatar,
+                    types::ErrorBody,
+                >(&client.client, request)
                 .await
         }
         /// `send` with options for this call only: a timeout per attempt, extra headers, a
