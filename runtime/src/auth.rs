@@ -3,13 +3,26 @@
 
 use std::fmt;
 
-/// How the API key travels, as the spec's `securitySchemes` say.
+/// A security scheme of the spec, as the client applies it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthScheme {
     /// `apiKey` in a header: the key as the header's value.
     Header(&'static str),
-    /// `http` `bearer`: `Authorization: Bearer <key>`.
+    /// `http` `bearer`: `Authorization: Bearer <token>`, the API key or the token provider's.
     Bearer,
+    /// `apiKey` in the query: `?<name>=<key>`.
+    Query(&'static str),
+    /// `apiKey` in a cookie: `Cookie: <name>=<key>`.
+    Cookie(&'static str),
+    /// `http` `basic`: `Authorization: Basic base64(user:password)`.
+    Basic,
+    /// `oauth2` with the client-credentials flow: a token from `token_url`, cached until it
+    /// expires.
+    OAuth2 {
+        token_url: &'static str,
+        scopes: &'static [&'static str],
+    },
 }
 
 /// An API key; `Debug` prints `***`.
@@ -18,6 +31,11 @@ pub struct ApiKey(String);
 
 impl ApiKey {
     pub(crate) fn new(key: String) -> Self {
+        ApiKey(key)
+    }
+
+    /// A secret that is not an API key (a password, a client secret): hidden the same way.
+    pub(crate) fn secret(key: String) -> Self {
         ApiKey(key)
     }
 
@@ -33,8 +51,9 @@ impl fmt::Debug for ApiKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ConfigError {
-    /// `from_env` found no (or an empty) API key variable.
+    /// `from_env` found no (or an empty) variable for any credential the API accepts.
     MissingApiKey {
         variable: String,
     },
@@ -58,13 +77,20 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::MissingApiKey { variable } => write!(
-                f,
-                "environment variable {variable} is not set (or empty); set it to your API key"
-            ),
-            ConfigError::NoApiKey => {
-                f.write_str("no API key given; pass one to the builder's api_key()")
+            ConfigError::MissingApiKey { variable } => {
+                let what = if variable.ends_with("_API_KEY") {
+                    "your API key"
+                } else {
+                    "your credentials"
+                };
+                write!(
+                    f,
+                    "environment variable {variable} is not set (or empty); set it to {what}"
+                )
             }
+            ConfigError::NoApiKey => f.write_str(
+                "no credentials given for the API's security schemes; pass them to the builder (api_key, basic_auth, token_provider or client_credentials)",
+            ),
             ConfigError::InvalidBaseUrl { url, reason } => {
                 write!(f, "invalid base URL `{url}`: {reason}")
             }

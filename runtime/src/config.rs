@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use crate::auth::{ApiKey, AuthScheme, ConfigError};
+use crate::credentials::{Auth, Credentials, TokenProvider};
 use crate::envelope::EnvelopeSpec;
 use crate::interceptor::Interceptor;
 use crate::retry::RetryPolicy;
@@ -24,6 +25,9 @@ pub struct VendorDefaults {
     /// unless the caller picks another.
     pub auth_schemes: &'static [AuthScheme],
     pub envelope: Option<&'static EnvelopeSpec>,
+    /// The document's security requirement: alternatives, each a set of schemes that apply
+    /// together; empty when the API needs no credentials.
+    pub security: &'static [&'static [AuthScheme]],
 }
 
 /// Implemented by each generated `Client` so one builder serves every vendor.
@@ -39,6 +43,9 @@ pub trait FromParts: Sized {
 /// Builds a generated client: `Client::builder().api_key(k).timeout(d).build()?`.
 pub struct ClientConfig<C> {
     api_key: Option<ApiKey>,
+    basic: Option<(String, ApiKey)>,
+    provider: Option<Arc<dyn TokenProvider>>,
+    client_credentials: Option<(String, ApiKey)>,
     base_url: Option<String>,
     auth: Option<AuthScheme>,
     connect_timeout: Duration,
@@ -61,6 +68,12 @@ impl<C> fmt::Debug for ClientConfig<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientConfig")
             .field("api_key", &self.api_key)
+            .field("basic", &self.basic.as_ref().map(|(user, _)| user))
+            .field("token_provider", &self.provider.is_some())
+            .field(
+                "client_credentials",
+                &self.client_credentials.as_ref().map(|(id, _)| id),
+            )
             .field("base_url", &self.base_url)
             .field("auth", &self.auth)
             .field("connect_timeout", &self.connect_timeout)
@@ -85,6 +98,9 @@ impl<C: FromParts> Default for ClientConfig<C> {
     fn default() -> Self {
         ClientConfig {
             api_key: None,
+            basic: None,
+            provider: None,
+            client_credentials: None,
             base_url: None,
             auth: None,
             connect_timeout: Duration::from_secs(10),
@@ -108,8 +124,33 @@ impl<C: FromParts> ClientConfig<C> {
         self
     }
 
+    /// The API key (or static bearer token) for the API's `apiKey` and `bearer` schemes.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(ApiKey::new(key.into()));
+        self
+    }
+
+    /// The username and password for the API's HTTP `basic` scheme.
+    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.basic = Some((username.into(), ApiKey::secret(password.into())));
+        self
+    }
+
+    /// Bearer tokens from `provider` (an async function), asked when a request needs one and
+    /// again once when the server answers 401; it replaces a static `api_key` for `bearer`.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.provider = Some(Arc::new(provider));
+        self
+    }
+
+    /// The client id and secret for the API's OAuth2 client-credentials flow: a token is
+    /// fetched from the flow's token URL, cached until it expires, and fetched again then.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.client_credentials = Some((client_id.into(), ApiKey::secret(client_secret.into())));
         self
     }
 
@@ -183,7 +224,10 @@ impl<C: FromParts> ClientConfig<C> {
         self
     }
 
-    /// Reads `<PREFIX>_API_KEY` (required) and `<PREFIX>_BASE_URL` (optional).
+    /// Reads the credentials the API's schemes take from `<PREFIX>_API_KEY`,
+    /// `<PREFIX>_USERNAME` and `<PREFIX>_PASSWORD` (basic), `<PREFIX>_CLIENT_ID` and
+    /// `<PREFIX>_CLIENT_SECRET` (OAuth2), and `<PREFIX>_BASE_URL` (optional). An API that needs
+    /// credentials needs one of them set.
     pub fn from_env(self) -> Result<Self, ConfigError> {
         self.from_lookup(|name| std::env::var(name).ok())
     }
@@ -194,13 +238,34 @@ impl<C: FromParts> ClientConfig<C> {
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         let prefix = C::DEFAULTS.env_prefix;
-        let variable = format!("{prefix}_API_KEY");
-        match lookup(&variable).filter(|v| !v.trim().is_empty()) {
-            Some(key) => self.api_key = Some(ApiKey::new(key.trim().to_string())),
-            None => return Err(ConfigError::MissingApiKey { variable }),
+        let read = |name: &str| {
+            lookup(&format!("{prefix}_{name}"))
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        if let Some(key) = read("API_KEY") {
+            self.api_key = Some(ApiKey::new(key));
         }
-        if let Some(url) = lookup(&format!("{prefix}_BASE_URL")).filter(|v| !v.trim().is_empty()) {
-            self.base_url = Some(url.trim().to_string());
+        if let (Some(user), Some(password)) = (read("USERNAME"), read("PASSWORD")) {
+            self.basic = Some((user, ApiKey::secret(password)));
+        }
+        if let (Some(id), Some(secret)) = (read("CLIENT_ID"), read("CLIENT_SECRET")) {
+            self.client_credentials = Some((id, ApiKey::secret(secret)));
+        }
+        let schemes = C::DEFAULTS.auth_schemes;
+        let given =
+            self.api_key.is_some() || self.basic.is_some() || self.client_credentials.is_some();
+        if !schemes.is_empty() && !given {
+            // Name the variable of the API's first scheme.
+            let variable = match schemes[0] {
+                AuthScheme::Basic => format!("{prefix}_USERNAME"),
+                AuthScheme::OAuth2 { .. } => format!("{prefix}_CLIENT_ID"),
+                _ => format!("{prefix}_API_KEY"),
+            };
+            return Err(ConfigError::MissingApiKey { variable });
+        }
+        if let Some(url) = read("BASE_URL") {
+            self.base_url = Some(url);
         }
         Ok(self)
     }
@@ -220,18 +285,23 @@ impl<C: FromParts> ClientConfig<C> {
                 reason: "the scheme must be http or https".into(),
             });
         }
-        let auth = match (self.auth, defaults.auth_schemes.first()) {
-            (Some(s), _) if !defaults.auth_schemes.contains(&s) => {
-                return Err(ConfigError::AuthSchemeNotInSpec(s));
-            }
-            (Some(s), _) => Some(s),
-            (None, first) => first.copied(),
+        if let Some(s) = self.auth
+            && !defaults.auth_schemes.contains(&s)
+        {
+            return Err(ConfigError::AuthSchemeNotInSpec(s));
+        }
+        let credentials = Credentials {
+            key: self.api_key,
+            basic: self.basic,
+            provider: self.provider,
+            client_credentials: self.client_credentials,
         };
-        if auth.is_some() && self.api_key.is_none() {
+        // Checks the key and the header that carries it before anything else is built.
+        let auth = Auth::new(credentials, self.auth, defaults.security)?;
+        if !auth.has_any(defaults.auth_schemes) {
             return Err(ConfigError::NoApiKey);
         }
-        // Checks the key and the header that carries it before anything else is built.
-        let mut runtime = Runtime::new(self.api_key, auth, self.retry, defaults.envelope)?
+        let mut runtime = Runtime::new(auth, self.retry, defaults.envelope)
             .with_deadline(self.deadline)
             .with_poll_intervals(self.poll_intervals)
             .with_interceptors(self.interceptors)
@@ -275,6 +345,7 @@ mod tests {
         env_prefix: "FAKE",
         auth_schemes: &[AuthScheme::Header("x-api-key"), AuthScheme::Bearer],
         envelope: None,
+        security: &[&[AuthScheme::Header("x-api-key")], &[AuthScheme::Bearer]],
     };
 
     impl FromParts for Fake {
@@ -293,6 +364,7 @@ mod tests {
 
     static BAD_HEADER: VendorDefaults = VendorDefaults {
         auth_schemes: &[AuthScheme::Header("x api key")],
+        security: &[&[AuthScheme::Header("x api key")]],
         ..DEFAULTS
     };
 

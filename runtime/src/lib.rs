@@ -3,6 +3,7 @@
 //! generated code.
 //!
 //! - [`auth`]: credential types (the API key, its security schemes) and `ConfigError`.
+//! - [`credentials`]: how each security scheme puts its credentials on a request; token providers, OAuth2.
 //! - [`config`]: credentials, base URL, timeouts, deadline, retry policy, user agent; `from_env`.
 //! - [`request`]: the request each operation builds (parameters by style, a body of any media type).
 //! - [`response`]: request ids, `Retry-After` and rate limits of any response; a value with its raw response.
@@ -26,6 +27,7 @@ pub mod auth;
 pub mod bounded_map;
 mod call;
 pub mod config;
+pub mod credentials;
 pub mod envelope;
 pub mod error;
 mod headers;
@@ -51,6 +53,7 @@ pub use auth::{AuthScheme, ConfigError};
 pub use bounded_map::{BoundedMap, ConstraintError};
 pub use call::unwrap_data;
 pub use config::ClientConfig;
+pub use credentials::TokenProvider;
 pub use envelope::EnvelopeSpec;
 pub use error::{Error, RawResponse};
 pub use interceptor::Interceptor;

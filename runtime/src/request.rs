@@ -46,6 +46,9 @@ pub struct Operation {
     pub errors: &'static [Status],
     /// The `Accept` header (the success media type).
     pub accept: &'static str,
+    /// The operation's own security requirement (alternatives, each a set of schemes);
+    /// `None`: the document's; `Some(&[])`: none.
+    pub security: Option<&'static [&'static [crate::auth::AuthScheme]]>,
 }
 
 /// A documented response status.

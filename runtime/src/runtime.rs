@@ -9,10 +9,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Response;
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{HeaderValue, RETRY_AFTER, USER_AGENT};
 use tracing::Instrument;
 
-use crate::auth::{ApiKey, AuthScheme, ConfigError};
+use crate::auth::ConfigError;
+use crate::credentials::Auth;
 use crate::envelope::EnvelopeSpec;
 use crate::interceptor::{Attempt, Interceptor, Interceptors, ResponseInfo, RetryInfo};
 use crate::request::Request;
@@ -21,9 +22,10 @@ use crate::retry::{RetryPolicy, retry_after, retry_status, retry_transport};
 /// The generated `Client`'s inner state (progenitor's `inner` type).
 #[derive(Debug, Clone)]
 pub struct Runtime {
-    /// The credential header, built once: parsing and checking it per request showed up in the
-    /// request-overhead profile. The value is marked sensitive, so `Debug` does not print it.
-    credential: Option<(HeaderName, HeaderValue)>,
+    /// The credentials and how each scheme applies them, header values built once: parsing
+    /// and checking them per request showed up in the request-overhead profile. Values are
+    /// marked sensitive, and `Debug` shows only which credentials exist.
+    auth: Arc<Auth>,
     retry: RetryPolicy,
     /// Time allowed for a whole call, retries included (`None`: no limit beyond the retry
     /// policy's).
@@ -43,14 +45,13 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub fn new(
-        key: Option<ApiKey>,
-        auth: Option<AuthScheme>,
+    pub(crate) fn new(
+        auth: Auth,
         retry: RetryPolicy,
         envelope: Option<&'static EnvelopeSpec>,
-    ) -> Result<Self, ConfigError> {
-        Ok(Runtime {
-            credential: credential(key.as_ref(), auth)?,
+    ) -> Self {
+        Runtime {
+            auth: Arc::new(auth),
             retry,
             deadline: None,
             attempt_timeout: None,
@@ -58,7 +59,7 @@ impl Runtime {
             envelope,
             poll_intervals: None,
             interceptors: Interceptors::default(),
-        })
+        }
     }
 
     pub fn retry_policy(&self) -> &RetryPolicy {
@@ -136,10 +137,7 @@ impl Runtime {
         }
     }
 
-    fn authorize(&self, request: &mut reqwest::Request) {
-        if let Some((name, value)) = &self.credential {
-            request.headers_mut().insert(name.clone(), value.clone());
-        }
+    fn identify(&self, request: &mut reqwest::Request) {
         if let Some(agent) = &self.user_agent {
             request
                 .headers_mut()
@@ -155,10 +153,7 @@ impl Runtime {
         request: &Request,
     ) -> Result<reqwest::Request, String> {
         let mut built = request.build(http)?;
-        self.authorize(&mut built);
-        if let Some(options) = &request.options {
-            options.apply(&mut built);
-        }
+        self.identify(&mut built);
         Ok(built)
     }
 
@@ -189,6 +184,8 @@ impl Runtime {
         let attempt_timeout = call.and_then(|o| o.timeout).or(self.attempt_timeout);
         let mut delays = retry.delays();
         let mut attempt = 0u32;
+        // A token the server refused (401) is fetched again, once, outside the retry policy.
+        let (mut refresh_token, mut refreshed) = (false, false);
         let deadline_passed = |attempts: u32, guard: Option<(Duration, Instant)>| {
             let limit = guard.map_or(Duration::ZERO, |(limit, _)| limit);
             tracing::warn!(
@@ -213,6 +210,17 @@ impl Runtime {
                     return Err(Failure::Invalid(problem));
                 }
             };
+            // Credentials before the call's options, so a header the caller passes for one call
+            // replaces the client's.
+            let refresh = std::mem::take(&mut refresh_token);
+            let token_used = self
+                .auth
+                .apply(http, &mut built, operation.security, refresh)
+                .await
+                .map_err(Failure::Invalid)?;
+            if let Some(options) = &request.options {
+                options.apply(&mut built);
+            }
             let this = Attempt {
                 operation: operation.id,
                 method: &operation.method,
@@ -250,6 +258,13 @@ impl Runtime {
                         self.interceptors
                             .after_response(&seen)
                             .map_err(|(name, source)| Failure::Interceptor { name, source })?;
+                    }
+                    if status == reqwest::StatusCode::UNAUTHORIZED && token_used && !refreshed {
+                        refreshed = true;
+                        refresh_token = true;
+                        attempt -= 1;
+                        tracing::info!("the token was refused; fetching a new one");
+                        continue;
                     }
                     if may_retry && retry_status(&method, status) {
                         let asked = response
@@ -406,60 +421,15 @@ async fn within<F: Future>(deadline: Option<(Duration, Instant)>, work: F) -> Op
     }
 }
 
-/// The header that carries `key` under `scheme`, checked once here so that a key or header name
-/// a request cannot carry is a configuration error, never a request sent without credentials.
-fn credential(
-    key: Option<&ApiKey>,
-    scheme: Option<AuthScheme>,
-) -> Result<Option<(HeaderName, HeaderValue)>, ConfigError> {
-    let (Some(key), Some(scheme)) = (key, scheme) else {
-        return Ok(None);
-    };
-    let (name, value) = match scheme {
-        AuthScheme::Header(name) => (
-            HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| ConfigError::InvalidAuthHeaderName(name))?,
-            HeaderValue::from_str(key.expose()),
-        ),
-        AuthScheme::Bearer => (
-            AUTHORIZATION,
-            HeaderValue::from_str(&format!("Bearer {}", key.expose())),
-        ),
-    };
-    let mut value = value.map_err(|_| ConfigError::InvalidApiKey)?;
-    value.set_sensitive(true);
-    Ok(Some((name, value)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::{ApiKey, AuthScheme};
     use crate::multipart::FilePart;
     use crate::request::{Operation, Status};
+    use reqwest::header::AUTHORIZATION;
     use std::sync::{Arc, Mutex};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    /// An API-key scheme in a header named `Authorization` sends the key as given, without the
-    /// `Bearer ` that the http bearer scheme adds.
-    #[test]
-    fn an_authorization_api_key_is_sent_raw_and_bearer_is_prefixed() {
-        let key = ApiKey::new("k-1".into());
-        let (name, value) = credential(Some(&key), Some(AuthScheme::Header("authorization")))
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (name.as_str(), value.to_str().unwrap()),
-            ("authorization", "k-1")
-        );
-        assert!(value.is_sensitive());
-        let (name, value) = credential(Some(&key), Some(AuthScheme::Bearer))
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (name.as_str(), value.to_str().unwrap()),
-            ("authorization", "Bearer k-1")
-        );
-    }
 
     /// A loopback HTTP/1.1 server answering one request per connection with the given statuses
     /// in turn (the last one repeats); returns its URL and each request as received.
@@ -509,8 +479,12 @@ mod tests {
             max_delay: Duration::from_millis(5),
             ..RetryPolicy::default()
         };
-        let key = Some(ApiKey::new("k-123".into()));
-        Runtime::new(key, Some(AuthScheme::Header("x-api-key")), retry, None).unwrap()
+        let credentials = crate::credentials::Credentials {
+            key: Some(ApiKey::new("k-123".into())),
+            ..Default::default()
+        };
+        let auth = Auth::new(credentials, None, &[&[AuthScheme::Header("x-api-key")]]).unwrap();
+        Runtime::new(auth, retry, None)
     }
 
     static UPLOAD: Operation = Operation {
@@ -520,6 +494,7 @@ mod tests {
         success: &[Status::Code(201)],
         errors: &[],
         accept: "application/json",
+        security: None,
     };
 
     static GET: Operation = Operation {
@@ -529,6 +504,7 @@ mod tests {
         success: &[Status::Code(200)],
         errors: &[],
         accept: "application/json",
+        security: None,
     };
 
     fn upload(url: &str, file: &FilePart) -> Request {

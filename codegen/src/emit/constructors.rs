@@ -6,14 +6,56 @@ use quote::quote;
 
 use crate::model::{AuthScheme, SdkModel};
 
+/// The environment variables `from_env` reads for `schemes`' credentials.
+pub fn credential_variables(schemes: &[AuthScheme], prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut add = |names: &[&str]| {
+        for name in names {
+            let variable = format!("`{prefix}_{name}`");
+            if !out.contains(&variable) {
+                out.push(variable);
+            }
+        }
+    };
+    for scheme in schemes {
+        match scheme {
+            AuthScheme::Basic => add(&["USERNAME", "PASSWORD"]),
+            AuthScheme::OAuth2 { .. } => add(&["CLIENT_ID", "CLIENT_SECRET"]),
+            _ => add(&["API_KEY"]),
+        }
+    }
+    out
+}
+
+/// A scheme as the runtime's `AuthScheme`.
+pub fn scheme(scheme: &AuthScheme) -> TokenStream {
+    match scheme {
+        AuthScheme::Header(name) => quote!(::sdk_runtime::AuthScheme::Header(#name)),
+        AuthScheme::Query(name) => quote!(::sdk_runtime::AuthScheme::Query(#name)),
+        AuthScheme::Cookie(name) => quote!(::sdk_runtime::AuthScheme::Cookie(#name)),
+        AuthScheme::Bearer => quote!(::sdk_runtime::AuthScheme::Bearer),
+        AuthScheme::Basic => quote!(::sdk_runtime::AuthScheme::Basic),
+        AuthScheme::OAuth2 { token_url, scopes } => quote! {
+            ::sdk_runtime::AuthScheme::OAuth2 { token_url: #token_url, scopes: &[#(#scopes),*] }
+        },
+    }
+}
+
+/// A requirement (alternatives of scheme sets) as a static slice.
+pub fn requirement(requirement: &[Vec<AuthScheme>]) -> TokenStream {
+    let alternatives = requirement.iter().map(|alternative| {
+        let schemes = alternative.iter().map(scheme);
+        quote!(&[#(#schemes),*])
+    });
+    quote!(&[#(#alternatives),*])
+}
+
 pub fn emit(model: &SdkModel) -> TokenStream {
     let vendor = &model.vendor;
     let base_url = &vendor.base_url;
     let env_prefix = &vendor.settings.env_prefix;
-    let schemes = vendor.auth.iter().map(|scheme| match scheme {
-        AuthScheme::Header(header) => quote!(::sdk_runtime::AuthScheme::Header(#header)),
-        AuthScheme::Bearer => quote!(::sdk_runtime::AuthScheme::Bearer),
-    });
+    let schemes = vendor.auth.iter().map(scheme);
+    let security = requirement(&vendor.security);
     let envelope = match &model.envelope {
         Some(e) => {
             let (code, message, success) = (&e.code, &e.message, &e.success);
@@ -22,30 +64,62 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         }
         None => quote!(None),
     };
-    let key_env = format!("{env_prefix}_API_KEY");
     let url_env = format!("{env_prefix}_BASE_URL");
-    let from_env_doc = format!(
-        "A client configured from the environment: `{key_env}` (required) and `{url_env}` (optional, default `{base_url}`)."
-    );
-    let new_doc = if base_url.is_empty() {
-        "A client with the given API key; the spec names no server, so set one with `builder().base_url(..)`.".to_string()
+    let variables = credential_variables(&vendor.auth, env_prefix);
+    let from_env_doc = if variables.is_empty() {
+        format!(
+            "A client configured from the environment: `{url_env}` (optional, default `{base_url}`)."
+        )
     } else {
         format!(
-            "A client for `{base_url}` with the given API key and default timeouts and retries."
+            "A client configured from the environment: {} (the credentials the API's security schemes take; one is required) and `{url_env}` (optional, default `{base_url}`).",
+            variables.join(", ")
         )
     };
+    let server = if base_url.is_empty() {
+        "; the spec names no server, so set one with `builder().base_url(..)`".to_string()
+    } else {
+        format!(" for `{base_url}`, with default timeouts and retries")
+    };
+    let takes_key = vendor.auth.iter().any(|s| {
+        matches!(
+            s,
+            AuthScheme::Header(_)
+                | AuthScheme::Query(_)
+                | AuthScheme::Cookie(_)
+                | AuthScheme::Bearer
+        )
+    });
     let new_fn = if vendor.auth.is_empty() {
+        let doc = format!("A client{server}.");
         quote! {
-            #[doc = #new_doc]
+            #[doc = #doc]
             pub fn new() -> Result<Self, ::sdk_runtime::ConfigError> {
                 Self::builder().build()
             }
         }
-    } else {
+    } else if takes_key {
+        let doc = format!("A client with the given API key{server}.");
         quote! {
-            #[doc = #new_doc]
+            #[doc = #doc]
             pub fn new(api_key: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
                 Self::builder().api_key(api_key).build()
+            }
+        }
+    } else if vendor.auth.contains(&AuthScheme::Basic) {
+        let doc = format!("A client with the given username and password (HTTP basic){server}.");
+        quote! {
+            #[doc = #doc]
+            pub fn new(username: impl Into<String>, password: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
+                Self::builder().basic_auth(username, password).build()
+            }
+        }
+    } else {
+        let doc = format!("A client with the given OAuth2 client id and secret{server}.");
+        quote! {
+            #[doc = #doc]
+            pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
+                Self::builder().client_credentials(client_id, client_secret).build()
             }
         }
     };
@@ -55,6 +129,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             env_prefix: #env_prefix,
             auth_schemes: &[#(#schemes),*],
             envelope: #envelope,
+            security: #security,
         };
 
         impl ::sdk_runtime::config::FromParts for Client {

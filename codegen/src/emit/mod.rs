@@ -4,7 +4,7 @@
 
 mod cargo_toml;
 mod client;
-mod constructors;
+pub(crate) mod constructors;
 mod enum_constants;
 mod enum_errors;
 mod examples;

@@ -269,6 +269,13 @@ fn operation_static(op: &Operation) -> TokenStream {
     let success = statuses(&op.success);
     let errors = statuses(&op.errors);
     let accept = &op.accept;
+    let security = match &op.security {
+        Some(requirement) => {
+            let requirement = super::constructors::requirement(requirement);
+            quote!(Some(#requirement))
+        }
+        None => quote!(None),
+    };
     quote! {
         static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
             id: #id,
@@ -277,6 +284,7 @@ fn operation_static(op: &Operation) -> TokenStream {
             success: #success,
             errors: #errors,
             accept: #accept,
+            security: #security,
         };
     }
 }

@@ -35,13 +35,16 @@ pub fn render(header: &str, model: &SdkModel) -> String {
         "async fn example() -> Result<(), Box<dyn std::error::Error>> {{"
     );
     if !vendor.auth.is_empty() {
+        let variables = super::constructors::credential_variables(&vendor.auth, env_prefix)
+            .join(" or ")
+            .replace('`', "");
         let _ = writeln!(
             out,
-            "    // Reads {env_prefix}_API_KEY (and {env_prefix}_BASE_URL, default {base_url})."
+            "    // Reads {variables} (and {env_prefix}_BASE_URL, default {base_url})."
         );
         let _ = writeln!(
             out,
-            "    // Or: Client::new(\"your-api-key\")?, or Client::builder().api_key(..).timeout(..).build()?"
+            "    // Or: Client::new(..)?, or Client::builder().api_key(..).timeout(..).build()?"
         );
     }
     let _ = writeln!(out, "    let client = Client::from_env()?;");
@@ -77,6 +80,7 @@ pub fn render(header: &str, model: &SdkModel) -> String {
         "A whole call, retries and their waits included, has a deadline (2 minutes by default, `Client::builder().deadline(d)`): when it passes, the attempt in flight is cancelled and the call fails with `Error::Deadline`, which says after how many attempts and how long. Every operation's builder has `send_with(options)` next to `send()`, taking [`CallOptions`] that apply to that call only: `.timeout(d)` per attempt, `.header(name, value)`, `.retry_policy(RetryPolicy::none())`, `.deadline(d)`. Requests carry `User-Agent: {krate}/<version>`, unless you set `.user_agent(..)` on the builder or pass your own `http_client(..)`, whose own user agent applies.\n"
     );
     responses_section(&mut out, model, &lib);
+    auth_section(&mut out, model);
     interceptors_section(&mut out, model, &lib);
     let _ = writeln!(
         out,
@@ -173,6 +177,35 @@ fn responses_section(out: &mut String, model: &SdkModel, lib: &str) {
             "```rust,no_run\nuse {lib}::ResponseExt;\n\nasync fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n    let response = client{call}.send().await?;\n    println!(\"request {{:?}}, {{:?}} calls left\", response.request_id(), response.rate_limit().remaining);\n    let raw = client{call}.send_raw().await?;\n    println!(\"{{}} bytes: {{:?}}\", raw.response.body.len(), raw.value);\n    Ok(())\n}}\n```\n"
         );
     }
+}
+
+/// How the client authenticates: each scheme of the spec, what the builder takes for it and
+/// which variables `from_env` reads.
+fn auth_section(out: &mut String, model: &SdkModel) {
+    use crate::model::AuthScheme;
+    let vendor = &model.vendor;
+    if vendor.auth.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Authentication\n");
+    for scheme in &vendor.auth {
+        let line = match scheme {
+            AuthScheme::Header(name) => format!("an API key in the `{name}` header: `.api_key(..)`"),
+            AuthScheme::Query(name) => format!("an API key in the `{name}` query parameter: `.api_key(..)`"),
+            AuthScheme::Cookie(name) => format!("an API key in the `{name}` cookie: `.api_key(..)`"),
+            AuthScheme::Bearer => "a bearer token: `.api_key(..)` for a fixed one, or `.token_provider(|| async { .. })` for one your code fetches (asked again once after a 401)".to_string(),
+            AuthScheme::Basic => "HTTP basic: `.basic_auth(username, password)`".to_string(),
+            AuthScheme::OAuth2 { token_url, .. } => format!("OAuth2 client credentials: `.client_credentials(id, secret)`; the token comes from `{token_url}` and is reused until it expires"),
+        };
+        let _ = writeln!(out, "- {line}");
+    }
+    let variables =
+        super::constructors::credential_variables(&vendor.auth, &vendor.settings.env_prefix);
+    let _ = writeln!(
+        out,
+        "\nAn operation sends the first set of credentials its security requirement accepts that the client was given; an operation the spec marks `security: []` sends none. `from_env()` reads {}.\n",
+        variables.join(", ")
+    );
 }
 
 /// Interceptors, with the two programs users ask for: a bearer token refreshed when it

@@ -2,7 +2,7 @@
 //! validated document, the typed `x-sdk-*` extensions and progenitor's output. Every emitter
 //! renders from it; none reads the document.
 
-mod auth;
+pub mod auth;
 mod enum_names;
 pub mod operations;
 mod pagination;
@@ -72,6 +72,8 @@ pub struct Vendor {
     pub base_url: String,
     /// Credential schemes the client can send, in the order of the spec's requirements.
     pub auth: Vec<AuthScheme>,
+    /// The document's security requirement: alternatives, each a set of schemes.
+    pub security: Vec<Vec<AuthScheme>>,
     /// The vendored document file names, for the README's provenance list.
     pub document_files: Vec<String>,
     /// Path from the crate's directory to the runtime crate, for its Cargo.toml.
@@ -86,7 +88,17 @@ pub struct Vendor {
 pub enum AuthScheme {
     /// An API key in this header (lower case).
     Header(String),
+    /// An API key in this query parameter.
+    Query(String),
+    /// An API key in this cookie.
+    Cookie(String),
     Bearer,
+    Basic,
+    /// OAuth2's client-credentials flow.
+    OAuth2 {
+        token_url: String,
+        scopes: Vec<String>,
+    },
 }
 
 /// One operation as the crate exposes it.
@@ -133,6 +145,8 @@ pub struct Operation {
     pub accept: String,
     /// For envelope APIs: the type of the envelope's data field and whether it is optional.
     pub data: Option<(Type, bool)>,
+    /// The operation's own security requirement (`None`: the document's; empty: none).
+    pub security: Option<Vec<Vec<AuthScheme>>>,
 }
 
 impl Operation {
@@ -363,6 +377,7 @@ impl SdkModel {
                 location: input.origins.locate(&l.pointer),
             })
             .collect();
+        let security = auth::security(spec, input.origins);
         let mut warnings: Vec<Warning> = spec
             .extensions
             .get(crate::normalize::WARNINGS)
@@ -383,6 +398,7 @@ impl SdkModel {
             })
             .collect();
         warnings.extend(unplaced_names);
+        warnings.extend(security.warnings);
         Ok(SdkModel {
             vendor: Vendor {
                 source_dir: input.source_dir.to_string(),
@@ -397,7 +413,8 @@ impl SdkModel {
                     .trim()
                     .to_string(),
                 base_url: base_url(spec),
-                auth: auth::schemes(spec),
+                auth: security.schemes,
+                security: security.requirement,
                 document_files: input.document_files.to_vec(),
                 runtime_path: input.runtime_path.to_string(),
                 uses: input.uses,

@@ -215,6 +215,7 @@ fn operation(
         err: responses.err,
         accept: responses.accept,
         data: None,
+        security: super::auth::operation_requirement(spec, op.security.as_ref()),
     }))
 }
 

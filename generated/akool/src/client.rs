@@ -3168,6 +3168,7 @@ pub mod builder {
                 success: &[::sdk_runtime::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
+                security: None,
             };
             let Self { client, from, page, size, type_, options } = self;
             let from = from.map_err(::sdk_runtime::Error::InvalidRequest)?;
@@ -3293,6 +3294,7 @@ pub mod builder {
                 success: &[::sdk_runtime::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
+                security: None,
             };
             let Self { client, body, options } = self;
             let body = body
@@ -3400,6 +3402,7 @@ pub mod builder {
                 success: &[::sdk_runtime::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
+                security: None,
             };
             let Self { client, video_model_id, options } = self;
             let video_model_id = video_model_id
@@ -3497,6 +3500,7 @@ pub mod builder {
                 success: &[::sdk_runtime::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
+                security: None,
             };
             let Self { client, id, options } = self;
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
@@ -3602,6 +3606,7 @@ pub mod builder {
                 success: &[::sdk_runtime::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
+                security: None,
             };
             let Self { client, body, options } = self;
             let body = body

@@ -26,6 +26,10 @@ const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::co
             ],
         },
     ),
+    security: &[
+        &[::sdk_runtime::AuthScheme::Header("x-api-key")],
+        &[::sdk_runtime::AuthScheme::Bearer],
+    ],
 };
 impl ::sdk_runtime::config::FromParts for Client {
     const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
@@ -41,11 +45,11 @@ impl ::sdk_runtime::config::FromParts for Client {
     }
 }
 impl Client {
-    ///A client for `https://openapi.akool.com` with the given API key and default timeouts and retries.
+    ///A client with the given API key for `https://openapi.akool.com`, with default timeouts and retries.
     pub fn new(api_key: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
         Self::builder().api_key(api_key).build()
     }
-    ///A client configured from the environment: `AKOOL_API_KEY` (required) and `AKOOL_BASE_URL` (optional, default `https://openapi.akool.com`).
+    ///A client configured from the environment: `AKOOL_API_KEY` (the credentials the API's security schemes take; one is required) and `AKOOL_BASE_URL` (optional, default `https://openapi.akool.com`).
     pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }

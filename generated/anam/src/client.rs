@@ -789,6 +789,7 @@ pub mod builder {
                 success: &[::sdk_runtime::Status::Code(201u16)],
                 errors: &[],
                 accept: "application/json",
+                security: None,
             };
             let Self { client, body, options } = self;
             let body = body
@@ -874,6 +875,7 @@ pub mod builder {
                 success: &[::sdk_runtime::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
+                security: None,
             };
             let Self { client, id, options } = self;
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;

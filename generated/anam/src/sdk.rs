@@ -9,6 +9,7 @@ const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::co
     env_prefix: "ANAM",
     auth_schemes: &[::sdk_runtime::AuthScheme::Bearer],
     envelope: None,
+    security: &[&[::sdk_runtime::AuthScheme::Bearer]],
 };
 impl ::sdk_runtime::config::FromParts for Client {
     const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
@@ -24,11 +25,11 @@ impl ::sdk_runtime::config::FromParts for Client {
     }
 }
 impl Client {
-    ///A client for `https://api.anam.ai` with the given API key and default timeouts and retries.
+    ///A client with the given API key for `https://api.anam.ai`, with default timeouts and retries.
     pub fn new(api_key: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
         Self::builder().api_key(api_key).build()
     }
-    ///A client configured from the environment: `ANAM_API_KEY` (required) and `ANAM_BASE_URL` (optional, default `https://api.anam.ai`).
+    ///A client configured from the environment: `ANAM_API_KEY` (the credentials the API's security schemes take; one is required) and `ANAM_BASE_URL` (optional, default `https://api.anam.ai`).
     pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
@@ -180,6 +181,7 @@ impl<'a> CreateAvatarMultipart<'a> {
             success: &[::sdk_runtime::Status::Code(201u16)],
             errors: &[],
             accept: "application/json",
+            security: None,
         };
         let Self {
             client,

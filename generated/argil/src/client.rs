@@ -1894,6 +1894,7 @@ pub mod builder {
                 success: &[::sdk_runtime::Status::Code(201u16)],
                 errors: &[::sdk_runtime::Status::Code(400u16)],
                 accept: "application/json",
+                security: None,
             };
             let Self { client, body, options } = self;
             let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;
@@ -1990,6 +1991,7 @@ pub mod builder {
                 success: &[::sdk_runtime::Status::Code(200u16)],
                 errors: &[::sdk_runtime::Status::Code(404u16)],
                 accept: "application/json",
+                security: None,
             };
             let Self { client, id, options } = self;
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;

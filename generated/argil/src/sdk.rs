@@ -9,6 +9,7 @@ const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::co
     env_prefix: "ARGIL",
     auth_schemes: &[::sdk_runtime::AuthScheme::Header("x-api-key")],
     envelope: None,
+    security: &[&[::sdk_runtime::AuthScheme::Header("x-api-key")]],
 };
 impl ::sdk_runtime::config::FromParts for Client {
     const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
@@ -24,11 +25,11 @@ impl ::sdk_runtime::config::FromParts for Client {
     }
 }
 impl Client {
-    ///A client for `https://api.argil.ai/v1` with the given API key and default timeouts and retries.
+    ///A client with the given API key for `https://api.argil.ai/v1`, with default timeouts and retries.
     pub fn new(api_key: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
         Self::builder().api_key(api_key).build()
     }
-    ///A client configured from the environment: `ARGIL_API_KEY` (required) and `ARGIL_BASE_URL` (optional, default `https://api.argil.ai/v1`).
+    ///A client configured from the environment: `ARGIL_API_KEY` (the credentials the API's security schemes take; one is required) and `ARGIL_BASE_URL` (optional, default `https://api.argil.ai/v1`).
     pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }

@@ -170,6 +170,64 @@ fn real_documents_and_fixtures_generate_crates_that_compile() {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus-large; .ci/run runs it with --ignored"]
+fn d_id_authenticates_with_http_basic() {
+    // D-ID declares HTTP basic only; before, the scheme vanished and the crate could not
+    // authenticate. Its client now takes a username and password and every operation sends them
+    // (the same code path the auth fixture's program exercises against loopback).
+    let dir = shared().join("corpus-large/d-id");
+    let docs = folders(&shared().join("corpus-large"), "");
+    let d_id = docs
+        .iter()
+        .find(|d| d.source.ends_with("/d-id"))
+        .unwrap_or_else(|| panic!("{} is missing", dir.display()));
+    let generated = codegen::generate(&codegen::VendorInput {
+        vendor: "d-id",
+        source_dir: "corpus-large/d-id",
+        files: &d_id.files,
+        runtime_path: "../../runtime",
+    })
+    .expect("D-ID generates");
+    // The document requires bearer; every operation takes basic or bearer.
+    let sdk = &generated.files["src/sdk.rs"];
+    assert!(
+        sdk.contains(
+            "auth_schemes: &[::sdk_runtime::AuthScheme::Bearer, ::sdk_runtime::AuthScheme::Basic]"
+        ) && sdk.contains("security: &[&[::sdk_runtime::AuthScheme::Bearer]]"),
+        "{}",
+        &sdk[..sdk.len().min(3000)]
+    );
+    // Compared without whitespace: prettyplease wraps the lists as it likes.
+    // The operations' statics: client.rs, and sdk.rs for multipart-only operations.
+    let client: String = [&generated.files["src/client.rs"], sdk]
+        .iter()
+        .flat_map(|f| f.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let per_operation =
+        "security:Some(&[&[::sdk_runtime::AuthScheme::Basic],&[::sdk_runtime::AuthScheme::Bearer]";
+    assert_eq!(
+        client.matches(per_operation).count(),
+        generated.stats.operations,
+        "every operation takes basic or bearer"
+    );
+    let readme = &generated.files["README.md"];
+    assert!(
+        readme.contains("HTTP basic: `.basic_auth(username, password)`")
+            && readme.contains("`D_ID_USERNAME`, `D_ID_PASSWORD`"),
+        "the README names the builder method and the variables"
+    );
+    assert!(
+        !generated
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("security scheme")),
+        "{:?}",
+        generated.warnings
+    );
+}
+
+#[test]
 #[ignore = "slow (minutes): GitHub's and D-ID's whole descriptions; .ci/run runs it with --ignored"]
 fn large_documents_generate_crates_that_compile() {
     let report = generate_and_check("corpus-large", folders(&shared().join("corpus-large"), ""));

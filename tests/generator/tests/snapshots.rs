@@ -21,6 +21,7 @@ const FIXTURES: &[&str] = &[
     "webhooks",
     "mocks",
     "wire",
+    "auth",
 ];
 
 #[test]

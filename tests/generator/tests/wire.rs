@@ -1,8 +1,9 @@
-//! What goes on the wire: the crate generated from tests/fixtures/wire is built in a scratch
-//! workspace with `wire/wire_test.rs` as its integration test, and that test calls every
-//! operation against a loopback server asserting the exact request line, headers and body
-//! (parameter styles, nullable headers, bodies of each media type, a multipart form with header
-//! and cookie parameters). Built offline against the workspace's lock and target directory.
+//! What goes on the wire: the crates generated from tests/fixtures/wire and tests/fixtures/auth
+//! are built in a scratch workspace, each with its program from tests/generator/wire/ as its
+//! integration test, which calls every operation against a loopback server asserting the exact
+//! request line, headers and body (parameter styles, nullable headers, bodies of each media
+//! type, a multipart form with header and cookie parameters; every security scheme and
+//! requirement). Built offline against the workspace's lock and target directory.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -11,15 +12,30 @@ use generator_tests::{generate, root};
 
 #[test]
 fn the_generated_client_sends_what_the_spec_says() {
-    let generated = generate("tests/fixtures/wire").expect("the wire fixture generates");
+    run_program("wire", "wire_test.rs", 10);
+}
+
+#[test]
+fn the_generated_client_authenticates_as_the_requirements_say() {
+    run_program("auth", "auth_test.rs", 6);
+}
+
+/// Generates `tests/fixtures/<fixture>`, adds `wire/<program>` as its test and runs it; the run
+/// must pass `tests` tests.
+fn run_program(fixture: &str, program: &str, tests: usize) {
+    let generated = generate(&format!("tests/fixtures/{fixture}")).expect("the fixture generates");
     assert!(
         generated.left_out().is_empty(),
         "every operation generates: {:?}",
         generated.left_out()
     );
-    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wire");
+    // Whatever the generator warned of (the auth fixture's openIdConnect scheme) stays visible.
+    for warning in &generated.warnings {
+        println!("{warning}");
+    }
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("wire-{fixture}"));
     let _ = std::fs::remove_dir_all(&scratch);
-    let krate = scratch.join("wire");
+    let krate = scratch.join(fixture);
     for (path, text) in &generated.files {
         let path = krate.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -45,13 +61,13 @@ fn the_generated_client_sends_what_the_spec_says() {
     std::fs::write(krate.join("Cargo.toml"), manifest).unwrap();
     std::fs::create_dir_all(krate.join("tests")).unwrap();
     std::fs::copy(
-        root().join("tests/generator/wire/wire_test.rs"),
+        root().join("tests/generator/wire").join(program),
         krate.join("tests/wire.rs"),
     )
     .unwrap();
     std::fs::write(
         scratch.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"wire\"]\n",
+        format!("[workspace]\nresolver = \"3\"\nmembers = [{fixture:?}]\n"),
     )
     .unwrap();
     std::fs::copy(root().join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
@@ -68,7 +84,7 @@ fn the_generated_client_sends_what_the_spec_says() {
     assert!(run.status.success(), "{stdout}\n{stderr}");
     // The program's tests ran (a filter or an empty file would pass with none).
     assert!(
-        stdout.contains("test result: ok. 10 passed"),
+        stdout.contains(&format!("test result: ok. {tests} passed")),
         "{stdout}\n{stderr}"
     );
 }
