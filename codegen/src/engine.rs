@@ -41,6 +41,9 @@ pub struct Named {
 fn settings() -> TypeSpaceSettings {
     let mut settings = TypeSpaceSettings::default();
     settings.with_type_mod("types").with_struct_builder(true);
+    // Data types grow as vendors add fields and enum values: non-exhaustive, such an addition
+    // is additive for the crate's users (they build values with builders or decode them).
+    settings.with_attr("#[non_exhaustive]".to_string());
     settings.with_crate(crate::normalize::RUNTIME_CRATE, CrateVers::Any, None);
     settings
 }

@@ -11,6 +11,7 @@ use reqwest::header::HeaderMap;
 
 /// A response as it arrived, body included.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RawResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,

@@ -7,6 +7,7 @@ use bytes::Bytes;
 
 /// A file to upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FilePart {
     pub bytes: Bytes,
     pub file_name: Option<String>,

@@ -8,6 +8,7 @@ use reqwest::{Method, StatusCode};
 
 /// Retries: exponential backoff with jitter, capped in attempts and in total time.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 disables retries.
     pub max_attempts: u32,
@@ -35,6 +36,30 @@ impl RetryPolicy {
             max_attempts: 1,
             ..Self::default()
         }
+    }
+
+    /// Attempts in all, the first included (`RetryPolicy::default().max_attempts(2)`).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// No retry starts after this much time since the first attempt.
+    pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
+        self.max_elapsed = elapsed;
+        self
+    }
+
+    /// The first backoff delay (later ones grow exponentially, with jitter).
+    pub fn initial_delay(mut self, delay: Duration) -> Self {
+        self.initial_delay = delay;
+        self
+    }
+
+    /// The largest backoff delay.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
     }
 
     /// Backoff delays (with jitter) for the retries this policy allows.

@@ -111,6 +111,7 @@ impl<S> Wait<S> {
 
 /// Why a wait ended without success; `S` is the waiter's status type.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum WaitError<E, T, S = Value> {
     /// The job reached a failure status; `resource` is the last response.
     Failed {

@@ -239,9 +239,17 @@ fn type_def(out: &mut Changes, name: &str, a: &TypeDef, b: &TypeDef) {
 }
 
 fn strukt(out: &mut Changes, name: &str, a: &StructDef, b: &StructDef) {
-    // struct_marked_non_exhaustive: literals outside the crate stop compiling.
-    if !a.non_exhaustive && b.non_exhaustive {
-        out.breaking(format!("struct `{name}` became #[non_exhaustive]"));
+    // struct_marked_non_exhaustive: literals outside the crate stop compiling. A struct with
+    // private fields had no literal to break; say how to build one instead.
+    if !a.non_exhaustive && b.non_exhaustive && !a.has_private_fields {
+        let how = if b.methods.contains_key("builder") {
+            format!("build it with `{name}::builder()` or decode it from JSON")
+        } else {
+            "decode it from JSON".to_string()
+        };
+        out.breaking(format!(
+            "struct `{name}` became #[non_exhaustive]: a struct literal no longer compiles; {how} (fields the API adds later are then additions, not breaks)"
+        ));
     }
     if a.non_exhaustive && !b.non_exhaustive {
         out.additive(format!("struct `{name}` is no longer #[non_exhaustive]"));
@@ -296,7 +304,9 @@ fn field_change(out: &mut Changes, name: &str, field: &str, x: &FieldDef, y: &Fi
 fn enumeration(out: &mut Changes, name: &str, a: &EnumDef, b: &EnumDef) {
     // enum_marked_non_exhaustive: exhaustive matches outside the crate stop compiling.
     if !a.non_exhaustive && b.non_exhaustive {
-        out.breaking(format!("enum `{name}` became #[non_exhaustive]"));
+        out.breaking(format!(
+            "enum `{name}` became #[non_exhaustive]: a `match` on it needs a `_ =>` arm (values the API adds later are then additions, not breaks)"
+        ));
     }
     if a.non_exhaustive && !b.non_exhaustive {
         out.additive(format!("enum `{name}` is no longer #[non_exhaustive]"));
@@ -456,15 +466,24 @@ mod tests {
 
     #[test]
     fn non_exhaustive_markers() {
-        let plain = types("pub struct R { pub a: String } pub enum E { A }");
-        let marked = types(
-            "#[non_exhaustive] pub struct R { pub a: String } #[non_exhaustive] pub enum E { A }",
+        let plain = types(
+            "pub struct R { pub a: String } pub enum E { A } pub struct N(String); impl R { pub fn builder() -> builder::R { todo!() } }",
         );
+        let marked = types(
+            "#[non_exhaustive] pub struct R { pub a: String } #[non_exhaustive] pub enum E { A } #[non_exhaustive] pub struct N(String); impl R { pub fn builder() -> builder::R { todo!() } }",
+        );
+        // N had a private field: no literal to break, no entry.
         assert_eq!(
             lines(&plain, &marked),
             [
-                (Breaking, "enum `E` became #[non_exhaustive]".to_string()),
-                (Breaking, "struct `R` became #[non_exhaustive]".to_string()),
+                (
+                    Breaking,
+                    "enum `E` became #[non_exhaustive]: a `match` on it needs a `_ =>` arm (values the API adds later are then additions, not breaks)".to_string()
+                ),
+                (
+                    Breaking,
+                    "struct `R` became #[non_exhaustive]: a struct literal no longer compiles; build it with `R::builder()` or decode it from JSON (fields the API adds later are then additions, not breaks)".to_string()
+                ),
             ]
         );
         assert!(lines(&marked, &plain).iter().all(|(i, _)| *i == Additive));

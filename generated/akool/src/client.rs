@@ -6,6 +6,7 @@ pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(clippy::all)]
 pub mod types {
     ///`AkoolWebhookEvent`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AkoolWebhookEvent {
         ///The id of the job (for talking-avatar videos, the `_id` createTalkingAvatar returned).
@@ -26,6 +27,7 @@ pub mod types {
         }
     }
     ///`ApiResponse`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiResponse {
         ///Interface returns business status code (1000: success)
@@ -39,6 +41,7 @@ pub mod types {
         }
     }
     ///`AvatarDetail`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AvatarDetail {
         ///Indicates if the avatar is currently available for use
@@ -105,6 +108,7 @@ pub mod types {
         }
     }
     ///One avatar, or a list of avatars, as the endpoints return either.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum AvatarDetailData {
@@ -122,6 +126,7 @@ pub mod types {
         }
     }
     ///Response envelope of Get Avatar Detail.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AvatarDetailResponse {
         /**Interface returns business status code(1000:success). Please note
@@ -147,6 +152,7 @@ request is failed or wrong.
         }
     }
     ///One avatar of the avatar list.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AvatarListItem {
         ///Used by avatar interface and creating avatar interface; parameter values required to create talkingavatar (pass it as `elements[].avatar_id`).
@@ -177,6 +183,7 @@ request is failed or wrong.
         }
     }
     ///Response envelope of Get Talking Avatar List.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AvatarListResponse {
         /**Interface returns business status code(1000:success). Please note
@@ -203,6 +210,7 @@ request is failed or wrong.
         }
     }
     ///`CreateAvatarRequest`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateAvatarRequest {
         ///Avatar unique ID, can only contain alphanumeric characters
@@ -224,6 +232,7 @@ request is failed or wrong.
         }
     }
     ///Avatar unique ID, can only contain alphanumeric characters
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateAvatarRequestAvatarId(::std::string::String);
@@ -280,6 +289,7 @@ request is failed or wrong.
         }
     }
     ///Avatar type: 1 is a talking avatar, 2 a streaming avatar. In both cases wait until the avatar's status is 3 (see getAvatarDetail) before using it.
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateAvatarRequestType(i64);
@@ -325,6 +335,7 @@ request is failed or wrong.
         }
     }
     ///URL source, 1 means akool and other links, 2 means other third-party links (currently only supports YouTube / TikTok / X / Google Drive). Documented for streaming avatars (type 2); the talking-avatar page (type 1) does not send it.
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateAvatarRequestUrlFrom(i64);
@@ -370,6 +381,7 @@ request is failed or wrong.
         }
     }
     ///`CreateAvatarResponse`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateAvatarResponse {
         ///Interface returns business status code (1000: success)
@@ -385,6 +397,7 @@ request is failed or wrong.
         }
     }
     ///Body of Create Talking avatar.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateTalkingAvatarRequest {
         ///You use the avatar from of the avatar model, and you can get from [Get TalkingAvatar List](https://docs.akool.com/ai-tools-suite/talking-avatar#get-avatar-list) api, you will obtain the field 【from】 and pass it here. If you provide an avatar URL yourself, avatar_from must be 3.
@@ -408,6 +421,7 @@ request is failed or wrong.
         }
     }
     ///You use the avatar from of the avatar model, and you can get from [Get TalkingAvatar List](https://docs.akool.com/ai-tools-suite/talking-avatar#get-avatar-list) api, you will obtain the field 【from】 and pass it here. If you provide an avatar URL yourself, avatar_from must be 3.
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateTalkingAvatarRequestAvatarFrom(i64);
@@ -453,6 +467,7 @@ request is failed or wrong.
         }
     }
     ///Set the output video height,must be 2160
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateTalkingAvatarRequestHeight(i64);
@@ -492,6 +507,7 @@ request is failed or wrong.
         }
     }
     ///Set the output video width,must be 3840
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateTalkingAvatarRequestWidth(i64);
@@ -531,6 +547,7 @@ request is failed or wrong.
         }
     }
     ///`ListAvatarsFrom`
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct ListAvatarsFrom(i64);
@@ -576,6 +593,7 @@ request is failed or wrong.
         }
     }
     ///`ListAvatarsType`
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct ListAvatarsType(i64);
@@ -621,6 +639,7 @@ request is failed or wrong.
         }
     }
     ///Response envelope of Create Talking avatar.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TalkingAvatarCreateResponse {
         /**Interface returns business status code (1000:success). Please note
@@ -646,6 +665,7 @@ request is failed or wrong.
         }
     }
     ///One element of the video (avatar, image or audio).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TalkingAvatarElement {
         ///When type is equal to avatar, you use the avatar_id of the avatar model, and you can get from [Get TalkingAvatar List](https://docs.akool.com/ai-tools-suite/talking-avatar#get-avatar-list) api, you will obtain the field 【avatar_id】 and pass it here。 If you provide an avatar URL yourself, you don't need to pass this parameter.
@@ -688,6 +708,7 @@ request is failed or wrong.
         }
     }
     ///Element type（avatar、image、audio）
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -755,6 +776,7 @@ request is failed or wrong.
         }
     }
     ///`_id`: Interface returns data status: the status of video: 【1:queueing, 2:processing, 3:completed, 4:failed】, `video`: the url of Generated video
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TalkingAvatarVideo {
         ///content creation time (epoch milliseconds).
@@ -785,6 +807,7 @@ request is failed or wrong.
         }
     }
     ///the status of video: 【1:queueing, 2:processing, 3:completed, 4:failed】. The generated video link can only be obtained when video_status is equal to 3.
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct TalkingAvatarVideoVideoStatus(i64);
@@ -825,6 +848,7 @@ request is failed or wrong.
         }
     }
     ///video_status: the status of video：【1:queueing, 2:processing, 3:completed, 4:failed】 video: Generated video resource url _id: Interface returns data
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoInfo {
         ///content creation time (epoch milliseconds).
@@ -855,6 +879,7 @@ request is failed or wrong.
         }
     }
     ///Response envelope of Get Video Info.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VideoInfoResponse {
         /**Interface returns business status code(1000:success). Please note
@@ -880,6 +905,7 @@ request is failed or wrong.
         }
     }
     ///current status of video： 【1：queueing（The requested operation is being processed），2：processing（The requested operation is being processing），3：completed（The request operation has been processed successfully），4：failed（The request operation processing failed, the reason for the failure can be viewed in the video translation details.）】
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct VideoInfoVideoStatus(i64);

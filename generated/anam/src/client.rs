@@ -6,6 +6,7 @@ pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(clippy::all)]
 pub mod types {
     ///A face preset that a persona can use as its visual representation.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Avatar {
         ///Internal avatar version used by default when no explicit `avatarModel` is requested. Current public model mappings are `v1` = `cara-2`, `v2` = `cara-3`, and `cara-4-*` = `cara-4-latest`.
@@ -107,6 +108,7 @@ pub mod types {
         }
     }
     ///How the avatar is drawn; `unknown` for custom avatars and for avatars whose metadata has not been generated yet.
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -181,6 +183,7 @@ pub mod types {
         }
     }
     ///`CreateAvatarBody`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateAvatarBody {
         ///Avatar model to use (e.g. "cara-3", "cara-4-latest"). Defaults to the server default model. Gated models require organization-level access.

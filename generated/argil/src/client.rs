@@ -6,6 +6,7 @@ pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(clippy::all)]
 pub mod types {
     ///`Avatar`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Avatar {
         #[serde(
@@ -70,6 +71,7 @@ pub mod types {
         }
     }
     ///`AvatarCreateArgs`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct AvatarCreateArgs {
@@ -91,6 +93,7 @@ pub mod types {
         }
     }
     ///`AvatarCreateArgsConsentVideo`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct AvatarCreateArgsConsentVideo {
@@ -103,6 +106,7 @@ pub mod types {
         }
     }
     ///HTTPS URL to the consent video recording. Must be 30 seconds or less, in MP4 or MOV format. Max size 100MB.
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AvatarCreateArgsConsentVideoUrl(::std::string::String);
@@ -161,6 +165,7 @@ pub mod types {
         }
     }
     ///`AvatarCreateArgsDatasetVideo`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct AvatarCreateArgsDatasetVideo {
@@ -173,6 +178,7 @@ pub mod types {
         }
     }
     ///HTTPS URL to the source video for training. Must be 1-5 minutes long, in MP4 or MOV format, resolution between 720p and 4K. Max size 1.5GB.
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AvatarCreateArgsDatasetVideoUrl(::std::string::String);
@@ -231,6 +237,7 @@ pub mod types {
         }
     }
     ///`AvatarCreateArgsImage`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct AvatarCreateArgsImage {
@@ -261,6 +268,7 @@ pub mod types {
         }
     }
     ///Image source for avatar creation. Either 'url' or 'base64' must be provided.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub enum AvatarCreateArgsImageDatasetImage {
         #[serde(rename = "url")]
@@ -286,6 +294,7 @@ pub mod types {
 - Aspect ratio: 16:9 (landscape) or 9:16 (portrait)
 - Max size: 10MB
 */
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AvatarCreateArgsImageDatasetImageBase64(::std::string::String);
@@ -355,6 +364,7 @@ pub mod types {
 - Aspect ratio: 16:9 (landscape) or 9:16 (portrait)
 - Max size: 10MB
 */
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AvatarCreateArgsImageDatasetImageUrl(::std::string::String);
@@ -413,6 +423,7 @@ pub mod types {
         }
     }
     ///Name of the avatar
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AvatarCreateArgsImageName(::std::string::String);
@@ -470,6 +481,7 @@ pub mod types {
         }
     }
     ///Avatar creation type - must be 'IMAGE' for image-based avatars
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -528,6 +540,7 @@ pub mod types {
         }
     }
     ///Name of the avatar
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AvatarCreateArgsName(::std::string::String);
@@ -585,6 +598,7 @@ pub mod types {
         }
     }
     ///Create an avatar from an image, or from videos (deprecated by Argil).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum AvatarCreateRequest {
@@ -602,6 +616,7 @@ pub mod types {
         }
     }
     ///`AvatarGesturesItem`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AvatarGesturesItem {
         ///A label for user readability. Can be setup from the app's UI.
@@ -623,6 +638,7 @@ pub mod types {
         }
     }
     ///`AvatarModel`
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -689,6 +705,7 @@ pub mod types {
         }
     }
     ///`AvatarOrientation`
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -755,6 +772,7 @@ pub mod types {
         }
     }
     #[doc = "* NOT_TRAINED - Initial state after VIDEO mode avatar creation (before training starts)\n* TRAINING - Avatar is currently training. For IMAGE mode avatars, this is the initial status after creation.\n* TRAINING_FAILED - Training process failed\n* IDLE - Avatar is ready to use\n* REFUSED - Avatar was refused by moderation\n"]
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -833,6 +851,7 @@ pub mod types {
         }
     }
     ///The body of an error response (Argil's `Error`).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ErrorBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

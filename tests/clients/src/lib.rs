@@ -18,12 +18,12 @@ pub const TEST_KEY: &str = "sk-test-key-6f1d2c";
 
 /// Fast retries so retry tests take milliseconds.
 pub fn fast_retries() -> sdk_runtime::RetryPolicy {
-    sdk_runtime::RetryPolicy {
-        max_attempts: 3,
-        max_elapsed: std::time::Duration::from_secs(10),
-        initial_delay: std::time::Duration::from_millis(10),
-        max_delay: std::time::Duration::from_millis(40),
-    }
+    // Set through its methods: the policy is #[non_exhaustive] (it may grow).
+    sdk_runtime::RetryPolicy::default()
+        .max_attempts(3)
+        .max_elapsed(std::time::Duration::from_secs(10))
+        .initial_delay(std::time::Duration::from_millis(10))
+        .max_delay(std::time::Duration::from_millis(40))
 }
 
 macro_rules! client_for {

@@ -364,12 +364,14 @@ mod argil_ops {
             "consentVideo": {"url": "https://example.com/consent-video.mp4"}})).await;
         let body: types::AvatarCreateArgs = types::AvatarCreateArgs::builder()
             .name("My Avatar")
-            .dataset_video(types::AvatarCreateArgsDatasetVideo {
-                url: "https://example.com/source-video.mp4".parse().unwrap(),
-            })
-            .consent_video(types::AvatarCreateArgsConsentVideo {
-                url: "https://example.com/consent-video.mp4".parse().unwrap(),
-            })
+            .dataset_video(
+                types::AvatarCreateArgsDatasetVideo::builder()
+                    .url("https://example.com/source-video.mp4"),
+            )
+            .consent_video(
+                types::AvatarCreateArgsConsentVideo::builder()
+                    .url("https://example.com/consent-video.mp4"),
+            )
             .try_into()
             .unwrap();
         argil(&server)

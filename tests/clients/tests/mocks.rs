@@ -42,12 +42,13 @@ mod akool {
     }
 
     fn info(status: i64, video: Option<&str>) -> types::VideoInfo {
-        types::VideoInfo {
-            id: Some("v1".into()),
-            video_status: Some(status.try_into().unwrap()),
-            video: video.map(str::to_string),
-            ..Default::default()
-        }
+        // Built with the type's builder: the types are #[non_exhaustive].
+        types::VideoInfo::builder()
+            .id("v1")
+            .video_status(status)
+            .video(video)
+            .try_into()
+            .unwrap()
     }
 
     /// Typed answers: `respond_data` wraps the data in `{code: 1000, msg, data}` for us.
@@ -62,11 +63,13 @@ mod akool {
                     .any(|e| e.input_text.as_deref() == Some("Hello"))
                     && body.webhook_url.as_deref() == Some("https://example.com/hook")
             })
-            .respond_data(types::TalkingAvatarVideo {
-                id: Some("v1".into()),
-                video_status: Some(1.try_into().unwrap()),
-                ..Default::default()
-            })
+            .respond_data(
+                types::TalkingAvatarVideo::builder()
+                    .id("v1")
+                    .video_status(1)
+                    .try_into()
+                    .unwrap(),
+            )
             .expect(1)
             .mount()
             .await;
@@ -124,11 +127,13 @@ mod akool {
         let server = MockServer::start().await;
         server
             .create_talking_avatar()
-            .respond(types::TalkingAvatarCreateResponse {
-                code: 1006,
-                msg: "quota".into(),
-                data: None,
-            })
+            .respond(
+                types::TalkingAvatarCreateResponse::builder()
+                    .code(1006)
+                    .msg("quota")
+                    .try_into()
+                    .unwrap(),
+            )
             .mount()
             .await;
         let err = render(&server.client(), "Hello").await.unwrap_err();
@@ -254,11 +259,13 @@ mod argil {
         let create = server
             .create_avatar()
             .when(|body| matches!(body, types::AvatarCreateRequest::Image(image) if image.name.as_str() == "My avatar"))
-            .respond(types::Avatar {
-                id: Some(id),
-                status: Some(types::AvatarStatus::NotTrained),
-                ..Default::default()
-            })
+            .respond(
+                types::Avatar::builder()
+                    .id(id)
+                    .status(types::AvatarStatus::NotTrained)
+                    .try_into()
+                    .unwrap(),
+            )
             .expect(1)
             .mount()
             .await;
@@ -286,10 +293,12 @@ mod argil {
         let server = MockServer::start().await;
         server
             .create_avatar()
-            .respond(types::Avatar {
-                id: Some(uuid::Uuid::from_u128(7)),
-                ..Default::default()
-            })
+            .respond(
+                types::Avatar::builder()
+                    .id(uuid::Uuid::from_u128(7))
+                    .try_into()
+                    .unwrap(),
+            )
             .mount()
             .await;
         let polls = server
@@ -334,11 +343,11 @@ mod anam {
     }
 
     fn avatar(id: uuid::Uuid, video_url: Option<&str>) -> types::Avatar {
-        types::Avatar {
-            id: Some(id),
-            video_url: video_url.map(str::to_string),
-            ..Default::default()
-        }
+        types::Avatar::builder()
+            .id(id)
+            .video_url(video_url)
+            .try_into()
+            .unwrap()
     }
 
     #[tokio::test]

@@ -72,7 +72,17 @@ fn run_program(fixture: &str, program: &str, tests: usize) {
     .unwrap();
     std::fs::copy(root().join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
     let run = Command::new(env!("CARGO"))
-        .args(["test", "--offline", "--quiet", "--test", "wire"])
+        // One test at a time: the multipart test reads the request span through a subscriber
+        // set for its thread, and tracing's per-callsite interest is shared by all threads.
+        .args([
+            "test",
+            "--offline",
+            "--quiet",
+            "--test",
+            "wire",
+            "--",
+            "--test-threads=1",
+        ])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", root().join("target"))
         .output()

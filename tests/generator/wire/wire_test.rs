@@ -92,10 +92,9 @@ async fn read_all(body: wire_client::ByteStream) -> Vec<u8> {
 #[tokio::test]
 async fn nullable_optional_headers_and_a_deep_object_query() {
     let (client, seen) = serve(200, "application/json", br#"{"count":2}"#).await;
-    let filter = wire_client::types::ListEventsFilter {
-        limit: Some(5),
-        status: Some("open now".into()),
-    };
+    let filter = wire_client::types::ListEventsFilter::builder()
+        .limit(5)
+        .status("open now");
     let response = client
         .list_events()
         .last_event_id("ev-41")
@@ -129,7 +128,7 @@ async fn matrix_path_parameters_of_every_shape() {
         .get_matrix()
         .id(7)
         .tags(vec!["a".to_string(), "b c".to_string()])
-        .point(wire_client::types::Point { x: 1, y: 2 })
+        .point(wire_client::types::Point::builder().x(1).y(2))
         .send()
         .await
         .unwrap();
@@ -146,7 +145,7 @@ async fn label_path_parameters_of_every_shape() {
         .get_label()
         .id(7)
         .tags(vec!["a".to_string(), "b.c".to_string()])
-        .point(wire_client::types::Point { x: 1, y: 2 })
+        .point(wire_client::types::Point::builder().x(1).y(2))
         .send()
         .await
         .unwrap();
