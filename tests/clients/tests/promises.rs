@@ -113,7 +113,7 @@ mod uploads {
 
 mod request_bodies {
     use super::*;
-    use argil_client::types::{AvatarCreateArgsImage, AvatarCreateRequest};
+    use argil_client::types::AvatarCreateRequest;
 
     fn extras(n: usize) -> serde_json::Value {
         (0..n)
