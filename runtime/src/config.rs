@@ -50,6 +50,7 @@ pub struct ClientConfig<C> {
     auth: Option<AuthScheme>,
     connect_timeout: Duration,
     timeout: Duration,
+    idle_timeout: Duration,
     retry: RetryPolicy,
     deadline: Option<Duration>,
     user_agent: Option<String>,
@@ -78,6 +79,7 @@ impl<C> fmt::Debug for ClientConfig<C> {
             .field("auth", &self.auth)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .field("retry", &self.retry)
             .field("deadline", &self.deadline)
             .field("user_agent", &self.user_agent)
@@ -105,6 +107,7 @@ impl<C: FromParts> Default for ClientConfig<C> {
             auth: None,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             deadline: Some(DEFAULT_DEADLINE),
             user_agent: None,
@@ -173,8 +176,17 @@ impl<C: FromParts> ClientConfig<C> {
     }
 
     /// Time allowed for one attempt, from sending to the end of the body (default 60 s).
+    /// Downloads (operations whose success streams) have none: see
+    /// [`idle_timeout`](Self::idle_timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed between two reads of a response (default 30 s): what bounds a download,
+    /// however long it takes as a whole, and any response that stalls.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
         self
     }
 
@@ -320,7 +332,9 @@ impl<C: FromParts> ClientConfig<C> {
             Some(http) => http,
             None => crate::tls::http_client_builder()?
                 .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
+                // No total timeout here: the runtime gives each attempt its own (`timeout`),
+                // except downloads, which only the idle timeout bounds.
+                .read_timeout(self.idle_timeout)
                 .build()
                 .map_err(|e| ConfigError::Http(crate::error::causes(&e)))?,
         };

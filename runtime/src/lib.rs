@@ -62,7 +62,7 @@ pub use optional::IntoOptional;
 pub use options::CallOptions;
 pub use pagination::{Page, Paginated, Position};
 pub use request::{Operation, Request, Status};
-pub use response::{RateLimit, Raw, ResponseExt};
+pub use response::{RateLimit, Raw, ResponseExt, SaveTo};
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
 pub use text::IntoOptionalString;

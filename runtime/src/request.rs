@@ -49,6 +49,9 @@ pub struct Operation {
     /// The operation's own security requirement (alternatives, each a set of schemes);
     /// `None`: the document's; `Some(&[])`: none.
     pub security: Option<&'static [&'static [crate::auth::AuthScheme]]>,
+    /// The success body streams to the caller (a download): no total timeout per attempt, only
+    /// the client's idle timeout between reads.
+    pub stream: bool,
 }
 
 /// A documented response status.
@@ -101,6 +104,8 @@ pub(crate) enum Body {
     None,
     /// Serialized bytes with their content type (JSON, form, text, raw bytes).
     Bytes(Bytes, HeaderValue),
+    /// A raw body streamed from a file or reader, opened again for each attempt.
+    File(FilePart, HeaderValue),
     Multipart(Vec<(String, Part)>),
 }
 
@@ -292,6 +297,12 @@ impl Request {
         self
     }
 
+    /// A raw body streamed from a file or reader (`FilePart::path`, `FilePart::reader`).
+    pub fn raw_file(&mut self, content_type: &'static str, file: FilePart) -> &mut Self {
+        self.body = Body::File(file, HeaderValue::from_static(content_type));
+        self
+    }
+
     fn bytes_body(&mut self, content_type: &'static str, bytes: Bytes) {
         self.body = Body::Bytes(bytes, HeaderValue::from_static(content_type));
     }
@@ -347,6 +358,15 @@ impl Request {
             Body::Bytes(bytes, content_type) => builder
                 .header(CONTENT_TYPE, content_type.clone())
                 .body(bytes.clone()),
+            Body::File(file, content_type) => {
+                let (body, length) = file.body().map_err(|e| format!("body: {e}"))?;
+                let builder = builder.header(CONTENT_TYPE, content_type.clone());
+                let builder = match length {
+                    Some(length) => builder.header(reqwest::header::CONTENT_LENGTH, length),
+                    None => builder,
+                };
+                builder.body(body)
+            }
             Body::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
                 for (name, part) in parts {

@@ -5,7 +5,10 @@
 
 use std::time::Duration;
 
-use progenitor_client::ResponseValue;
+use std::future::Future;
+use std::path::Path;
+
+use progenitor_client::{ByteStream, ResponseValue};
 use reqwest::header::HeaderMap;
 
 use crate::error::RawResponse;
@@ -51,6 +54,51 @@ impl<T> ResponseExt for ResponseValue<T> {
 impl<T> ResponseExt for Raw<T> {
     fn response_headers(&self) -> &HeaderMap {
         &self.response.headers
+    }
+}
+
+/// Writing a streamed body (a download) to a file as it arrives, memory flat whatever its size:
+/// `client.download().send().await?.save_to("video.mp4").await?`.
+pub trait SaveTo {
+    /// Streams the body into `path` (created, or truncated), returning the bytes written. A
+    /// read that stalls longer than the client's idle timeout fails it.
+    fn save_to(
+        self,
+        path: impl AsRef<Path> + Send,
+    ) -> impl Future<Output = std::io::Result<u64>> + Send;
+}
+
+impl SaveTo for ByteStream {
+    async fn save_to(self, path: impl AsRef<Path> + Send) -> std::io::Result<u64> {
+        use tokio::io::AsyncWriteExt;
+        let path = path.as_ref();
+        let named =
+            |e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+        let mut file = tokio::fs::File::create(path).await.map_err(named)?;
+        let mut body = self.into_inner();
+        let mut written = 0u64;
+        while let Some(chunk) = std::future::poll_fn(|cx| body.as_mut().poll_next(cx)).await {
+            // reqwest's own message ("error decoding response body") hides why; its causes
+            // say it (a read that timed out, a connection reset).
+            let chunk = chunk.map_err(|e| {
+                let kind = if e.is_timeout() {
+                    std::io::ErrorKind::TimedOut
+                } else {
+                    std::io::ErrorKind::Other
+                };
+                std::io::Error::new(kind, crate::error::causes(&e))
+            })?;
+            file.write_all(&chunk).await.map_err(named)?;
+            written += chunk.len() as u64;
+        }
+        file.flush().await.map_err(named)?;
+        Ok(written)
+    }
+}
+
+impl SaveTo for ResponseValue<ByteStream> {
+    async fn save_to(self, path: impl AsRef<Path> + Send) -> std::io::Result<u64> {
+        self.into_inner().save_to(path).await
     }
 }
 

@@ -154,6 +154,14 @@ impl Runtime {
     ) -> Result<reqwest::Request, String> {
         let mut built = request.build(http)?;
         self.identify(&mut built);
+        // The client has no total timeout of its own (a download may take longer than any):
+        // each attempt gets one here, except those whose success streams to the caller, which
+        // the client's idle timeout between reads bounds instead.
+        if !request.operation.stream
+            && let Some(timeout) = self.attempt_timeout
+        {
+            *built.timeout_mut() = Some(timeout);
+        }
         Ok(built)
     }
 
@@ -495,6 +503,7 @@ mod tests {
         errors: &[],
         accept: "application/json",
         security: None,
+        stream: false,
     };
 
     static GET: Operation = Operation {
@@ -505,6 +514,7 @@ mod tests {
         errors: &[],
         accept: "application/json",
         security: None,
+        stream: false,
     };
 
     fn upload(url: &str, file: &FilePart) -> Request {

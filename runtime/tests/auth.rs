@@ -63,6 +63,7 @@ static GET: Operation = Operation {
     errors: &[],
     accept: "application/json",
     security: None,
+    stream: false,
 };
 
 static PUBLIC: Operation = Operation {
@@ -73,6 +74,7 @@ static PUBLIC: Operation = Operation {
     errors: &[],
     accept: "application/json",
     security: Some(&[]),
+    stream: false,
 };
 
 /// A server answering `/token` with a token (counting calls) and everything else with the

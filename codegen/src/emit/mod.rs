@@ -162,8 +162,9 @@ fn lib_tokens(uses: &crate::engine::Uses) -> TokenStream {
         pub use sdk_runtime::{BoundedMap, IntoOptional, IntoOptionalString};
         /// Hooks around every attempt of every call (`Client::builder().interceptor(..)`).
         pub use sdk_runtime::{Interceptor, interceptor};
-        /// Request ids, `Retry-After` and rate limits of success values (`ResponseExt`).
-        pub use sdk_runtime::{RateLimit, Raw, ResponseExt};
+        /// Request ids, `Retry-After` and rate limits of success values (`ResponseExt`); saving a
+        /// download to a file (`SaveTo`).
+        pub use sdk_runtime::{RateLimit, Raw, ResponseExt, SaveTo};
         pub use sdk_runtime::{RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};
     }
 }

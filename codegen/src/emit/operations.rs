@@ -269,6 +269,7 @@ fn operation_static(op: &Operation) -> TokenStream {
     let success = statuses(&op.success);
     let errors = statuses(&op.errors);
     let accept = &op.accept;
+    let stream = matches!(op.ok_kind, ResponseKind::Raw);
     let security = match &op.security {
         Some(requirement) => {
             let requirement = super::constructors::requirement(requirement);
@@ -285,6 +286,7 @@ fn operation_static(op: &Operation) -> TokenStream {
             errors: #errors,
             accept: #accept,
             security: #security,
+            stream: #stream,
         };
     }
 }
@@ -420,6 +422,73 @@ fn body_parts(body: &Body, req: &Ident) -> Option<BodyParts> {
         });
     }
     let setter = setter(&body_ident, "body", ty, !body.required, None);
+    if body.kind == BodyKind::Bytes {
+        // Raw bytes, or a file or reader streamed as the request goes (`body_file`), which
+        // replaces them.
+        let file_setter = quote! {
+            /// The body streamed from a file or reader (`FilePart::path`, `FilePart::reader`),
+            /// opened again for each attempt; it replaces `body`.
+            pub fn body_file(mut self, file: ::sdk_runtime::FilePart) -> Self {
+                self.body = Ok(Err(file));
+                self
+            }
+        };
+        let bytes_setter = {
+            let message = format!(
+                "conversion to `{}` for body failed: {{}}",
+                crate::syntax::flat(ty)
+            );
+            quote! {
+                pub fn body<V>(mut self, value: V) -> Self
+                where
+                    V: std::convert::TryInto<#ty>,
+                    <V as std::convert::TryInto<#ty>>::Error: std::fmt::Display,
+                {
+                    self.body = value.try_into().map(Ok).map_err(|e| format!(#message, e));
+                    self
+                }
+            }
+        };
+        let put = quote! {
+            match body {
+                Ok(bytes) => { #req.raw(#media, bytes); }
+                Err(file) => { #req.raw_file(#media, file); }
+            }
+        };
+        return Some(if body.required {
+            BodyParts {
+                field: quote!(body: Result<Result<#ty, ::sdk_runtime::FilePart>, String>),
+                init: quote!(body: Err("body was not initialized".to_string())),
+                setters: quote!(#bytes_setter #file_setter),
+                take: quote!(let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;),
+                encode: put,
+            }
+        } else {
+            BodyParts {
+                field: quote!(body: Result<Option<Result<#ty, ::sdk_runtime::FilePart>>, String>),
+                init: quote!(body: Ok(None)),
+                setters: quote! {
+                    pub fn body<V>(mut self, value: V) -> Self
+                    where
+                        V: std::convert::TryInto<#ty>,
+                        <V as std::convert::TryInto<#ty>>::Error: std::fmt::Display,
+                    {
+                        self.body = value.try_into().map(|v| Some(Ok(v))).map_err(|e| e.to_string());
+                        self
+                    }
+
+                    /// The body streamed from a file or reader (`FilePart::path`,
+                    /// `FilePart::reader`), opened again for each attempt; it replaces `body`.
+                    pub fn body_file(mut self, file: ::sdk_runtime::FilePart) -> Self {
+                        self.body = Ok(Some(Err(file)));
+                        self
+                    }
+                },
+                take: quote!(let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;),
+                encode: quote!(if let Some(body) = body { #put }),
+            }
+        });
+    }
     if body.required {
         Some(BodyParts {
             field: quote!(body: Result<#ty, String>),

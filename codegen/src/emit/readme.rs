@@ -73,13 +73,14 @@ pub fn render(header: &str, model: &SdkModel) -> String {
     );
     let _ = writeln!(
         out,
-        "Requests time out (10 s to connect, 60 s per attempt by default) and are retried with exponential backoff and jitter on connection failures, 408, 429, 502, 503 and 504, honouring `Retry-After`, up to 4 attempts and 60 s in all ([`RetryPolicy`]). A POST is sent again only when the server answered 429 or 503 or the connection never opened. The API key is never printed by `Debug` or traced.\n"
+        "Requests time out (10 s to connect, 60 s per attempt by default; downloads 30 s between reads instead, see below) and are retried with exponential backoff and jitter on connection failures, 408, 429, 502, 503 and 504, honouring `Retry-After`, up to 4 attempts and 60 s in all ([`RetryPolicy`]). A POST is sent again only when the server answered 429 or 503 or the connection never opened. The API key is never printed by `Debug` or traced.\n"
     );
     let _ = writeln!(
         out,
         "A whole call, retries and their waits included, has a deadline (2 minutes by default, `Client::builder().deadline(d)`): when it passes, the attempt in flight is cancelled and the call fails with `Error::Deadline`, which says after how many attempts and how long. Every operation's builder has `send_with(options)` next to `send()`, taking [`CallOptions`] that apply to that call only: `.timeout(d)` per attempt, `.header(name, value)`, `.retry_policy(RetryPolicy::none())`, `.deadline(d)`. Requests carry `User-Agent: {krate}/<version>`, unless you set `.user_agent(..)` on the builder or pass your own `http_client(..)`, whose own user agent applies.\n"
     );
     responses_section(&mut out, model, &lib);
+    media_section(&mut out, &lib);
     auth_section(&mut out, model);
     interceptors_section(&mut out, model, &lib);
     let _ = writeln!(
@@ -177,6 +178,18 @@ fn responses_section(out: &mut String, model: &SdkModel, lib: &str) {
             "```rust,no_run\nuse {lib}::ResponseExt;\n\nasync fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n    let response = client{call}.send().await?;\n    println!(\"request {{:?}}, {{:?}} calls left\", response.request_id(), response.rate_limit().remaining);\n    let raw = client{call}.send_raw().await?;\n    println!(\"{{}} bytes: {{:?}}\", raw.response.body.len(), raw.value);\n    Ok(())\n}}\n```\n"
         );
     }
+}
+
+/// Uploads and downloads that do not fit in memory.
+fn media_section(out: &mut String, lib: &str) {
+    let _ = writeln!(
+        out,
+        "## Large files\n\nA file part (multipart forms) or a raw body (`.body_file(..)` where the body is bytes) can stream: [`FilePart::path`] reads the file as the request goes, opened again for each attempt, and `FilePart::reader` takes any `AsyncRead`; `.on_progress(|sent, total| ..)` reports as it goes. A response that is not JSON comes as a byte stream, bounded by the idle timeout between reads (30 s, `Client::builder().idle_timeout(..)`) rather than the per-attempt timeout, so a long download is not cut; [`SaveTo::save_to`] writes it to a file as it arrives.\n"
+    );
+    let _ = writeln!(
+        out,
+        "```rust,no_run\nuse {lib}::{{ByteStream, FilePart, ResponseValue, SaveTo}};\n\nfn upload_part() -> FilePart {{\n    FilePart::path(\"source-video.mp4\").on_progress(|sent, total| println!(\"{{sent}} of {{total:?}} bytes\"))\n}}\n\nasync fn keep(download: ResponseValue<ByteStream>) -> std::io::Result<u64> {{\n    download.save_to(\"rendered.mp4\").await\n}}\n```\n"
+    );
 }
 
 /// How the client authenticates: each scheme of the spec, what the builder takes for it and

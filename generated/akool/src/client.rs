@@ -3195,6 +3195,7 @@ pub mod builder {
                 errors: &[],
                 accept: "application/json",
                 security: None,
+                stream: false,
             };
             let Self { client, from, page, size, type_, options } = self;
             let from = from.map_err(::sdk_runtime::Error::InvalidRequest)?;
@@ -3321,6 +3322,7 @@ pub mod builder {
                 errors: &[],
                 accept: "application/json",
                 security: None,
+                stream: false,
             };
             let Self { client, body, options } = self;
             let body = body
@@ -3429,6 +3431,7 @@ pub mod builder {
                 errors: &[],
                 accept: "application/json",
                 security: None,
+                stream: false,
             };
             let Self { client, video_model_id, options } = self;
             let video_model_id = video_model_id
@@ -3527,6 +3530,7 @@ pub mod builder {
                 errors: &[],
                 accept: "application/json",
                 security: None,
+                stream: false,
             };
             let Self { client, id, options } = self;
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
@@ -3633,6 +3637,7 @@ pub mod builder {
                 errors: &[],
                 accept: "application/json",
                 security: None,
+                stream: false,
             };
             let Self { client, body, options } = self;
             let body = body

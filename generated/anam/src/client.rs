@@ -793,6 +793,7 @@ pub mod builder {
                 errors: &[],
                 accept: "application/json",
                 security: None,
+                stream: false,
             };
             let Self { client, body, options } = self;
             let body = body
@@ -879,6 +880,7 @@ pub mod builder {
                 errors: &[],
                 accept: "application/json",
                 security: None,
+                stream: false,
             };
             let Self { client, id, options } = self;
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;

@@ -182,6 +182,7 @@ impl<'a> CreateAvatarMultipart<'a> {
             errors: &[],
             accept: "application/json",
             security: None,
+            stream: false,
         };
         let Self {
             client,

@@ -1914,6 +1914,7 @@ pub mod builder {
                 errors: &[::sdk_runtime::Status::Code(400u16)],
                 accept: "application/json",
                 security: None,
+                stream: false,
             };
             let Self { client, body, options } = self;
             let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;
@@ -2011,6 +2012,7 @@ pub mod builder {
                 errors: &[::sdk_runtime::Status::Code(404u16)],
                 accept: "application/json",
                 security: None,
+                stream: false,
             };
             let Self { client, id, options } = self;
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;

@@ -12,7 +12,7 @@ use generator_tests::{generate, root};
 
 #[test]
 fn the_generated_client_sends_what_the_spec_says() {
-    run_program("wire", "wire_test.rs", 10);
+    run_program("wire", "wire_test.rs", 11);
 }
 
 #[test]

@@ -200,6 +200,37 @@ async fn octet_stream_bodies_and_responses() {
     assert_eq!(seen.body, [0u8, 1, 2, 255]);
 }
 
+/// A raw body streamed from a file (`body_file`), and a streamed response saved to a file.
+#[tokio::test]
+async fn octet_stream_bodies_from_and_to_files() {
+    use wire_client::SaveTo;
+    let dir = std::env::temp_dir().join(format!("wire-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let upload = dir.join("up.bin");
+    let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&upload, &bytes).unwrap();
+    let (client, seen) = serve(200, "application/octet-stream", b"downloaded bytes").await;
+    let sent = Arc::new(Mutex::new(0u64));
+    let progress = sent.clone();
+    let response = client
+        .put_blob()
+        .body_file(
+            wire_client::FilePart::path(&upload)
+                .on_progress(move |done, _| *progress.lock().unwrap() = done),
+        )
+        .send()
+        .await
+        .unwrap();
+    let download = dir.join("down.bin");
+    assert_eq!(response.save_to(&download).await.unwrap(), 16);
+    assert_eq!(std::fs::read(&download).unwrap(), b"downloaded bytes");
+    let seen = seen.await.unwrap();
+    assert_eq!(seen.header("content-length"), Some("200000"));
+    assert_eq!(seen.body, bytes);
+    assert_eq!(*sent.lock().unwrap(), 200_000);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[tokio::test]
 async fn a_form_urlencoded_body() {
     let (client, seen) = serve(204, "text/plain", b"").await;
