@@ -8,6 +8,7 @@
 //! decide what to write.
 
 pub mod api;
+pub mod cycles;
 pub mod emit;
 pub mod engine;
 pub mod error;

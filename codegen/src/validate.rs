@@ -15,6 +15,9 @@ use crate::walk::for_each_operation;
 pub fn validate(doc: &Value, origins: &Origins) -> Result<openapiv3::OpenAPI> {
     refs_resolve(doc, doc, "", origins)?;
     operation_ids(doc, origins)?;
+    // Before the typed parse and the engine: the engine's merge of compositions recursed until
+    // the stack overflowed on a schema defined through itself.
+    crate::cycles::check(doc, origins)?;
     let spec: openapiv3::OpenAPI =
         parse_as::<openapiv3::OpenAPI>(doc, "").map_err(|(pointer, message)| {
             // openapiv3 flattens maps, which hides the failing path from serde; look piece by piece.
