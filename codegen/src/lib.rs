@@ -13,6 +13,7 @@ pub mod emit;
 pub mod engine;
 pub mod error;
 pub mod extensions;
+pub mod limits;
 pub mod merge;
 pub mod model;
 pub mod naming;
