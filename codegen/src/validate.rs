@@ -182,16 +182,35 @@ const NAME_MAPS: &[&str] = &[
 const LITERALS: &[&str] = &["example", "default", "enum", "const"];
 
 fn refs_resolve(root: &Value, node: &Value, at: &str, origins: &Origins) -> Result<()> {
-    refs_in(root, node, Trail::At(at), origins, Keys::Keywords)
+    for_each_ref(node, at, &mut |here, reference| match reference {
+        Value::String(target) => check_ref(root, target, *here, origins),
+        _ => Ok(()),
+    })
 }
 
-fn refs_in(root: &Value, node: &Value, at: Trail<'_>, origins: &Origins, keys: Keys) -> Result<()> {
+/// Calls `f` with the location and value of every `$ref` keyword under `node` (at `at`), whatever
+/// the value's type: not the `$ref` keys of literal data (`example`, `default`, `enum`, `const`,
+/// `x-` extensions, an Example's `value`).
+pub(crate) fn for_each_ref(
+    node: &Value,
+    at: &str,
+    f: &mut dyn FnMut(&Trail<'_>, &Value) -> Result<()>,
+) -> Result<()> {
+    refs_in(node, Trail::At(at), f, Keys::Keywords)
+}
+
+fn refs_in(
+    node: &Value,
+    at: Trail<'_>,
+    f: &mut dyn FnMut(&Trail<'_>, &Value) -> Result<()>,
+    keys: Keys,
+) -> Result<()> {
     match node {
         Value::Object(map) => {
             if keys == Keys::Keywords
-                && let Some(Value::String(target)) = map.get("$ref")
+                && let Some(reference) = map.get("$ref")
             {
-                check_ref(root, target, Trail::Key(&at, "$ref"), origins)?;
+                f(&Trail::Key(&at, "$ref"), reference)?;
             }
             for (k, v) in map {
                 let child_keys = match keys {
@@ -206,22 +225,27 @@ fn refs_in(root: &Value, node: &Value, at: Trail<'_>, origins: &Origins, keys: K
                 let child = Trail::Key(&at, k);
                 if keys == Keys::Examples {
                     // An Example object: its `value` is data; a `$ref` to a shared example counts.
-                    if let Some(Value::String(target)) = v.get("$ref") {
-                        check_ref(root, target, Trail::Key(&child, "$ref"), origins)?;
+                    if let Some(reference) = v.get("$ref") {
+                        f(&Trail::Key(&child, "$ref"), reference)?;
                     }
                     continue;
                 }
-                refs_in(root, v, child, origins, child_keys)?;
+                refs_in(v, child, f, child_keys)?;
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                refs_in(root, v, Trail::Index(&at, i), origins, keys)?;
+                refs_in(v, Trail::Index(&at, i), f, keys)?;
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// Whether a local reference points at something in `root` (`None`: not a local reference).
+pub(crate) fn resolves(root: &Value, target: &str) -> Option<bool> {
+    crate::pointer::of_ref(target).map(|local| root.pointer(&local).is_some())
 }
 
 fn check_ref(root: &Value, target: &str, here: Trail<'_>, origins: &Origins) -> Result<()> {
