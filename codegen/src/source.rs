@@ -76,6 +76,23 @@ pub fn load(dir: &str, files: &[SourceFile]) -> Result<Sources> {
         };
         match &parsed.value {
             Value::Object(map) if map.get("openapi").is_some_and(Value::is_string) => {
+                let version = map["openapi"].as_str().unwrap_or_default();
+                let supported = ["3.0", "3.1"].iter().any(|v| {
+                    version
+                        .strip_prefix(v)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                });
+                if !supported {
+                    return Err(Error::new(
+                        Stage::Load,
+                        at("/openapi"),
+                        format!(
+                            "unsupported OpenAPI version `{}`",
+                            version.chars().take(40).collect::<String>().escape_debug()
+                        ),
+                        "this generator reads OpenAPI 3.0.x and 3.1.x documents: set `openapi` to the version the document follows",
+                    ));
+                }
                 sources.documents.push(parsed)
             }
             Value::Object(map) if map.get("overlay").is_some_and(Value::is_string) => {
@@ -89,13 +106,27 @@ pub fn load(dir: &str, files: &[SourceFile]) -> Result<Sources> {
                     "convert it to OpenAPI 3 once (for example with swagger2openapi) and vendor the result, saying so in SOURCE.md",
                 ));
             }
-            _ => {
-                return Err(Error::new(
+            value => {
+                // Point at the version field that is wrong, or where the missing one belongs.
+                let (pointer, found) = match value {
+                    Value::Object(map) => match (map.get("openapi"), map.get("overlay")) {
+                        (Some(v), _) => ("/openapi", format!("`openapi` is {}", kind(v))),
+                        (None, Some(v)) => ("/overlay", format!("`overlay` is {}", kind(v))),
+                        (None, None) => ("/openapi", "there is no top-level `openapi`".into()),
+                    },
+                    other => ("", format!("the document is {}", kind(other))),
+                };
+                let mut error = Error::new(
                     Stage::Load,
-                    at(""),
-                    "neither an OpenAPI document (top-level `openapi: 3.x`) nor an overlay (top-level `overlay: 1.0.0`)",
+                    at(pointer),
+                    format!("neither an OpenAPI document (top-level `openapi: 3.x`) nor an overlay (top-level `overlay: 1.0.0`): {found}"),
                     "move files that are not specs out of the vendor folder, or add the missing top-level field",
-                ));
+                );
+                if pointer.is_empty() {
+                    // A document that is not a mapping: its first line.
+                    error.location.file = format!("{display}:1:1");
+                }
+                return Err(error);
             }
         }
     }
@@ -157,6 +188,18 @@ fn position(prefix: &str) -> (usize, usize) {
     let line = prefix.matches('\n').count() + 1;
     let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
     (line, column)
+}
+
+/// How a value is named in messages: `a string`, `an array`...
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string, not a version",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "a mapping",
+    }
 }
 
 /// Parses YAML or JSON text into a JSON value. JSON is a subset of YAML, but parsing `.json`
@@ -412,7 +455,12 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         let mut out = Map::new();
         while let Some(key) = map.next_key_seed(Key { node: &self })? {
             if out.contains_key(&key) {
-                return Err(self.fail(format!("duplicate mapping key `{key}`")));
+                let at = Node {
+                    at: Trail::Key(&self.at, &key),
+                    failure: self.failure,
+                    budget: self.budget,
+                };
+                return Err(at.fail(format!("duplicate mapping key `{key}`")));
             }
             self.charge(key.len())?;
             let value = map.next_value_seed(Node {
@@ -541,7 +589,7 @@ mod tests {
         assert_eq!(e.location.pointer, "/a/0/b");
         assert!(e.message.contains(".nan"), "{e}");
         let e = parse("specs/v/a.yaml", "a.yaml", "a: {b: 1, b: 2}\n").unwrap_err();
-        assert_eq!(e.location.pointer, "/a");
+        assert_eq!(e.location.pointer, "/a/b");
         assert!(e.message.contains("duplicate mapping key `b`"), "{e}");
         let e = parse("specs/v/a.yaml", "a.yaml", "a: {~: 1}\n").unwrap_err();
         assert!(e.message.contains("not a string"), "{e}");
@@ -654,6 +702,19 @@ mod tests {
         assert!(e.message.contains("Swagger 2.0"));
         let e = load("d", &[file("a.yaml", "foo: 1\n")]).unwrap_err();
         assert!(e.message.contains("neither an OpenAPI document"));
+        assert!(e.message.ends_with("there is no top-level `openapi`"), "{e}");
+        assert_eq!(e.location.to_string(), "d/a.yaml#/openapi");
+        let e = load("d", &[file("a.yaml", "openapi: {a: 1}\n")]).unwrap_err();
+        assert!(e.message.ends_with("`openapi` is a mapping"), "{e}");
+        assert_eq!(e.location.pointer, "/openapi");
+        let e = load("d", &[file("a.yaml", "openapi: $..x\n")]).unwrap_err();
+        assert_eq!(e.location.to_string(), "d/a.yaml#/openapi");
+        assert_eq!(e.message, "unsupported OpenAPI version `$..x`");
+        let e = load("d", &[file("a.yaml", "openapi: '3.10'\n")]).unwrap_err();
+        assert!(e.message.contains("`3.10`"), "{e}");
+        let e = load("d", &[file("a.yaml", "[1]\n")]).unwrap_err();
+        assert_eq!(e.location.to_string(), "d/a.yaml:1:1");
+        assert!(e.message.ends_with("the document is an array"), "{e}");
         let e = load("d", &[file("SOURCE.md", "x")]).unwrap_err();
         assert!(e.message.contains("no OpenAPI document"));
     }

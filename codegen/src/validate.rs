@@ -21,7 +21,15 @@ pub fn validate(doc: &Value, origins: &Origins) -> Result<openapiv3::OpenAPI> {
     let spec: openapiv3::OpenAPI =
         parse_as::<openapiv3::OpenAPI>(doc, "").map_err(|(pointer, message)| {
             // openapiv3 flattens maps, which hides the failing path from serde; look piece by piece.
-            let (pointer, message) = locate_parse_error(doc).unwrap_or((pointer, message));
+            let (mut pointer, message) = locate_parse_error(doc).unwrap_or((pointer, message));
+            // A field missing at the top: point where it belongs rather than at the whole.
+            if pointer.is_empty()
+                && let Some(field) = message
+                    .strip_prefix("missing field `")
+                    .and_then(|m| m.split('`').next())
+            {
+                pointer = crate::pointer::join("", field);
+            }
             Error::new(
                 Stage::Validate,
                 origins.locate(&pointer),
@@ -371,6 +379,15 @@ mod tests {
                 .message
                 .contains("Rust method name")
         );
+    }
+
+    #[test]
+    fn a_missing_top_level_field_is_pointed_at() {
+        let mut doc = base(json!({}), json!({}));
+        doc.as_object_mut().unwrap().shift_remove("info");
+        let e = validate(&doc, &Origins::default()).unwrap_err();
+        assert_eq!(e.location.pointer, "/info", "{e}");
+        assert!(e.message.contains("missing field `info`"), "{e}");
     }
 
     #[test]
