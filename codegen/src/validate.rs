@@ -68,9 +68,19 @@ fn parse_as<T: serde::de::DeserializeOwned>(
 /// Finds the smallest piece of the document that fails to parse: each parameter, body and
 /// response of each operation, then each component.
 fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
-    use openapiv3::{Operation, Parameter, ReferenceOr, RequestBody, Response, Schema};
+    use openapiv3::{MediaType, Operation, Parameter, ReferenceOr, RequestBody, Response, Schema};
     fn first_err<T: serde::de::DeserializeOwned>(v: &Value, at: &str) -> Option<(String, String)> {
         parse_as::<T>(v, at).err()
+    }
+    // A body or response: each media type first (openapiv3 flattens the content map).
+    fn holder_err<T: serde::de::DeserializeOwned>(v: &Value, at: &str) -> Option<(String, String)> {
+        let content_at = crate::pointer::join(at, "content");
+        v.get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .find_map(|(mt, m)| first_err::<MediaType>(m, &crate::pointer::join(&content_at, mt)))
+            .or_else(|| first_err::<T>(v, at))
     }
     let join = crate::pointer::join;
     for (path, item) in doc
@@ -108,7 +118,7 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
             }
             if let Some(body) = op.get("requestBody")
                 && let Some(e) =
-                    first_err::<ReferenceOr<RequestBody>>(body, &join(&at, "requestBody"))
+                    holder_err::<ReferenceOr<RequestBody>>(body, &join(&at, "requestBody"))
             {
                 return Some(e);
             }
@@ -119,7 +129,7 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
                 .flatten()
             {
                 if let Some(e) =
-                    first_err::<ReferenceOr<Response>>(r, &join(&join(&at, "responses"), code))
+                    holder_err::<ReferenceOr<Response>>(r, &join(&join(&at, "responses"), code))
                 {
                     return Some(e);
                 }
@@ -140,8 +150,8 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
             let e = match kind.as_str() {
                 "schemas" => first_err::<ReferenceOr<Schema>>(v, &at),
                 "parameters" => first_err::<ReferenceOr<Parameter>>(v, &at),
-                "responses" => first_err::<ReferenceOr<Response>>(v, &at),
-                "requestBodies" => first_err::<ReferenceOr<RequestBody>>(v, &at),
+                "responses" => holder_err::<ReferenceOr<Response>>(v, &at),
+                "requestBodies" => holder_err::<ReferenceOr<RequestBody>>(v, &at),
                 _ => None,
             };
             if e.is_some() {
