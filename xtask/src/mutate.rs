@@ -58,9 +58,10 @@ pub fn default_folders(root: &Path) -> Result<Vec<String>> {
 }
 
 /// A folder's input files, as bytes.
-type Folder = (String, Vec<(String, Vec<u8>)>);
+pub type Folder = (String, Vec<(String, Vec<u8>)>);
 
-fn read_folder(root: &Path, folder: &str) -> Result<Folder> {
+/// Reads a folder (relative to `root`) to mutate.
+pub fn read_folder(root: &Path, folder: &str) -> Result<Folder> {
     let dir = root.join(folder);
     let mut files = Vec::new();
     for entry in fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
@@ -253,76 +254,126 @@ pub fn own_peak_kib() -> u64 {
     peak_kib(std::process::id())
 }
 
-/// Writes mutant `id` into `dir` (emptied first); returns its folder and mutations.
-fn write_mutant(
-    folders: &[Folder],
-    seed: u64,
-    id: usize,
-    dir: &Path,
-) -> Result<(String, String, Vec<String>)> {
-    let mut rng = fastrand::Rng::with_seed(seed ^ (id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let (folder, files) = &folders[rng.usize(..folders.len())];
+/// Where a mutation takes its choices from: a seeded generator (the mutation run), or the bytes
+/// of a fuzzer's input (fuzz/fuzz_targets/structured.rs), so that a small change of the input
+/// is a small change of the mutant.
+pub trait Pick {
+    /// A number below `n` (0 when `n` is 0).
+    fn below(&mut self, n: usize) -> usize;
+}
+
+impl Pick for fastrand::Rng {
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { self.usize(..n) }
+    }
+}
+
+/// Choices read from bytes, two at a time; zeros once they run out.
+pub struct Bytes<'a>(pub &'a [u8]);
+
+impl Pick for Bytes<'_> {
+    fn below(&mut self, n: usize) -> usize {
+        let (now, rest) = self.0.split_at(self.0.len().min(2));
+        self.0 = rest;
+        let v = now.iter().fold(0usize, |v, b| v << 8 | *b as usize);
+        if n == 0 { 0 } else { v % n }
+    }
+}
+
+/// A mutant: its folder, vendor name, files and what was changed.
+pub struct Mutant {
+    pub folder: String,
+    pub vendor: String,
+    pub files: Vec<(String, Vec<u8>)>,
+    pub mutations: Vec<String>,
+}
+
+/// Makes a mutant of one of `folders`, taking every choice from `rng`.
+pub fn mutant(folders: &[Folder], rng: &mut dyn Pick) -> Mutant {
+    let (folder, files) = &folders[rng.below(folders.len())];
     let vendor = folder.rsplit('/').next().unwrap_or("v").to_string();
     let structured: Vec<usize> = (0..files.len())
         .filter(|i| !files[*i].0.ends_with(".toml"))
         .collect();
     let mut files = files.clone();
     let mut mutations = Vec::new();
-    if let Some(&target) = structured.get(rng.usize(..structured.len().max(1))) {
+    if let Some(&target) = structured.get(rng.below(structured.len())) {
         let (name, bytes) = &mut files[target];
-        let (text, applied) = mutate_file(&mut rng, name, bytes);
+        let (text, applied) = mutate_file(rng, name, bytes);
         *bytes = text;
         mutations = applied.into_iter().map(|m| format!("{name}: {m}")).collect();
     }
+    Mutant {
+        folder: folder.clone(),
+        vendor,
+        files,
+        mutations,
+    }
+}
+
+/// Mutant `id` of a run with `seed`.
+pub fn numbered(folders: &[Folder], seed: u64, id: usize) -> Mutant {
+    let mut rng = fastrand::Rng::with_seed(seed ^ (id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    mutant(folders, &mut rng)
+}
+
+/// Writes mutant `id` into `dir` (emptied first); returns its folder, vendor and mutations.
+fn write_mutant(
+    folders: &[Folder],
+    seed: u64,
+    id: usize,
+    dir: &Path,
+) -> Result<(String, String, Vec<String>)> {
+    let m = numbered(folders, seed, id);
     let _ = fs::remove_dir_all(dir);
     fs::create_dir_all(dir)?;
-    for (name, bytes) in &files {
+    for (name, bytes) in &m.files {
         fs::write(dir.join(name), bytes)?;
     }
-    Ok((folder.clone(), vendor, mutations))
+    Ok((m.folder, m.vendor, m.mutations))
 }
 
 /// Mutates one file: its parsed document (and serializes it as JSON, which YAML files may
 /// hold too), or its text.
-fn mutate_file(rng: &mut fastrand::Rng, name: &str, bytes: &[u8]) -> (Vec<u8>, Vec<String>) {
+fn mutate_file(rng: &mut dyn Pick, name: &str, bytes: &[u8]) -> (Vec<u8>, Vec<String>) {
     let text = String::from_utf8_lossy(bytes).into_owned();
     let yaml = !name.ends_with(".json");
     let Ok(mut doc) = codegen::source::parse(name, name, &text) else {
         return (bytes.to_vec(), vec!["unparsable original, unchanged".into()]);
     };
     let mut applied = Vec::new();
-    for _ in 0..rng.usize(1..=3) {
+    for _ in 0..1 + rng.below(3) {
         applied.push(mutate_value(rng, &mut doc));
     }
-    let mut out = if rng.bool() {
+    let mut out = if rng.below(2) == 0 {
         serde_json::to_string_pretty(&doc)
     } else {
         serde_json::to_string(&doc)
     }
     .unwrap_or_default();
-    if rng.usize(..5) == 0 {
+    if rng.below(5) == 0 {
         applied.push(mutate_text(rng, &mut out, yaml));
     }
     let mut out = out.into_bytes();
-    if rng.usize(..40) == 0 && !out.is_empty() {
+    if rng.below(40) == 0 && !out.is_empty() {
         // A byte that is not UTF-8.
-        let at = rng.usize(..out.len());
-        out[at] = [0xff, 0xc3, 0x80, 0xfe][rng.usize(..4)];
+        let at = rng.below(out.len());
+        out[at] = [0xff, 0xc3, 0x80, 0xfe][rng.below(4)];
         applied.push(format!("byte {at} made invalid UTF-8"));
     }
     (out, applied)
 }
 
 /// Text mutations; `yaml`: the file is read as YAML (so anchors and flow nesting apply).
-fn mutate_text(rng: &mut fastrand::Rng, text: &mut String, yaml: bool) -> String {
-    let cut = |rng: &mut fastrand::Rng, text: &str| {
-        let mut at = rng.usize(..=text.len());
+fn mutate_text(rng: &mut dyn Pick, text: &mut String, yaml: bool) -> String {
+    let cut = |rng: &mut dyn Pick, text: &str| {
+        let mut at = rng.below(text.len() + 1);
         while !text.is_char_boundary(at) {
             at -= 1;
         }
         at
     };
-    match rng.usize(..8) {
+    match rng.below(8) {
         0 => {
             text.insert(0, '\u{feff}');
             "byte-order mark".into()
@@ -337,14 +388,14 @@ fn mutate_text(rng: &mut fastrand::Rng, text: &mut String, yaml: bool) -> String
             let token = [
                 "*", "&", "!", "[", "{", "'", "\"", "\t", "\n---\n", ": ", "\0", "#", "|", "%",
                 "- ", "?", "\\", "\u{2028}", "}", "]",
-            ][rng.usize(..20)];
+            ][rng.below(20)];
             text.insert_str(at, token);
             format!("inserted {token:?} at {at}")
         }
         3 if yaml && text.starts_with('{') => {
             // A YAML alias bomb inside the JSON-shaped flow mapping.
-            let len = [1_000, 100_000, 1 << 20][rng.usize(..3)];
-            let copies = [10, 100, 1000][rng.usize(..3)];
+            let len = [1_000, 100_000, 1 << 20][rng.below(3)];
+            let copies = [10, 100, 1000][rng.below(3)];
             let bomb = format!(
                 "{{\"x-big\": &big \"{}\", \"x-copies\": [{}], ",
                 "x".repeat(len),
@@ -354,13 +405,13 @@ fn mutate_text(rng: &mut fastrand::Rng, text: &mut String, yaml: bool) -> String
             format!("alias bomb: {len} bytes x {copies}")
         }
         4 if yaml && text.starts_with('{') => {
-            let depth = [100, 129, 1_000, 150_000][rng.usize(..4)];
+            let depth = [100, 129, 1_000, 150_000][rng.below(4)];
             let nest = format!("{{\"x-deep\": {}1{}, ", "{a: ".repeat(depth), "}".repeat(depth));
             text.replace_range(..1, &nest);
             format!("flow nesting {depth} deep")
         }
         5 if text.starts_with('{') => {
-            let depth = [129, 10_000][rng.usize(..2)];
+            let depth = [129, 10_000][rng.below(2)];
             let nest = format!("{{\"x-deep\": {}1{}, ", "[".repeat(depth), "]".repeat(depth));
             text.replace_range(..1, &nest);
             format!("array nesting {depth} deep")
@@ -374,7 +425,7 @@ fn mutate_text(rng: &mut fastrand::Rng, text: &mut String, yaml: bool) -> String
         }
         _ => {
             let at = cut(rng, text);
-            let end = (at + rng.usize(..64)).min(text.len());
+            let end = (at + rng.below(64)).min(text.len());
             let mut end = end;
             while !text.is_char_boundary(end) {
                 end -= 1;
@@ -435,13 +486,13 @@ fn schema_names(doc: &Value) -> Vec<String> {
 }
 
 /// A value from a list of what breaks generators.
-fn hostile_value(rng: &mut fastrand::Rng, doc: &Value) -> Value {
+fn hostile_value(rng: &mut dyn Pick, doc: &Value) -> Value {
     let names = schema_names(doc);
     let some_ref = || match names.first() {
         Some(n) => format!("#/components/schemas/{n}"),
         None => "#/components/schemas/A".into(),
     };
-    match rng.usize(..24) {
+    match rng.below(24) {
         0 => Value::Null,
         1 => json!(true),
         2 => json!(0),
@@ -470,7 +521,7 @@ fn hostile_value(rng: &mut fastrand::Rng, doc: &Value) -> Value {
 }
 
 /// A keyword to insert into an object, with a hostile value.
-fn hostile_entry(rng: &mut fastrand::Rng, doc: &Value, here: &str) -> (String, Value) {
+fn hostile_entry(rng: &mut dyn Pick, doc: &Value, here: &str) -> (String, Value) {
     let self_ref = json!({"$ref": format!("#{here}")});
     let keys = [
         "$ref", "type", "nullable", "required", "allOf", "oneOf", "anyOf", "not", "items",
@@ -478,8 +529,8 @@ fn hostile_entry(rng: &mut fastrand::Rng, doc: &Value, here: &str) -> (String, V
         "content", "schema", "in", "style", "explode", "x-sdk-waiters", "x-sdk-envelope",
         "responses", "parameters", "requestBody", "operationId", "format", "const",
     ];
-    let key = keys[rng.usize(..keys.len())].to_string();
-    let value = match rng.usize(..4) {
+    let key = keys[rng.below(keys.len())].to_string();
+    let value = match rng.below(4) {
         0 => self_ref,
         1 => json!({"allOf": [self_ref]}),
         _ => hostile_value(rng, doc),
@@ -488,11 +539,11 @@ fn hostile_entry(rng: &mut fastrand::Rng, doc: &Value, here: &str) -> (String, V
 }
 
 /// One structured mutation; returns what it did.
-fn mutate_value(rng: &mut fastrand::Rng, doc: &mut Value) -> String {
+fn mutate_value(rng: &mut dyn Pick, doc: &mut Value) -> String {
     let all = nodes(doc);
-    let path = all[rng.usize(..all.len())].clone();
+    let path = all[rng.below(all.len())].clone();
     let here = pointer_of(&path);
-    let op = rng.usize(..12);
+    let op = rng.below(12);
     // Operations on the parent of the node.
     if matches!(op, 0 | 1) && !path.is_empty() {
         let (last, parent_path) = path.split_last().expect("non-empty");
@@ -514,7 +565,7 @@ fn mutate_value(rng: &mut fastrand::Rng, doc: &mut Value) -> String {
                     "", "600", "2xx", "Client", "/a b", "default", "$ref", "x-", "/{id}", "200",
                     "application/json", " ", "/", "//", "get", "GET", "{}",
                 ];
-                let new = names[rng.usize(..names.len())].to_string();
+                let new = names[rng.below(names.len())].to_string();
                 let value = map.shift_remove(k).unwrap_or(Value::Null);
                 map.insert(new.clone(), value);
                 format!("renamed {here} to {new:?}")
@@ -523,7 +574,7 @@ fn mutate_value(rng: &mut fastrand::Rng, doc: &mut Value) -> String {
         };
     }
     let donor = doc
-        .pointer(&pointer_of(&all[rng.usize(..all.len())]))
+        .pointer(&pointer_of(&all[rng.below(all.len())]))
         .cloned()
         .unwrap_or(Value::Null);
     let cycle_target = schema_names(doc);
@@ -557,7 +608,7 @@ fn mutate_value(rng: &mut fastrand::Rng, doc: &mut Value) -> String {
         }
         6 => {
             let wrapped = std::mem::take(node);
-            *node = match rng.usize(..3) {
+            *node = match rng.below(3) {
                 0 => json!([wrapped]),
                 1 => json!({"allOf": [wrapped]}),
                 _ => json!({"oneOf": [wrapped, {"type": "string"}]}),
@@ -566,9 +617,9 @@ fn mutate_value(rng: &mut fastrand::Rng, doc: &mut Value) -> String {
         }
         7 if !cycle_target.is_empty() => {
             // A component schema defined through itself, or through another.
-            let a = &cycle_target[rng.usize(..cycle_target.len())];
-            let b = &cycle_target[rng.usize(..cycle_target.len())];
-            let shape = match rng.usize(..4) {
+            let a = &cycle_target[rng.below(cycle_target.len())];
+            let b = &cycle_target[rng.below(cycle_target.len())];
+            let shape = match rng.below(4) {
                 0 => json!({"$ref": format!("#/components/schemas/{a}")}),
                 1 => json!({"allOf": [{"$ref": format!("#/components/schemas/{a}")}, {"type": "object"}]}),
                 2 => json!({"oneOf": [{"$ref": format!("#/components/schemas/{b}")}, {"type": "string"}]}),
@@ -602,7 +653,7 @@ fn mutate_value(rng: &mut fastrand::Rng, doc: &mut Value) -> String {
                 "$..['$ref']".to_string(),
                 "$.a".repeat(400),
             ];
-            let t = targets[rng.usize(..targets.len())].clone();
+            let t = targets[rng.below(targets.len())].clone();
             match doc.pointer_mut("/actions/0") {
                 Some(Value::Object(action)) => {
                     action.insert("target".into(), json!(t));
@@ -618,7 +669,7 @@ fn mutate_value(rng: &mut fastrand::Rng, doc: &mut Value) -> String {
         }
         10 => {
             // Deep nesting of the parsed document (within the JSON the loader allows).
-            let depth = [10, 60, 126][rng.usize(..3)];
+            let depth = [10, 60, 126][rng.below(3)];
             let mut v = std::mem::take(node);
             for _ in 0..depth {
                 v = json!({"a": v});
@@ -628,7 +679,7 @@ fn mutate_value(rng: &mut fastrand::Rng, doc: &mut Value) -> String {
         }
         _ => {
             let mut map = Map::new();
-            for _ in 0..rng.usize(1..4) {
+            for _ in 0..1 + rng.below(3) {
                 let (k, v) = hostile_entry(rng, &Value::Null, &here);
                 map.insert(k, v);
             }
