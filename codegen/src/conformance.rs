@@ -54,11 +54,7 @@ pub fn apply(doc: &mut Value, origins: &Origins, strict: bool) -> Result<()> {
         .at_document(first.pointer.clone()));
     }
     for f in found {
-        crate::normalize::warn(
-            doc,
-            &f.pointer,
-            format!("not valid OpenAPI: {}", f.message),
-        );
+        crate::normalize::warn(doc, &f.pointer, format!("not valid OpenAPI: {}", f.message));
     }
     Ok(())
 }
@@ -160,7 +156,12 @@ fn status_codes(doc: &Value, found: &mut Vec<Finding>) {
 fn content_holders(doc: &Value) -> Vec<(String, &Value)> {
     let mut holders = Vec::new();
     fn response<'a>(at: String, r: &'a Value, holders: &mut Vec<(String, &'a Value)>) {
-        for (name, h) in r.get("headers").and_then(Value::as_object).into_iter().flatten() {
+        for (name, h) in r
+            .get("headers")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             holders.push((join(&join(&at, "headers"), name), h));
         }
         holders.push((at, r));
@@ -237,7 +238,10 @@ fn media_types(doc: &Value, found: &mut Vec<Finding>) {
             let problem = if media_type.trim().is_empty() {
                 "an empty media type".to_string()
             } else if !media_type.contains('/') {
-                format!("media type `{}` is not `type/subtype`", media_type.escape_debug())
+                format!(
+                    "media type `{}` is not `type/subtype`",
+                    media_type.escape_debug()
+                )
             } else {
                 continue;
             };
@@ -316,7 +320,9 @@ mod tests {
     #[test]
     fn a_valid_document_has_no_findings() {
         let d = doc(
-            op(json!({"200": ok(json!({"$ref": "#/components/schemas/A"})), "4XX": ok(json!({"type": "string", "nullable": true})), "default": {"description": "d"}, "x-note": 1})),
+            op(
+                json!({"200": ok(json!({"$ref": "#/components/schemas/A"})), "4XX": ok(json!({"type": "string", "nullable": true})), "default": {"description": "d"}, "x-note": 1}),
+            ),
             json!({"schemas": {"A": {"type": "object", "properties": {"type": {"type": "string"}, "$ref": {"type": "integer"}}, "example": {"$ref": 1}}}}),
         );
         assert_eq!(check(&d), []);
@@ -348,7 +354,8 @@ mod tests {
 
     #[test]
     fn invalid_status_codes_media_types_and_paths_are_found() {
-        let mut paths = op(json!({"200": ok(json!({})), "600": ok(json!({})), "2xx": {"description": "d"}}));
+        let mut paths =
+            op(json!({"200": ok(json!({})), "600": ok(json!({})), "2xx": {"description": "d"}}));
         paths["Client"] = json!({});
         paths["/a b"] = json!({"post": {"requestBody": {"content": {"": {"schema": {}}, "json": {}}}, "responses": {}}});
         let found = check(&doc(paths, json!({})));
@@ -364,7 +371,11 @@ mod tests {
             ]
         );
         assert_eq!(found[0].message, "path `Client` does not start with `/`");
-        assert!(found[2].message.contains("status `600` is not one OpenAPI allows"));
+        assert!(
+            found[2]
+                .message
+                .contains("status `600` is not one OpenAPI allows")
+        );
         assert_eq!(found[4].message, "an empty media type");
     }
 
@@ -380,7 +391,13 @@ mod tests {
                 "/components/schemas/S/properties/y/type"
             ]
         );
-        assert!(found[0].message.starts_with("`type: null` is not a schema type of OpenAPI 3.0.3"), "{}", found[0].message);
+        assert!(
+            found[0]
+                .message
+                .starts_with("`type: null` is not a schema type of OpenAPI 3.0.3"),
+            "{}",
+            found[0].message
+        );
         assert!(found[0].help.contains("nullable: true"));
         let mut v31 = doc(json!({}), schemas);
         v31["openapi"] = json!("3.1.0");
@@ -389,11 +406,22 @@ mod tests {
 
     #[test]
     fn strict_makes_the_first_finding_an_error_otherwise_each_is_a_warning() {
-        let d = doc(op(json!({"200": ok(json!({})), "600": ok(json!({})), "700": ok(json!({}))})), json!({}));
+        let d = doc(
+            op(json!({"200": ok(json!({})), "600": ok(json!({})), "700": ok(json!({}))})),
+            json!({}),
+        );
         let origins = Origins::with_fallback("specs/v/api.yaml");
         let e = apply(&mut d.clone(), &origins, true).unwrap_err();
-        assert_eq!(e.location.to_string(), "specs/v/api.yaml#/paths/~1a/get/responses/600");
-        assert!(e.message.starts_with("not valid OpenAPI: response status `600`") && e.message.ends_with("(and 1 more)"), "{e}");
+        assert_eq!(
+            e.location.to_string(),
+            "specs/v/api.yaml#/paths/~1a/get/responses/600"
+        );
+        assert!(
+            e.message
+                .starts_with("not valid OpenAPI: response status `600`")
+                && e.message.ends_with("(and 1 more)"),
+            "{e}"
+        );
         assert!(e.help.contains("strict = true"), "{e}");
         let mut lenient = d.clone();
         apply(&mut lenient, &origins, false).unwrap();

@@ -134,7 +134,8 @@ fn composition_cycle(doc: &Value, start: &str) -> Option<Vec<String>> {
 /// "buildable", over every schema a `$ref` points at.
 fn unbuildable(doc: &Value, schemas: &[(String, &Value)]) -> BTreeSet<String> {
     // Nodes: every referenced pointer, and every component schema.
-    let mut nodes: BTreeMap<String, bool> = schemas.iter().map(|(at, _)| (at.clone(), false)).collect();
+    let mut nodes: BTreeMap<String, bool> =
+        schemas.iter().map(|(at, _)| (at.clone(), false)).collect();
     let mut targets = Vec::new();
     collect_refs(doc, &mut targets);
     for t in targets {
@@ -204,9 +205,9 @@ fn buildable(doc: &Value, schema: &Value, known: &BTreeMap<String, bool>, depth:
             .is_none_or(|m| m.iter().all(|m| buildable(doc, m, known, depth + 1)))
     };
     let any = |key: &str| {
-        s.get(key).and_then(Value::as_array).is_none_or(|m| {
-            m.is_empty() || m.iter().any(|m| buildable(doc, m, known, depth + 1))
-        })
+        s.get(key)
+            .and_then(Value::as_array)
+            .is_none_or(|m| m.is_empty() || m.iter().any(|m| buildable(doc, m, known, depth + 1)))
     };
     all("allOf") && any("oneOf") && any("anyOf") && required_buildable(doc, s, known, depth)
 }
@@ -289,7 +290,10 @@ mod tests {
     #[test]
     fn a_schema_that_is_only_a_reference_to_itself_is_refused() {
         let e = refusal(json!({"A": r("A")}));
-        assert_eq!(e.location.to_string(), "specs/v/api.yaml#/components/schemas/A");
+        assert_eq!(
+            e.location.to_string(),
+            "specs/v/api.yaml#/components/schemas/A"
+        );
         assert_eq!(e.document_pointer.as_deref(), Some("/components/schemas/A"));
         assert!(
             e.message.contains("schema `A` is defined through itself")

@@ -38,11 +38,7 @@ impl Scanner<'_> {
     }
 
     fn run(mut self, json: bool) -> Option<usize> {
-        let result = if json {
-            self.flow(true)
-        } else {
-            self.block()
-        };
+        let result = if json { self.flow(true) } else { self.block() };
         match result {
             Ok(()) => None,
             Err(Stop::Exceeded(at)) => Some(at),
@@ -345,8 +341,19 @@ mod tests {
         let nested = format!("$[?{}@.a{}]", "@[?".repeat(19), "]".repeat(19));
         let reason = jsonpath_cost(&nested).expect("too deep");
         assert!(reason.contains("nests 20 filters"), "{reason}");
-        assert_eq!(jsonpath_cost("$.paths[?@.get][?@.operationId == 'a[?']"), None);
-        assert!(jsonpath_cost("$..a..b..c..d").unwrap().contains("4 descendant segments"));
-        assert!(jsonpath_cost(&"$.a".repeat(400)).unwrap().contains("1200 characters"));
+        assert_eq!(
+            jsonpath_cost("$.paths[?@.get][?@.operationId == 'a[?']"),
+            None
+        );
+        assert!(
+            jsonpath_cost("$..a..b..c..d")
+                .unwrap()
+                .contains("4 descendant segments")
+        );
+        assert!(
+            jsonpath_cost(&"$.a".repeat(400))
+                .unwrap()
+                .contains("1200 characters")
+        );
     }
 }

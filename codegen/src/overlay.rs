@@ -340,8 +340,7 @@ mod tests {
             "specs/v/overlay.yaml#/actions/0/target"
         );
         assert!(
-            e.message.contains("too costly to evaluate")
-                && e.message.contains("nests 20 filters"),
+            e.message.contains("too costly to evaluate") && e.message.contains("nests 20 filters"),
             "{e}"
         );
     }

@@ -119,7 +119,9 @@ pub fn load(dir: &str, files: &[SourceFile]) -> Result<Sources> {
                 let mut error = Error::new(
                     Stage::Load,
                     at(pointer),
-                    format!("neither an OpenAPI document (top-level `openapi: 3.x`) nor an overlay (top-level `overlay: 1.0.0`): {found}"),
+                    format!(
+                        "neither an OpenAPI document (top-level `openapi: 3.x`) nor an overlay (top-level `overlay: 1.0.0`): {found}"
+                    ),
                     "move files that are not specs out of the vendor folder, or add the missing top-level field",
                 );
                 if pointer.is_empty() {
@@ -336,8 +338,7 @@ impl Node<'_, '_> {
                     self.budget.total >> 20
                 );
                 let error = E::custom(&message);
-                *self.failure.borrow_mut() =
-                    Some((self.at.pointer(), Failure::Expansion(message)));
+                *self.failure.borrow_mut() = Some((self.at.pointer(), Failure::Expansion(message)));
                 Err(error)
             }
         }
@@ -610,7 +611,11 @@ mod tests {
     #[test]
     fn deep_nesting_is_refused_before_parsing_with_its_position() {
         let n = 150_000;
-        let yaml = format!("openapi: 3.0.3\nx: {}1{}\n", "{a: ".repeat(n), "}".repeat(n));
+        let yaml = format!(
+            "openapi: 3.0.3\nx: {}1{}\n",
+            "{a: ".repeat(n),
+            "}".repeat(n)
+        );
         let started = std::time::Instant::now();
         let e = parse("specs/v/a.yaml", "a.yaml", &yaml).unwrap_err();
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
@@ -702,7 +707,10 @@ mod tests {
         assert!(e.message.contains("Swagger 2.0"));
         let e = load("d", &[file("a.yaml", "foo: 1\n")]).unwrap_err();
         assert!(e.message.contains("neither an OpenAPI document"));
-        assert!(e.message.ends_with("there is no top-level `openapi`"), "{e}");
+        assert!(
+            e.message.ends_with("there is no top-level `openapi`"),
+            "{e}"
+        );
         assert_eq!(e.location.to_string(), "d/a.yaml#/openapi");
         let e = load("d", &[file("a.yaml", "openapi: {a: 1}\n")]).unwrap_err();
         assert!(e.message.ends_with("`openapi` is a mapping"), "{e}");

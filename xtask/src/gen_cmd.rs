@@ -108,8 +108,9 @@ fn read_vendor(dir: &Path, vendor: &str, shown: &str) -> Result<Vec<SourceFile>>
         if entry.file_type()?.is_file() && codegen::source::is_input_file(&name) {
             let bytes = fs::read(entry.path())
                 .with_context(|| format!("reading {}", entry.path().display()))?;
-            let text = codegen::source::decode(&format!("{shown}/{name}"), bytes)
-                .map_err(|e| anyhow::anyhow!("generation failed, nothing was written:\n{vendor}: {e}"))?;
+            let text = codegen::source::decode(&format!("{shown}/{name}"), bytes).map_err(|e| {
+                anyhow::anyhow!("generation failed, nothing was written:\n{vendor}: {e}")
+            })?;
             files.push(SourceFile { name, text });
         }
     }

@@ -301,7 +301,10 @@ pub fn mutant(folders: &[Folder], rng: &mut dyn Pick) -> Mutant {
         let (name, bytes) = &mut files[target];
         let (text, applied) = mutate_file(rng, name, bytes);
         *bytes = text;
-        mutations = applied.into_iter().map(|m| format!("{name}: {m}")).collect();
+        mutations = applied
+            .into_iter()
+            .map(|m| format!("{name}: {m}"))
+            .collect();
     }
     Mutant {
         folder: folder.clone(),
@@ -339,7 +342,10 @@ fn mutate_file(rng: &mut dyn Pick, name: &str, bytes: &[u8]) -> (Vec<u8>, Vec<St
     let text = String::from_utf8_lossy(bytes).into_owned();
     let yaml = !name.ends_with(".json");
     let Ok(mut doc) = codegen::source::parse(name, name, &text) else {
-        return (bytes.to_vec(), vec!["unparsable original, unchanged".into()]);
+        return (
+            bytes.to_vec(),
+            vec!["unparsable original, unchanged".into()],
+        );
     };
     let mut applied = Vec::new();
     for _ in 0..1 + rng.below(3) {
@@ -406,13 +412,21 @@ fn mutate_text(rng: &mut dyn Pick, text: &mut String, yaml: bool) -> String {
         }
         4 if yaml && text.starts_with('{') => {
             let depth = [100, 129, 1_000, 150_000][rng.below(4)];
-            let nest = format!("{{\"x-deep\": {}1{}, ", "{a: ".repeat(depth), "}".repeat(depth));
+            let nest = format!(
+                "{{\"x-deep\": {}1{}, ",
+                "{a: ".repeat(depth),
+                "}".repeat(depth)
+            );
             text.replace_range(..1, &nest);
             format!("flow nesting {depth} deep")
         }
         5 if text.starts_with('{') => {
             let depth = [129, 10_000][rng.below(2)];
-            let nest = format!("{{\"x-deep\": {}1{}, ", "[".repeat(depth), "]".repeat(depth));
+            let nest = format!(
+                "{{\"x-deep\": {}1{}, ",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            );
             text.replace_range(..1, &nest);
             format!("array nesting {depth} deep")
         }
@@ -513,7 +527,9 @@ fn hostile_value(rng: &mut dyn Pick, doc: &Value) -> Value {
         17 => json!({"oneOf": []}),
         18 => json!("\u{0}\u{2028}💥{id}"),
         19 => json!("x".repeat(10_000)),
-        20 => json!({"type": "object", "required": ["a"], "properties": {"a": {"$ref": some_ref()}}}),
+        20 => {
+            json!({"type": "object", "required": ["a"], "properties": {"a": {"$ref": some_ref()}}})
+        }
         21 => json!({"application/json": 7}),
         22 => json!({"": {"schema": {}}}),
         _ => json!({"type": "string", "enum": [], "format": "binary", "nullable": true}),
@@ -524,10 +540,34 @@ fn hostile_value(rng: &mut dyn Pick, doc: &Value) -> Value {
 fn hostile_entry(rng: &mut dyn Pick, doc: &Value, here: &str) -> (String, Value) {
     let self_ref = json!({"$ref": format!("#{here}")});
     let keys = [
-        "$ref", "type", "nullable", "required", "allOf", "oneOf", "anyOf", "not", "items",
-        "additionalProperties", "properties", "enum", "default", "example", "discriminator",
-        "content", "schema", "in", "style", "explode", "x-sdk-waiters", "x-sdk-envelope",
-        "responses", "parameters", "requestBody", "operationId", "format", "const",
+        "$ref",
+        "type",
+        "nullable",
+        "required",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "not",
+        "items",
+        "additionalProperties",
+        "properties",
+        "enum",
+        "default",
+        "example",
+        "discriminator",
+        "content",
+        "schema",
+        "in",
+        "style",
+        "explode",
+        "x-sdk-waiters",
+        "x-sdk-envelope",
+        "responses",
+        "parameters",
+        "requestBody",
+        "operationId",
+        "format",
+        "const",
     ];
     let key = keys[rng.below(keys.len())].to_string();
     let value = match rng.below(4) {
@@ -562,8 +602,23 @@ fn mutate_value(rng: &mut dyn Pick, doc: &mut Value) -> String {
             }
             (Value::Object(map), Seg::Key(k), _) => {
                 let names = [
-                    "", "600", "2xx", "Client", "/a b", "default", "$ref", "x-", "/{id}", "200",
-                    "application/json", " ", "/", "//", "get", "GET", "{}",
+                    "",
+                    "600",
+                    "2xx",
+                    "Client",
+                    "/a b",
+                    "default",
+                    "$ref",
+                    "x-",
+                    "/{id}",
+                    "200",
+                    "application/json",
+                    " ",
+                    "/",
+                    "//",
+                    "get",
+                    "GET",
+                    "{}",
                 ];
                 let new = names[rng.below(names.len())].to_string();
                 let value = map.shift_remove(k).unwrap_or(Value::Null);
@@ -621,9 +676,15 @@ fn mutate_value(rng: &mut dyn Pick, doc: &mut Value) -> String {
             let b = &cycle_target[rng.below(cycle_target.len())];
             let shape = match rng.below(4) {
                 0 => json!({"$ref": format!("#/components/schemas/{a}")}),
-                1 => json!({"allOf": [{"$ref": format!("#/components/schemas/{a}")}, {"type": "object"}]}),
-                2 => json!({"oneOf": [{"$ref": format!("#/components/schemas/{b}")}, {"type": "string"}]}),
-                _ => json!({"type": "object", "required": ["self"], "properties": {"self": {"$ref": format!("#/components/schemas/{a}")}}}),
+                1 => {
+                    json!({"allOf": [{"$ref": format!("#/components/schemas/{a}")}, {"type": "object"}]})
+                }
+                2 => {
+                    json!({"oneOf": [{"$ref": format!("#/components/schemas/{b}")}, {"type": "string"}]})
+                }
+                _ => {
+                    json!({"type": "object", "required": ["self"], "properties": {"self": {"$ref": format!("#/components/schemas/{a}")}}})
+                }
             };
             if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
                 schemas.insert(a.clone(), shape);
@@ -702,10 +763,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Run>> {
     let exe = std::env::current_exe().context("the xtask binary")?;
     let scratch = root.join("target/mutate");
     if let Some(id) = options.only {
-        let dir = options
-            .keep
-            .clone()
-            .unwrap_or_else(|| scratch.join("only"));
+        let dir = options.keep.clone().unwrap_or_else(|| scratch.join("only"));
         let (folder, vendor, mutations) = write_mutant(&folders, options.seed, id, &dir)?;
         let started = Instant::now();
         let (outcome, peak_kib) = run_child(&exe, &dir, &vendor, options);
@@ -787,12 +845,21 @@ pub fn report(runs: &[Run], options: &Options, wall: Duration) -> (String, bool)
     ));
     for (what, n) in [
         ("a crate", crates),
-        ("an error naming file, pointer or line:column, with help", located),
+        (
+            "an error naming file, pointer or line:column, with help",
+            located,
+        ),
         ("an error without pointer or position", unlocated),
         ("panic", panics),
         ("crash (signal or abort)", crashes),
-        (&format!("hang (over {} s)", options.timeout.as_secs()) as &str, hangs),
-        (&format!("memory over {} MiB", options.memory_mib) as &str, memory),
+        (
+            &format!("hang (over {} s)", options.timeout.as_secs()) as &str,
+            hangs,
+        ),
+        (
+            &format!("memory over {} MiB", options.memory_mib) as &str,
+            memory,
+        ),
     ] {
         out.push_str(&format!("| {what} | {n} |\n"));
     }

@@ -243,7 +243,8 @@ fn a_file_that_is_not_utf8_is_an_error_with_its_position_and_a_bom_is_not() {
     assert_eq!(run.status.code(), Some(1));
     let err = text(&run.stderr);
     assert!(
-        err.contains("demo: load error at ") && err.contains("specs/demo/api.yaml:2:24: not UTF-8 text: byte 0xff"),
+        err.contains("demo: load error at ")
+            && err.contains("specs/demo/api.yaml:2:24: not UTF-8 text: byte 0xff"),
         "{err}"
     );
     assert!(err.contains("help: save the file as UTF-8"), "{err}");

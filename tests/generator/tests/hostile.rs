@@ -63,10 +63,15 @@ fn a_schema_defined_through_itself_is_an_error_not_a_stack_overflow() {
             &format!("  schemas:\n    A: {{$ref: '#/components/schemas/A'}}\n    B: {user}\n"),
         );
         let e = strict(&spec);
-        assert_eq!(e.location.to_string(), "specs/v/api.yaml#/components/schemas/A", "{e}");
+        assert_eq!(
+            e.location.to_string(),
+            "specs/v/api.yaml#/components/schemas/A",
+            "{e}"
+        );
         assert!(
-            e.message
-                .contains("schema `A` is defined through itself with no type of its own in between (A -> A)"),
+            e.message.contains(
+                "schema `A` is defined through itself with no type of its own in between (A -> A)"
+            ),
             "{e}"
         );
         assert!(!e.help.is_empty());
@@ -106,8 +111,14 @@ fn recursive_types_that_can_be_built_still_generate() {
     let generated = generate(&[("api.yaml", &spec), ("vendor.toml", "strict = true\n")])
         .unwrap_or_else(|e| panic!("{e}"));
     let types = &generated.files["src/client.rs"];
-    assert!(types.contains("pub next: ::std::option::Option<::std::boxed::Box<Node>>"), "{types}");
-    assert!(types.contains("pub children: ::std::vec::Vec<Node>"), "{types}");
+    assert!(
+        types.contains("pub next: ::std::option::Option<::std::boxed::Box<Node>>"),
+        "{types}"
+    );
+    assert!(
+        types.contains("pub children: ::std::vec::Vec<Node>"),
+        "{types}"
+    );
     assert!(
         types.contains("pub index: ::std::collections::HashMap<::std::string::String, Node>"),
         "{types}"
@@ -128,8 +139,9 @@ fn a_media_type_entry_that_is_a_number_is_an_error_at_its_pointer() {
         "{e}"
     );
     assert!(
-        e.message
-            .contains("not a valid OpenAPI 3.0 document: invalid type: integer `7`, expected struct MediaType"),
+        e.message.contains(
+            "not a valid OpenAPI 3.0 document: invalid type: integer `7`, expected struct MediaType"
+        ),
         "{e}"
     );
 }
@@ -148,7 +160,10 @@ fn an_overlay_target_of_nested_filters_is_refused_quickly() {
         .err()
         .expect("refused");
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(e.location.to_string(), "specs/v/overlay.yaml#/actions/0/target");
+    assert_eq!(
+        e.location.to_string(),
+        "specs/v/overlay.yaml#/actions/0/target"
+    );
     assert!(e.message.contains("nests 20 filters"), "{e}");
 }
 
@@ -157,7 +172,11 @@ fn an_overlay_target_of_nested_filters_is_refused_quickly() {
 #[test]
 fn deep_nesting_is_refused_before_the_parser_sees_it() {
     let n = 150_000;
-    let spec = format!("{HEAD}paths: {{}}\nx-deep: {}1{}\n", "{a: ".repeat(n), "}".repeat(n));
+    let spec = format!(
+        "{HEAD}paths: {{}}\nx-deep: {}1{}\n",
+        "{a: ".repeat(n),
+        "}".repeat(n)
+    );
     let started = Instant::now();
     let e = generate(&[("api.yaml", &spec)]).err().expect("refused");
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -188,10 +207,14 @@ fn alias_bombs_are_refused_at_the_alias_that_spends_the_budget() {
 #[test]
 fn invalid_documents_are_strict_errors_and_warnings_otherwise() {
     let response = |code: &str, body: &str| {
-        format!("        '{code}': {{description: d, content: {{application/json: {{schema: {body}}}}}}}\n")
+        format!(
+            "        '{code}': {{description: d, content: {{application/json: {{schema: {body}}}}}}}\n"
+        )
     };
     let op = |responses: &str| {
-        format!("{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n{responses}")
+        format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n{responses}"
+        )
     };
     let cases = [
         (
@@ -228,25 +251,35 @@ fn invalid_documents_are_strict_errors_and_warnings_otherwise() {
             "an empty media type",
         ),
         (
-            format!("{HEAD}paths:\n  Client:\n    get: {{operationId: getA, responses: {{'204': {{description: d}}}}}}\n"),
+            format!(
+                "{HEAD}paths:\n  Client:\n    get: {{operationId: getA, responses: {{'204': {{description: d}}}}}}\n"
+            ),
             "/paths/Client",
             "path `Client` does not start with `/`",
         ),
         (
-            format!("{HEAD}paths:\n  /a b:\n    get: {{operationId: getA, responses: {{'204': {{description: d}}}}}}\n"),
+            format!(
+                "{HEAD}paths:\n  /a b:\n    get: {{operationId: getA, responses: {{'204': {{description: d}}}}}}\n"
+            ),
             "/paths/~1a b",
             "path `/a b` contains whitespace",
         ),
     ];
     for (spec, pointer, message) in cases {
         let e = strict(&spec);
-        assert_eq!(e.location.to_string(), format!("specs/v/api.yaml#{pointer}"), "{e}");
+        assert_eq!(
+            e.location.to_string(),
+            format!("specs/v/api.yaml#{pointer}"),
+            "{e}"
+        );
         assert!(e.message.contains(message), "{e}");
         assert!(e.help.contains("strict = true"), "{e}");
         let generated = lenient(&spec);
         let shown = warnings(&generated);
         assert!(
-            shown.iter().any(|w| w.starts_with(&format!("warning at specs/v/api.yaml#{pointer}: not valid OpenAPI: {message}"))),
+            shown.iter().any(|w| w.starts_with(&format!(
+                "warning at specs/v/api.yaml#{pointer}: not valid OpenAPI: {message}"
+            ))),
             "{shown:#?}"
         );
     }
