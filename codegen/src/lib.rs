@@ -9,10 +9,13 @@
 //! back, which keeps it testable and lets the driver decide what to write.
 
 pub mod api;
+pub mod conformance;
+pub mod cycles;
 pub mod emit;
 pub mod engine;
 pub mod error;
 pub mod extensions;
+pub mod limits;
 pub mod merge;
 pub mod model;
 pub mod naming;
@@ -154,13 +157,15 @@ pub fn effective_document_observed(
         overlay::apply(o, &mut document, &mut origins)?;
     }
     done(Stage::Overlay);
-    normalize::normalize(&mut document, &origins)?;
-    done(Stage::Normalize);
     let title = document
         .pointer("/info/title")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let settings = VendorSettings::resolve(input.vendor, sources.settings.as_ref(), title)?;
+    // Before normalize, which would set some of it aside unseen (a dangling response reference).
+    conformance::apply(&mut document, &origins, settings.strict)?;
+    normalize::normalize(&mut document, &origins)?;
+    done(Stage::Normalize);
     let (spec, left_out) = partial::validate(&document, &origins, settings.strict)?;
     done(Stage::Validate);
     Ok(Effective {

@@ -121,6 +121,14 @@ fn parse_actions(overlay: &Parsed) -> Result<Vec<Action>> {
             let target_text = raw.get("target").and_then(Value::as_str).ok_or_else(|| {
                 err(here.clone(), "action has no `target`".into(), "add a JSONPath target such as `$.paths['/x'].get`")
             })?;
+            // Before parsing: the parser's time grows by a factor per nested filter.
+            if let Some(reason) = crate::limits::jsonpath_cost(target_text) {
+                return Err(err(
+                    format!("{here}/target"),
+                    format!("target `{}` is too costly to evaluate: {reason}", shorten(target_text)),
+                    "select the node with a plainer path (named keys, one filter, at most a few `..`), or split the action into several",
+                ));
+            }
             let target = JsonPath::parse(target_text).map_err(|e| {
                 err(format!("{here}/target"), format!("invalid JSONPath `{target_text}`: {e}"), "write the target in RFC 9535 JSONPath")
             })?;
@@ -152,6 +160,14 @@ fn parse_actions(overlay: &Parsed) -> Result<Vec<Action>> {
             })
         })
         .collect()
+}
+
+/// A target as quoted in a message: at most 80 characters.
+fn shorten(target: &str) -> String {
+    match target.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}...", &target[..cut]),
+        None => target.to_string(),
+    }
 }
 
 /// Records what `update` adds to `node` (at `at`; the update is written at `from` in `file`): new
@@ -305,6 +321,28 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.location.pointer, "/actions/0/target");
+    }
+
+    /// 20 nested filters (121 characters) took more than a minute to parse: refused first.
+    #[test]
+    fn targets_too_costly_to_evaluate_are_errors_with_their_pointer() {
+        let target = format!("$[?{}@.a{}]", "@[?".repeat(19), "]".repeat(19));
+        let started = std::time::Instant::now();
+        let e = apply(
+            &overlay(json!([{"target": target, "description": "d", "remove": true}])),
+            &mut json!({"a": 1}),
+            &mut Origins::default(),
+        )
+        .unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(
+            e.location.to_string(),
+            "specs/v/overlay.yaml#/actions/0/target"
+        );
+        assert!(
+            e.message.contains("too costly to evaluate") && e.message.contains("nests 20 filters"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Load stage: reads each file of a vendor folder (YAML or JSON) into a JSON value and sorts the
 //! files into OpenAPI documents, overlays and vendor settings.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
@@ -76,6 +76,23 @@ pub fn load(dir: &str, files: &[SourceFile]) -> Result<Sources> {
         };
         match &parsed.value {
             Value::Object(map) if map.get("openapi").is_some_and(Value::is_string) => {
+                let version = map["openapi"].as_str().unwrap_or_default();
+                let supported = ["3.0", "3.1"].iter().any(|v| {
+                    version
+                        .strip_prefix(v)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                });
+                if !supported {
+                    return Err(Error::new(
+                        Stage::Load,
+                        at("/openapi"),
+                        format!(
+                            "unsupported OpenAPI version `{}`",
+                            version.chars().take(40).collect::<String>().escape_debug()
+                        ),
+                        "this generator reads OpenAPI 3.0.x and 3.1.x documents: set `openapi` to the version the document follows",
+                    ));
+                }
                 sources.documents.push(parsed)
             }
             Value::Object(map) if map.get("overlay").is_some_and(Value::is_string) => {
@@ -89,13 +106,29 @@ pub fn load(dir: &str, files: &[SourceFile]) -> Result<Sources> {
                     "convert it to OpenAPI 3 once (for example with swagger2openapi) and vendor the result, saying so in SOURCE.md",
                 ));
             }
-            _ => {
-                return Err(Error::new(
+            value => {
+                // Point at the version field that is wrong, or where the missing one belongs.
+                let (pointer, found) = match value {
+                    Value::Object(map) => match (map.get("openapi"), map.get("overlay")) {
+                        (Some(v), _) => ("/openapi", format!("`openapi` is {}", kind(v))),
+                        (None, Some(v)) => ("/overlay", format!("`overlay` is {}", kind(v))),
+                        (None, None) => ("/openapi", "there is no top-level `openapi`".into()),
+                    },
+                    other => ("", format!("the document is {}", kind(other))),
+                };
+                let mut error = Error::new(
                     Stage::Load,
-                    at(""),
-                    "neither an OpenAPI document (top-level `openapi: 3.x`) nor an overlay (top-level `overlay: 1.0.0`)",
+                    at(pointer),
+                    format!(
+                        "neither an OpenAPI document (top-level `openapi: 3.x`) nor an overlay (top-level `overlay: 1.0.0`): {found}"
+                    ),
                     "move files that are not specs out of the vendor folder, or add the missing top-level field",
-                ));
+                );
+                if pointer.is_empty() {
+                    // A document that is not a mapping: its first line.
+                    error.location.file = format!("{display}:1:1");
+                }
+                return Err(error);
             }
         }
     }
@@ -113,8 +146,68 @@ pub fn load(dir: &str, files: &[SourceFile]) -> Result<Sources> {
     Ok(sources)
 }
 
+/// The largest file the load stage reads: the largest real description known (GitHub's, about
+/// 10 MB as JSON) several times over.
+pub const MAX_FILE_BYTES: usize = 64 << 20;
+
+/// The deepest nesting of mappings and sequences (serde_yaml's and serde_json's own recursion
+/// limit). Flow nesting (`{a: {a: ...`) is checked on the text before the YAML parser sees it:
+/// the parser's time grows with the square of that depth, and its own limit comes only after.
+pub const MAX_DEPTH: usize = 128;
+
+/// How large a YAML document may grow when its aliases are expanded, in bytes of text (scalars
+/// and keys, plus one per node): 16 times the file, at least 64 MiB, at most 256 MiB. An alias
+/// repeats its anchor's whole content; a small file of aliases to aliases is a
+/// billion-laughs bomb.
+pub fn expansion_budget(file_bytes: usize) -> usize {
+    file_bytes.saturating_mul(16).clamp(64 << 20, 256 << 20)
+}
+
+/// A file's bytes as text: UTF-8, as OpenAPI documents are; anything else is an error naming
+/// the line and column of the first byte that is not.
+pub fn decode(display: &str, bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let (line, column) = position(&String::from_utf8_lossy(&bytes[..valid]));
+        Error::new(
+            Stage::Load,
+            Location {
+                file: format!("{display}:{line}:{column}"),
+                pointer: String::new(),
+            },
+            format!(
+                "not UTF-8 text: byte 0x{:02x} (offset {valid}) is not valid UTF-8",
+                bytes[valid]
+            ),
+            "save the file as UTF-8 (OpenAPI documents are UTF-8 text), or remove it from the vendor folder",
+        )
+    })
+}
+
+/// The 1-based line and column (in characters) just after `prefix`.
+fn position(prefix: &str) -> (usize, usize) {
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+/// How a value is named in messages: `a string`, `an array`...
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string, not a version",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "a mapping",
+    }
+}
+
 /// Parses YAML or JSON text into a JSON value. JSON is a subset of YAML, but parsing `.json`
-/// with serde_json gives exact line/column errors and keeps number precision.
+/// with serde_json gives exact line/column errors and keeps number precision. A leading
+/// byte-order mark is dropped; size, nesting and alias expansion are bounded (see the
+/// constants above), each an error naming what was exceeded.
 pub fn parse(display: &str, name: &str, text: &str) -> Result<Value> {
     let syntax_error = |line: usize, column: usize, message: String| {
         Error::new(
@@ -127,7 +220,36 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Value> {
             "fix the syntax error; the file must be valid YAML or JSON",
         )
     };
-    if name.ends_with(".json") {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > MAX_FILE_BYTES {
+        return Err(Error::new(
+            Stage::Load,
+            Location {
+                file: display.to_string(),
+                pointer: String::new(),
+            },
+            format!(
+                "the file is {} bytes, more than the limit of {} MiB",
+                text.len(),
+                MAX_FILE_BYTES >> 20
+            ),
+            "split the description into several documents of the folder (they are merged), or remove what the client does not need",
+        ));
+    }
+    let json = name.ends_with(".json");
+    if let Some(offset) = crate::limits::flow_depth_exceeded(text, json, MAX_DEPTH) {
+        let (line, column) = position(&text[..offset]);
+        return Err(Error::new(
+            Stage::Load,
+            Location {
+                file: format!("{display}:{line}:{column}"),
+                pointer: String::new(),
+            },
+            format!("nesting deeper than {MAX_DEPTH} levels of mappings and sequences"),
+            "no OpenAPI document nests this deep: look for unbalanced `{` or `[`, or flatten the structure into components",
+        ));
+    }
+    if json {
         return serde_json::from_str(text)
             .map_err(|e| syntax_error(e.line(), e.column(), format!("invalid JSON: {e}")));
     }
@@ -135,13 +257,27 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Value> {
     // no integers beyond 64 bits, so `minimum: -9223372036854776000` failed to load, while JSON
     // reads such a number as a float.
     let failure = RefCell::new(None);
+    let budget = expansion_budget(text.len());
     let converted = Node {
         at: Trail::At(""),
         failure: &failure,
+        budget: &Budget {
+            left: Cell::new(budget),
+            total: budget,
+        },
     }
     .deserialize(serde_yaml::Deserializer::from_str(text));
     converted.map_err(|e| match failure.take() {
-        Some((pointer, message)) => Error::new(
+        Some((pointer, Failure::Expansion(message))) => Error::new(
+            Stage::Load,
+            Location {
+                file: display.to_string(),
+                pointer,
+            },
+            message,
+            "an alias (`*name`) repeats the whole anchored node: anchor smaller parts, or write the repeated part once as a component and `$ref` it",
+        ),
+        Some((pointer, Failure::NoJson(message))) => Error::new(
             Stage::Load,
             Location {
                 file: display.to_string(),
@@ -163,14 +299,49 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Value> {
 /// dropped. What has no JSON form is recorded in `failure` with its pointer.
 struct Node<'t, 'f> {
     at: Trail<'t>,
-    failure: &'f RefCell<Option<(String, String)>>,
+    failure: &'f RefCell<Option<(String, Failure)>>,
+    budget: &'f Budget,
+}
+
+/// Why the conversion stopped, with its message.
+enum Failure {
+    /// A value JSON cannot hold.
+    NoJson(String),
+    /// The expansion budget is spent.
+    Expansion(String),
+}
+
+/// What is left of the expansion budget, in bytes.
+struct Budget {
+    left: Cell<usize>,
+    total: usize,
 }
 
 impl Node<'_, '_> {
     fn fail<E: de::Error>(&self, message: String) -> E {
         let error = E::custom(&message);
-        *self.failure.borrow_mut() = Some((self.at.pointer(), message));
+        *self.failure.borrow_mut() = Some((self.at.pointer(), Failure::NoJson(message)));
         error
+    }
+
+    /// Takes `bytes` from the budget before anything that size is built; an error when spent.
+    fn charge<E: de::Error>(&self, bytes: usize) -> Result<(), E> {
+        let cost = bytes.saturating_add(1);
+        match self.budget.left.get().checked_sub(cost) {
+            Some(left) => {
+                self.budget.left.set(left);
+                Ok(())
+            }
+            None => {
+                let message = format!(
+                    "the document grows beyond {} MiB when its YAML aliases are expanded (the limit for a file of this size)",
+                    self.budget.total >> 20
+                );
+                let error = E::custom(&message);
+                *self.failure.borrow_mut() = Some((self.at.pointer(), Failure::Expansion(message)));
+                Err(error)
+            }
+        }
     }
 
     fn float<E: de::Error>(&self, f: f64) -> Result<Value, E> {
@@ -206,14 +377,17 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        self.charge(4)?;
         Ok(Value::Bool(b))
     }
 
     fn visit_i64<E: de::Error>(self, i: i64) -> Result<Value, E> {
+        self.charge(8)?;
         Ok(Value::Number(i.into()))
     }
 
     fn visit_u64<E: de::Error>(self, u: u64) -> Result<Value, E> {
+        self.charge(8)?;
         Ok(Value::Number(u.into()))
     }
 
@@ -233,22 +407,27 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+        self.charge(8)?;
         self.float(f)
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        self.charge(s.len())?;
         Ok(Value::String(s.to_string()))
     }
 
     fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+        self.charge(s.len())?;
         Ok(Value::String(s))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.charge(4)?;
         Ok(Value::Null)
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.charge(4)?;
         Ok(Value::Null)
     }
 
@@ -257,11 +436,13 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.charge(1)?;
         let mut items = Vec::new();
         loop {
             let item = Node {
                 at: Trail::Index(&self.at, items.len()),
                 failure: self.failure,
+                budget: self.budget,
             };
             match seq.next_element_seed(item)? {
                 Some(v) => items.push(v),
@@ -271,14 +452,22 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.charge(1)?;
         let mut out = Map::new();
         while let Some(key) = map.next_key_seed(Key { node: &self })? {
             if out.contains_key(&key) {
-                return Err(self.fail(format!("duplicate mapping key `{key}`")));
+                let at = Node {
+                    at: Trail::Key(&self.at, &key),
+                    failure: self.failure,
+                    budget: self.budget,
+                };
+                return Err(at.fail(format!("duplicate mapping key `{key}`")));
             }
+            self.charge(key.len())?;
             let value = map.next_value_seed(Node {
                 at: Trail::Key(&self.at, &key),
                 failure: self.failure,
+                budget: self.budget,
             })?;
             out.insert(key, value);
         }
@@ -401,10 +590,88 @@ mod tests {
         assert_eq!(e.location.pointer, "/a/0/b");
         assert!(e.message.contains(".nan"), "{e}");
         let e = parse("specs/v/a.yaml", "a.yaml", "a: {b: 1, b: 2}\n").unwrap_err();
-        assert_eq!(e.location.pointer, "/a");
+        assert_eq!(e.location.pointer, "/a/b");
         assert!(e.message.contains("duplicate mapping key `b`"), "{e}");
         let e = parse("specs/v/a.yaml", "a.yaml", "a: {~: 1}\n").unwrap_err();
         assert!(e.message.contains("not a string"), "{e}");
+    }
+
+    /// A valid file that starts with a UTF-8 byte-order mark loads (it was "more than one
+    /// document" as YAML and "expected value" as JSON).
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let yaml = parse("x", "a.yaml", "\u{feff}openapi: 3.0.3\n").unwrap();
+        assert_eq!(yaml, json!({"openapi": "3.0.3"}));
+        let json = parse("x", "a.json", "\u{feff}{\"openapi\": \"3.0.3\"}").unwrap();
+        assert_eq!(json, yaml);
+    }
+
+    /// `{a: ` nested 150,000 deep (750 KB) took minutes (the YAML parser is quadratic in the
+    /// depth) before its depth error; the depth is checked on the text first.
+    #[test]
+    fn deep_nesting_is_refused_before_parsing_with_its_position() {
+        let n = 150_000;
+        let yaml = format!(
+            "openapi: 3.0.3\nx: {}1{}\n",
+            "{a: ".repeat(n),
+            "}".repeat(n)
+        );
+        let started = std::time::Instant::now();
+        let e = parse("specs/v/a.yaml", "a.yaml", &yaml).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(e.location.file, "specs/v/a.yaml:2:516", "{e}");
+        assert_eq!(
+            e.message,
+            "nesting deeper than 128 levels of mappings and sequences"
+        );
+        assert!(e.help.contains("unbalanced"), "{e}");
+        let json = format!("{{\"x\": {}1{}}}", "[".repeat(n), "]".repeat(n));
+        let e = parse("specs/v/a.json", "a.json", &json).unwrap_err();
+        assert_eq!(e.location.file, "specs/v/a.json:1:134", "{e}");
+        // 128 levels still load.
+        let ok = format!("x: {}1{}\n", "[".repeat(127), "]".repeat(127));
+        parse("specs/v/a.yaml", "a.yaml", &ok).unwrap();
+    }
+
+    /// One 1 MB string aliased 1,000 times needed more than 4 GiB; 100 times already made a
+    /// 97 MB document. The expanded size is bounded by a byte budget.
+    #[test]
+    fn alias_expansion_beyond_the_budget_is_an_error_at_its_pointer() {
+        let big = "x".repeat(1 << 20);
+        let aliases: String = (0..100).map(|i| format!("  a{i}: *big\n")).collect();
+        let yaml = format!("openapi: 3.0.3\nbig: &big {big}\ncopies:\n{aliases}");
+        let e = parse("specs/v/a.yaml", "a.yaml", &yaml).unwrap_err();
+        assert_eq!(e.location.file, "specs/v/a.yaml");
+        assert!(e.location.pointer.starts_with("/copies/a6"), "{e}");
+        assert!(
+            e.message
+                .contains("grows beyond 64 MiB when its YAML aliases are expanded"),
+            "{e}"
+        );
+        assert!(e.help.contains("alias"), "{e}");
+        // Aliases within the budget still expand.
+        let small: String = (0..100).map(|i| format!("  a{i}: *s\n")).collect();
+        let v = parse("x", "a.yaml", &format!("s: &s {{k: v}}\nc:\n{small}")).unwrap();
+        assert_eq!(v["c"]["a99"], json!({"k": "v"}));
+    }
+
+    #[test]
+    fn files_beyond_the_size_limit_are_refused() {
+        let text = format!("openapi: 3.0.3\nx: '{}'\n", "a".repeat(MAX_FILE_BYTES));
+        let e = parse("specs/v/a.yaml", "a.yaml", &text).unwrap_err();
+        assert!(e.message.contains("more than the limit of 64 MiB"), "{e}");
+    }
+
+    /// Invalid UTF-8 printed an absolute path with no position and no help.
+    #[test]
+    fn text_that_is_not_utf8_is_an_error_with_line_and_column() {
+        let mut bytes = b"openapi: 3.0.3\ninfo: {title: \"caf".to_vec();
+        bytes.extend([0xe9, b'"', b'}', b'\n']);
+        let e = decode("specs/v/a.yaml", bytes).unwrap_err();
+        assert_eq!(e.location.file, "specs/v/a.yaml:2:19", "{e}");
+        assert!(e.message.contains("byte 0xe9 (offset 33)"), "{e}");
+        assert!(e.help.contains("UTF-8"), "{e}");
+        assert_eq!(decode("x", b"ok".to_vec()).unwrap(), "ok");
     }
 
     #[test]
@@ -440,6 +707,22 @@ mod tests {
         assert!(e.message.contains("Swagger 2.0"));
         let e = load("d", &[file("a.yaml", "foo: 1\n")]).unwrap_err();
         assert!(e.message.contains("neither an OpenAPI document"));
+        assert!(
+            e.message.ends_with("there is no top-level `openapi`"),
+            "{e}"
+        );
+        assert_eq!(e.location.to_string(), "d/a.yaml#/openapi");
+        let e = load("d", &[file("a.yaml", "openapi: {a: 1}\n")]).unwrap_err();
+        assert!(e.message.ends_with("`openapi` is a mapping"), "{e}");
+        assert_eq!(e.location.pointer, "/openapi");
+        let e = load("d", &[file("a.yaml", "openapi: $..x\n")]).unwrap_err();
+        assert_eq!(e.location.to_string(), "d/a.yaml#/openapi");
+        assert_eq!(e.message, "unsupported OpenAPI version `$..x`");
+        let e = load("d", &[file("a.yaml", "openapi: '3.10'\n")]).unwrap_err();
+        assert!(e.message.contains("`3.10`"), "{e}");
+        let e = load("d", &[file("a.yaml", "[1]\n")]).unwrap_err();
+        assert_eq!(e.location.to_string(), "d/a.yaml:1:1");
+        assert!(e.message.ends_with("the document is an array"), "{e}");
         let e = load("d", &[file("SOURCE.md", "x")]).unwrap_err();
         assert!(e.message.contains("no OpenAPI document"));
     }

@@ -15,10 +15,21 @@ use crate::walk::for_each_operation;
 pub fn validate(doc: &Value, origins: &Origins) -> Result<openapiv3::OpenAPI> {
     refs_resolve(doc, doc, "", origins)?;
     operation_ids(doc, origins)?;
+    // Before the typed parse and the engine: the engine's merge of compositions recursed until
+    // the stack overflowed on a schema defined through itself.
+    crate::cycles::check(doc, origins)?;
     let spec: openapiv3::OpenAPI =
         parse_as::<openapiv3::OpenAPI>(doc, "").map_err(|(pointer, message)| {
             // openapiv3 flattens maps, which hides the failing path from serde; look piece by piece.
-            let (pointer, message) = locate_parse_error(doc).unwrap_or((pointer, message));
+            let (mut pointer, message) = locate_parse_error(doc).unwrap_or((pointer, message));
+            // A field missing at the top: point where it belongs rather than at the whole.
+            if pointer.is_empty()
+                && let Some(field) = message
+                    .strip_prefix("missing field `")
+                    .and_then(|m| m.split('`').next())
+            {
+                pointer = crate::pointer::join("", field);
+            }
             Error::new(
                 Stage::Validate,
                 origins.locate(&pointer),
@@ -57,9 +68,19 @@ fn parse_as<T: serde::de::DeserializeOwned>(
 /// Finds the smallest piece of the document that fails to parse: each parameter, body and
 /// response of each operation, then each component.
 fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
-    use openapiv3::{Operation, Parameter, ReferenceOr, RequestBody, Response, Schema};
+    use openapiv3::{MediaType, Operation, Parameter, ReferenceOr, RequestBody, Response, Schema};
     fn first_err<T: serde::de::DeserializeOwned>(v: &Value, at: &str) -> Option<(String, String)> {
         parse_as::<T>(v, at).err()
+    }
+    // A body or response: each media type first (openapiv3 flattens the content map).
+    fn holder_err<T: serde::de::DeserializeOwned>(v: &Value, at: &str) -> Option<(String, String)> {
+        let content_at = crate::pointer::join(at, "content");
+        v.get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .find_map(|(mt, m)| first_err::<MediaType>(m, &crate::pointer::join(&content_at, mt)))
+            .or_else(|| first_err::<T>(v, at))
     }
     let join = crate::pointer::join;
     for (path, item) in doc
@@ -97,7 +118,7 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
             }
             if let Some(body) = op.get("requestBody")
                 && let Some(e) =
-                    first_err::<ReferenceOr<RequestBody>>(body, &join(&at, "requestBody"))
+                    holder_err::<ReferenceOr<RequestBody>>(body, &join(&at, "requestBody"))
             {
                 return Some(e);
             }
@@ -108,7 +129,7 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
                 .flatten()
             {
                 if let Some(e) =
-                    first_err::<ReferenceOr<Response>>(r, &join(&join(&at, "responses"), code))
+                    holder_err::<ReferenceOr<Response>>(r, &join(&join(&at, "responses"), code))
                 {
                     return Some(e);
                 }
@@ -129,8 +150,8 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
             let e = match kind.as_str() {
                 "schemas" => first_err::<ReferenceOr<Schema>>(v, &at),
                 "parameters" => first_err::<ReferenceOr<Parameter>>(v, &at),
-                "responses" => first_err::<ReferenceOr<Response>>(v, &at),
-                "requestBodies" => first_err::<ReferenceOr<RequestBody>>(v, &at),
+                "responses" => holder_err::<ReferenceOr<Response>>(v, &at),
+                "requestBodies" => holder_err::<ReferenceOr<RequestBody>>(v, &at),
                 _ => None,
             };
             if e.is_some() {
@@ -179,16 +200,35 @@ const NAME_MAPS: &[&str] = &[
 const LITERALS: &[&str] = &["example", "default", "enum", "const"];
 
 fn refs_resolve(root: &Value, node: &Value, at: &str, origins: &Origins) -> Result<()> {
-    refs_in(root, node, Trail::At(at), origins, Keys::Keywords)
+    for_each_ref(node, at, &mut |here, reference| match reference {
+        Value::String(target) => check_ref(root, target, *here, origins),
+        _ => Ok(()),
+    })
 }
 
-fn refs_in(root: &Value, node: &Value, at: Trail<'_>, origins: &Origins, keys: Keys) -> Result<()> {
+/// Calls `f` with the location and value of every `$ref` keyword under `node` (at `at`), whatever
+/// the value's type: not the `$ref` keys of literal data (`example`, `default`, `enum`, `const`,
+/// `x-` extensions, an Example's `value`).
+pub(crate) fn for_each_ref(
+    node: &Value,
+    at: &str,
+    f: &mut dyn FnMut(&Trail<'_>, &Value) -> Result<()>,
+) -> Result<()> {
+    refs_in(node, Trail::At(at), f, Keys::Keywords)
+}
+
+fn refs_in(
+    node: &Value,
+    at: Trail<'_>,
+    f: &mut dyn FnMut(&Trail<'_>, &Value) -> Result<()>,
+    keys: Keys,
+) -> Result<()> {
     match node {
         Value::Object(map) => {
             if keys == Keys::Keywords
-                && let Some(Value::String(target)) = map.get("$ref")
+                && let Some(reference) = map.get("$ref")
             {
-                check_ref(root, target, Trail::Key(&at, "$ref"), origins)?;
+                f(&Trail::Key(&at, "$ref"), reference)?;
             }
             for (k, v) in map {
                 let child_keys = match keys {
@@ -203,22 +243,27 @@ fn refs_in(root: &Value, node: &Value, at: Trail<'_>, origins: &Origins, keys: K
                 let child = Trail::Key(&at, k);
                 if keys == Keys::Examples {
                     // An Example object: its `value` is data; a `$ref` to a shared example counts.
-                    if let Some(Value::String(target)) = v.get("$ref") {
-                        check_ref(root, target, Trail::Key(&child, "$ref"), origins)?;
+                    if let Some(reference) = v.get("$ref") {
+                        f(&Trail::Key(&child, "$ref"), reference)?;
                     }
                     continue;
                 }
-                refs_in(root, v, child, origins, child_keys)?;
+                refs_in(v, child, f, child_keys)?;
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                refs_in(root, v, Trail::Index(&at, i), origins, keys)?;
+                refs_in(v, Trail::Index(&at, i), f, keys)?;
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// Whether a local reference points at something in `root` (`None`: not a local reference).
+pub(crate) fn resolves(root: &Value, target: &str) -> Option<bool> {
+    crate::pointer::of_ref(target).map(|local| root.pointer(&local).is_some())
 }
 
 fn check_ref(root: &Value, target: &str, here: Trail<'_>, origins: &Origins) -> Result<()> {
@@ -344,6 +389,15 @@ mod tests {
                 .message
                 .contains("Rust method name")
         );
+    }
+
+    #[test]
+    fn a_missing_top_level_field_is_pointed_at() {
+        let mut doc = base(json!({}), json!({}));
+        doc.as_object_mut().unwrap().shift_remove("info");
+        let e = validate(&doc, &Origins::default()).unwrap_err();
+        assert_eq!(e.location.pointer, "/info", "{e}");
+        assert!(e.message.contains("missing field `info`"), "{e}");
     }
 
     #[test]

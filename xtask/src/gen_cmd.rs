@@ -98,14 +98,19 @@ pub fn vendor_dirs(options: &GenOptions) -> Result<Vec<(String, PathBuf)>> {
     Ok(vendors)
 }
 
-fn read_vendor(dir: &Path) -> Result<Vec<SourceFile>> {
+/// The input files of a vendor folder (`shown`: the folder as messages name it). A file that is
+/// not UTF-8 is an error naming it (as shown), the line and the column.
+fn read_vendor(dir: &Path, vendor: &str, shown: &str) -> Result<Vec<SourceFile>> {
     let mut files = Vec::new();
     for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if entry.file_type()?.is_file() && codegen::source::is_input_file(&name) {
-            let text = fs::read_to_string(entry.path())
+            let bytes = fs::read(entry.path())
                 .with_context(|| format!("reading {}", entry.path().display()))?;
+            let text = codegen::source::decode(&format!("{shown}/{name}"), bytes).map_err(|e| {
+                anyhow::anyhow!("generation failed, nothing was written:\n{vendor}: {e}")
+            })?;
             files.push(SourceFile { name, text });
         }
     }
@@ -123,10 +128,10 @@ pub struct VendorSource {
 fn read_sources(options: &GenOptions, generator: &str) -> Result<Vec<VendorSource>> {
     let mut sources = Vec::new();
     for (vendor, dir) in vendor_dirs(options)? {
-        let mut files = read_vendor(&dir)?;
-        files.sort_by(|a, b| a.name.cmp(&b.name));
         // The folder's display name is an input too: it appears in every generated header.
         let shown = options.display(&dir);
+        let mut files = read_vendor(&dir, &vendor, &shown)?;
+        files.sort_by(|a, b| a.name.cmp(&b.name));
         let mut parts: Vec<&[u8]> = vec![generator.as_bytes(), shown.as_bytes()];
         for f in &files {
             parts.push(f.name.as_bytes());

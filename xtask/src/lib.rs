@@ -4,6 +4,7 @@ pub mod bench;
 pub mod files;
 pub mod gen_cmd;
 pub mod lock;
+pub mod mutate;
 pub mod release;
 
 use std::ffi::OsStr;

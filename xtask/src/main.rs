@@ -1,6 +1,8 @@
 //! `cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]`; exit codes: 0 up to date
 //! or written, 4 stale in check mode, 1 generation failed (or no workspace to work on).
 //! `cargo xtask bench [--iterations N] [FOLDER...]`; without folders, every vendor under specs/.
+//! `cargo xtask mutate [...]`: the structured mutation run (xtask/src/mutate.rs, fuzz/README.md);
+//! exit 1 on any panic, crash, hang or memory cap, or too few located errors.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +10,9 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use xtask::gen_cmd::{GenOptions, run};
 
-const USAGE: &str = "usage: cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]\n       cargo xtask bench [--iterations N] [FOLDER...]   (default: every specs/<vendor>/; build with --release for real numbers)";
+const USAGE: &str = "usage: cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]\n       cargo xtask bench [--iterations N] [FOLDER...]   (default: every specs/<vendor>/; build with --release for real numbers)
+       cargo xtask mutate [--mutants N] [--seconds S] [--seed N] [--timeout S] [--memory MIB] [--jobs N] [--min-located PCT] [--only ID [--keep DIR]] [FOLDER...]
+                          (default: 2000 mutants of specs/* and tests/fixtures/*, seed 1, 60 s and 4096 MiB per mutant, 1 job, 95%)";
 
 fn main() -> ExitCode {
     match real_main() {
@@ -25,6 +29,14 @@ fn real_main() -> anyhow::Result<ExitCode> {
     match args.next().as_deref() {
         Some("gen") => {}
         Some("bench") => return bench(args.collect()),
+        Some("mutate") => return mutate(args.collect()),
+        Some("mutate-child") => {
+            let (Some(dir), Some(vendor)) = (args.next(), args.next()) else {
+                bail!("mutate-child needs a folder and a vendor name");
+            };
+            xtask::mutate::child(std::path::Path::new(&dir), &vendor)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return Ok(ExitCode::SUCCESS);
@@ -99,6 +111,76 @@ fn bench(args: Vec<String>) -> anyhow::Result<ExitCode> {
     }
     print!("{}", xtask::bench::run(&root, &folders, iterations)?);
     Ok(ExitCode::SUCCESS)
+}
+
+fn mutate(args: Vec<String>) -> anyhow::Result<ExitCode> {
+    let mut options = xtask::mutate::Options {
+        folders: Vec::new(),
+        mutants: 2000,
+        seconds: None,
+        seed: 1,
+        timeout: std::time::Duration::from_secs(60),
+        memory_mib: 4096,
+        jobs: 1,
+        only: None,
+        keep: None,
+        min_located: 95.0,
+    };
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut number = |flag: &str| -> anyhow::Result<f64> {
+            args.next()
+                .with_context(|| format!("{flag} needs a number\n{USAGE}"))?
+                .parse()
+                .with_context(|| format!("{flag} needs a number\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--mutants" => options.mutants = number("--mutants")? as usize,
+            "--seconds" => options.seconds = Some(number("--seconds")? as u64),
+            "--seed" => options.seed = number("--seed")? as u64,
+            "--timeout" => {
+                options.timeout = std::time::Duration::from_secs_f64(number("--timeout")?)
+            }
+            "--memory" => options.memory_mib = number("--memory")? as u64,
+            "--jobs" => options.jobs = number("--jobs")? as usize,
+            "--min-located" => options.min_located = number("--min-located")?,
+            "--only" => options.only = Some(number("--only")? as usize),
+            "--keep" => {
+                options.keep = Some(absolute(PathBuf::from(
+                    args.next().context("--keep needs a folder")?,
+                ))?)
+            }
+            flag if flag.starts_with("--") => bail!("unknown argument `{flag}`\n{USAGE}"),
+            folder => options.folders.push(folder.to_string()),
+        }
+    }
+    let root = xtask::workspace_root()?;
+    if options.folders.is_empty() {
+        options.folders = xtask::mutate::default_folders(&root)?;
+    }
+    let started = std::time::Instant::now();
+    let runs = xtask::mutate::run(&root, &options)?;
+    if options.only.is_some() {
+        for r in &runs {
+            println!(
+                "#{} {} [{}]: {:?} ({} KiB, {:.2} s)",
+                r.id,
+                r.folder,
+                r.mutations.join("; "),
+                r.outcome,
+                r.peak_kib,
+                r.elapsed.as_secs_f64()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (table, pass) = xtask::mutate::report(&runs, &options, started.elapsed());
+    print!("{table}");
+    Ok(if pass {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn absolute(p: PathBuf) -> anyhow::Result<PathBuf> {

@@ -226,6 +226,30 @@ fn a_failing_vendor_fails_the_run_and_nothing_is_written() {
     assert_eq!(tree.run_gen(&["--vendor", "nope"]).status.code(), Some(1));
 }
 
+/// A file that is not UTF-8 printed only an absolute path and the OS's message; now it is an
+/// error naming the file, line and column, with help. A byte-order mark is no error.
+#[test]
+fn a_file_that_is_not_utf8_is_an_error_with_its_position_and_a_bom_is_not() {
+    let tree = Tree::new("encoding");
+    let bom = format!("\u{feff}{SPEC}");
+    fs::write(tree.specs().join("demo/api.yaml"), &bom).unwrap();
+    let run = tree.run_gen(&[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let mut bytes = SPEC.replace("Demo API", "Demo API \u{1}").into_bytes();
+    let at = bytes.iter().position(|b| *b == 1).unwrap();
+    bytes[at] = 0xff;
+    fs::write(tree.specs().join("demo/api.yaml"), bytes).unwrap();
+    let run = tree.run_gen(&[]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = text(&run.stderr);
+    assert!(
+        err.contains("demo: load error at ")
+            && err.contains("specs/demo/api.yaml:2:24: not UTF-8 text: byte 0xff"),
+        "{err}"
+    );
+    assert!(err.contains("help: save the file as UTF-8"), "{err}");
+}
+
 #[test]
 fn usage_errors_exit_1() {
     let bad = Command::new(env!("CARGO_BIN_EXE_xtask"))

@@ -297,8 +297,12 @@ pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
                         responses.get_mut(code).and_then(|r| r.get_mut("content"))
                     {
                         for (mt, media) in content.iter_mut() {
-                            if is_plain_json(mt) {
-                                media["schema"] = reference.clone();
+                            // A media type entry that is not an object (validate names it)
+                            // has no schema to point elsewhere.
+                            if is_plain_json(mt)
+                                && let Value::Object(media) = media
+                            {
+                                media.insert("schema".into(), reference.clone());
                             }
                         }
                     }
@@ -375,6 +379,24 @@ mod tests {
             json!({"paths": {"/a": {"get": {"operationId": "get_a", "responses": responses}}}});
         run(&mut doc, &Origins::default())?;
         Ok(doc)
+    }
+
+    /// A media type entry that is a number, not an object, among several typed error
+    /// responses: no panic (`cannot access key "schema" in JSON number`); validate reports it.
+    #[test]
+    fn a_media_type_entry_that_is_not_an_object_does_not_panic() {
+        let doc = run_on(json!({
+            "200": body(json!({"type": "string"})),
+            "400": body(json!({"type": "integer"})),
+            "404": {"description": "d", "content": {"application/json": 7}},
+            "500": body(json!({"type": "boolean"}))}))
+        .unwrap();
+        let r = &doc["paths"]["/a"]["get"]["responses"];
+        assert_eq!(r["404"]["content"]["application/json"], json!(7));
+        assert_eq!(
+            r["400"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/GetAErrorResponse"
+        );
     }
 
     #[test]
