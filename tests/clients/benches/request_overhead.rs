@@ -16,6 +16,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const REQUESTS: usize = 1000;
 const ROUNDS: usize = 7;
+/// Argil's avatar ids are UUIDs: the generated builder parses the id (an invalid one is an error).
+const ID: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
 
 /// `BENCH_ONLY=generated`, `raw` or `raw-timeouts` runs one side only, `BENCH_REQUESTS` sets the
 /// count: for counting instructions with callgrind, one side per process.
@@ -61,13 +63,13 @@ impl Sides {
                 Side::Generated => self
                     .generated
                     .get_avatar()
-                    .id("a1")
+                    .id(ID)
                     .send()
                     .await
                     .unwrap()
                     .into_inner(),
-                Side::Raw => raw_call(&self.raw, &self.base, "a1").await,
-                Side::RawWithTimeouts => raw_call(&self.raw_with_timeouts, &self.base, "a1").await,
+                Side::Raw => raw_call(&self.raw, &self.base, ID).await,
+                Side::RawWithTimeouts => raw_call(&self.raw_with_timeouts, &self.base, ID).await,
             };
             std::hint::black_box(avatar);
         }
@@ -93,7 +95,7 @@ async fn raw_call(http: &reqwest::Client, base: &str, id: &str) -> argil_client:
 async fn main() {
     let server = MockServer::start().await;
     let body = json!({"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a", "name": "n", "status": "IDLE", "createdAt": "2023-11-07T05:31:56Z"});
-    Mock::given(path("/avatars/a1"))
+    Mock::given(path(format!("/avatars/{ID}")))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(&server)
         .await;
