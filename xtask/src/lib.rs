@@ -5,6 +5,7 @@ pub mod files;
 pub mod gen_cmd;
 pub mod lock;
 pub mod release;
+pub mod update;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
