@@ -36,7 +36,11 @@ fn main() {
         println!(
             "cargo::warning=the Node tools (Prism, the APIs.guru corpus) are not installed: {why}. \
              The tests that need them {}; run `npm ci --prefix tools` and test again",
-            if ci { "fail (CI is set)" } else { "are ignored" }
+            if ci {
+                "fail (CI is set)"
+            } else {
+                "are ignored"
+            }
         );
         if !ci {
             println!("cargo::rustc-cfg=no_tools");
@@ -95,7 +99,9 @@ fn ensure_installed(tools: &Path) -> Result<(), String> {
         ));
     }
     if !installed(tools) {
-        return Err("`npm ci --prefix tools` succeeded but left no Prism or APIs.guru corpus".into());
+        return Err(
+            "`npm ci --prefix tools` succeeded but left no Prism or APIs.guru corpus".into(),
+        );
     }
     Ok(())
 }

@@ -192,11 +192,17 @@ fn parse(display: &str, text: &str) -> Result<Raw> {
     })?;
     for (i, u) in raw.upstream.iter().enumerate() {
         let problem = if u.file.contains(['/', '\\']) || !is_structured(&u.file) {
-            Some(("file", format!("`{}` is not a YAML or JSON file name of the folder", u.file)))
+            Some((
+                "file",
+                format!("`{}` is not a YAML or JSON file name of the folder", u.file),
+            ))
         } else if !(u.url.starts_with("https://") || u.url.starts_with("http://")) {
             Some(("url", format!("`{}` is not an http(s) URL", u.url)))
         } else if u.sha256.len() != 64 || !u.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-            Some(("sha256", format!("`{}` is not a sha256 (64 hex digits)", u.sha256)))
+            Some((
+                "sha256",
+                format!("`{}` is not a sha256 (64 hex digits)", u.sha256),
+            ))
         } else {
             None
         };
@@ -357,8 +363,14 @@ mod tests {
         let f = ("specs/x/vendor.toml".to_string(), text.clone());
         assert!(VendorSettings::resolve("x", Some(&f), "t").unwrap().strict);
         for (bad, pointer) in [
-            (text.replace("api.yaml'\nurl", "../api.yaml'\nurl"), "/upstream/0/file"),
-            (text.replace("https://example.com/api.yaml", "ftp://x"), "/upstream/0/url"),
+            (
+                text.replace("api.yaml'\nurl", "../api.yaml'\nurl"),
+                "/upstream/0/file",
+            ),
+            (
+                text.replace("https://example.com/api.yaml", "ftp://x"),
+                "/upstream/0/url",
+            ),
             (text.replace(&sha, "abc"), "/upstream/0/sha256"),
         ] {
             let e = upstream("specs/x/vendor.toml", &bad).unwrap_err();

