@@ -353,7 +353,7 @@ fn check(workspace: &Path) -> BTreeSet<String> {
             "--quiet",
         ])
         .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", root().join("target"))
+        .env("CARGO_TARGET_DIR", target_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -423,4 +423,12 @@ fn render(docs: &[Document], rows: &[Row]) -> String {
         rows.iter().map(|r| r.generation.as_millis()).sum::<u128>()
     ));
     out
+}
+
+/// The target directory of the outer build: `CARGO_TARGET_DIR` when the caller set one (so
+/// nothing is compiled twice), else the workspace's `target/`.
+fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
 }
