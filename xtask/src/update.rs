@@ -200,13 +200,13 @@ pub fn run(options: &GenOptions, vendor: &str, mode: Mode) -> Result<Outcome> {
     let moved = fetched.iter().filter(|f| f.moved()).count();
     outcome.report.push(if moved == 0 {
         format!(
-            "{vendor}: upstream unchanged ({} documents match {settings_shown})",
-            fetched.len()
+            "{vendor}: upstream unchanged ({} as recorded in {settings_shown})",
+            documents(fetched.len())
         )
     } else {
         format!(
-            "{vendor}: upstream moved ({moved} of {} documents)",
-            fetched.len()
+            "{vendor}: upstream moved ({moved} of {})",
+            documents(fetched.len())
         )
     });
     for f in &fetched {
@@ -262,7 +262,8 @@ pub fn run(options: &GenOptions, vendor: &str, mode: Mode) -> Result<Outcome> {
         Mode::Write => {
             let generated = write(options, vendor, &dir, &settings, &fetched)?;
             outcome.report.push(format!(
-                "stored {moved} documents in {shown}, their sha256 in {settings_shown}, a record in {shown}/SOURCE.md; regenerated:"
+                "stored {} in {shown}, their sha256 in {settings_shown}, a record in {shown}/SOURCE.md; regenerated:",
+                documents(moved)
             ));
             outcome
                 .report
@@ -271,6 +272,14 @@ pub fn run(options: &GenOptions, vendor: &str, mode: Mode) -> Result<Outcome> {
         }
     }
     Ok(outcome)
+}
+
+fn documents(n: usize) -> String {
+    if n == 1 {
+        "1 document".into()
+    } else {
+        format!("{n} documents")
+    }
 }
 
 /// The API changes, breaking first.

@@ -180,7 +180,7 @@ fn update_reports_checks_and_writes_against_a_loopback_upstream() {
     let out = tree.xtask(&["update", "argil", "--check"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("argil: upstream unchanged (1 documents match"),
+        text(&out.stdout).contains("argil: upstream unchanged (1 document as recorded in"),
         "{}",
         text(&out.stdout)
     );
@@ -193,7 +193,7 @@ fn update_reports_checks_and_writes_against_a_loopback_upstream() {
     let report = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{report}{}", text(&out.stderr));
     assert!(
-        report.contains("argil: upstream moved (1 of 1 documents)"),
+        report.contains("argil: upstream moved (1 of 1 document)"),
         "{report}"
     );
     assert!(
