@@ -15,12 +15,31 @@ struct Raw {
     strict: Option<bool>,
     license: Option<String>,
     repository: Option<String>,
+    homepage: Option<String>,
     keywords: Option<Vec<String>>,
     categories: Option<Vec<String>>,
+    /// Read by `cargo xtask update` ([`upstream`]), not by generation.
+    #[serde(default)]
+    upstream: Vec<Upstream>,
+}
+
+/// One upstream document of a vendor folder (`[[upstream]]` in vendor.toml): the file it is
+/// stored as, where it is published, and the sha256 of the version stored.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upstream {
+    pub file: String,
+    pub url: String,
+    pub sha256: String,
 }
 
 /// The workspace's own licence, the default for a generated crate.
 const DEFAULT_LICENSE: &str = "MIT OR Apache-2.0";
+/// The workspace's repository and homepage (root Cargo.toml, `[workspace.package]`), the
+/// defaults of a generated crate, which lives in that repository; a test keeps them equal. The
+/// workspace names none yet.
+const DEFAULT_REPOSITORY: Option<&str> = None;
+const DEFAULT_HOMEPAGE: Option<&str> = None;
 /// crates.io category slugs (<https://crates.io/category_slugs>) that fit every API client.
 const DEFAULT_CATEGORIES: [&str; 2] = ["api-bindings", "web-programming::http-client"];
 /// crates.io accepts at most five keywords.
@@ -40,8 +59,10 @@ pub struct VendorSettings {
     pub strict: bool,
     /// SPDX licence expression (default: `MIT OR Apache-2.0`, the workspace's).
     pub license: String,
-    /// Source repository URL; no default (the crate's `documentation` points at docs.rs anyway).
+    /// Source repository URL (default: the workspace's, when it names one).
     pub repository: Option<String>,
+    /// Home page URL (default: the workspace's, when it names one).
+    pub homepage: Option<String>,
     /// crates.io keywords (default: `openapi`, `api-client`, `sdk` and the folder name).
     pub keywords: Vec<String>,
     /// crates.io category slugs (default: `api-bindings`, `web-programming::http-client`).
@@ -53,17 +74,7 @@ impl VendorSettings {
     pub fn resolve(vendor: &str, file: Option<&(String, String)>, api_title: &str) -> Result<Self> {
         let raw = match file {
             None => Raw::default(),
-            Some((display, text)) => toml::from_str::<Raw>(text).map_err(|e| {
-                Error::new(
-                    Stage::Load,
-                    Location {
-                        file: display.clone(),
-                        pointer: String::new(),
-                    },
-                    format!("invalid vendor settings: {}", e.message()),
-                    "vendor.toml accepts crate_name, description, version, env_prefix, strict, license, repository, keywords and categories (all optional)",
-                )
-            })?,
+            Some((display, text)) => parse(display, text)?,
         };
         let crate_name = raw.crate_name.unwrap_or_else(|| format!("{vendor}-client"));
         let valid = crate_name
@@ -134,7 +145,8 @@ impl VendorSettings {
         }
         Ok(VendorSettings {
             license: raw.license.unwrap_or_else(|| DEFAULT_LICENSE.into()),
-            repository: raw.repository,
+            repository: raw.repository.or(DEFAULT_REPOSITORY.map(String::from)),
+            homepage: raw.homepage.or(DEFAULT_HOMEPAGE.map(String::from)),
             keywords,
             categories: raw
                 .categories
@@ -164,6 +176,61 @@ impl VendorSettings {
     pub fn lib_name(&self) -> String {
         self.crate_name.replace('-', "_")
     }
+}
+
+fn parse(display: &str, text: &str) -> Result<Raw> {
+    let raw = toml::from_str::<Raw>(text).map_err(|e| {
+        Error::new(
+            Stage::Load,
+            Location {
+                file: display.to_string(),
+                pointer: String::new(),
+            },
+            format!("invalid vendor settings: {}", e.message()),
+            "vendor.toml accepts crate_name, description, version, env_prefix, strict, license, repository, homepage, keywords, categories and [[upstream]] tables of file, url and sha256 (all optional)",
+        )
+    })?;
+    for (i, u) in raw.upstream.iter().enumerate() {
+        let problem = if u.file.contains(['/', '\\']) || !is_structured(&u.file) {
+            Some((
+                "file",
+                format!("`{}` is not a YAML or JSON file name of the folder", u.file),
+            ))
+        } else if !(u.url.starts_with("https://") || u.url.starts_with("http://")) {
+            Some(("url", format!("`{}` is not an http(s) URL", u.url)))
+        } else if u.sha256.len() != 64 || !u.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Some((
+                "sha256",
+                format!("`{}` is not a sha256 (64 hex digits)", u.sha256),
+            ))
+        } else {
+            None
+        };
+        if let Some((key, message)) = problem {
+            return Err(Error::new(
+                Stage::Load,
+                Location {
+                    file: display.to_string(),
+                    pointer: format!("/upstream/{i}/{key}"),
+                },
+                message,
+                "each [[upstream]] names `file` (a document of the folder), `url` (where it is published) and `sha256` (of the stored version); `cargo xtask update <vendor>` checks them",
+            ));
+        }
+    }
+    Ok(raw)
+}
+
+/// The upstream documents a vendor.toml lists (`[[upstream]]`), checked: file names of the
+/// folder, http(s) URLs, sha256 hex digests. `display` names the file in errors.
+pub fn upstream(display: &str, text: &str) -> Result<Vec<Upstream>> {
+    Ok(parse(display, text)?.upstream)
+}
+
+fn is_structured(name: &str) -> bool {
+    [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|ext| name.len() > ext.len() && name.ends_with(ext))
 }
 
 /// crates.io's keyword rule: ASCII letters, digits, `_`, `-`, `+`, starting with a letter or a
@@ -204,6 +271,7 @@ mod tests {
         assert_eq!(s.description, "Typed Rust client for Live Avatar API");
         assert_eq!(s.license, "MIT OR Apache-2.0");
         assert_eq!(s.repository, None);
+        assert_eq!(s.homepage, None);
         assert_eq!(s.keywords, ["openapi", "api-client", "sdk", "akool"]);
         assert_eq!(
             s.categories,
@@ -236,11 +304,12 @@ mod tests {
     fn packaging_settings_are_read_and_keywords_checked() {
         let f = (
             "specs/x/vendor.toml".to_string(),
-            "license = 'MIT'\nrepository = 'https://example.com/r'\nkeywords = ['a', 'b']\ncategories = ['api-bindings']\n".to_string(),
+            "license = 'MIT'\nrepository = 'https://example.com/r'\nhomepage = 'https://example.com'\nkeywords = ['a', 'b']\ncategories = ['api-bindings']\n".to_string(),
         );
         let s = VendorSettings::resolve("x", Some(&f), "t").unwrap();
         assert_eq!(s.license, "MIT");
         assert_eq!(s.repository.as_deref(), Some("https://example.com/r"));
+        assert_eq!(s.homepage.as_deref(), Some("https://example.com"));
         assert_eq!(s.keywords, ["a", "b"]);
         assert_eq!(s.categories, ["api-bindings"]);
         let f = (
@@ -262,5 +331,52 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// The defaults are the workspace's own repository and homepage, as its Cargo.toml says.
+    #[test]
+    fn repository_and_homepage_default_to_the_workspaces() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
+        let manifest: toml::Table =
+            toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let package = &manifest["workspace"]["package"];
+        assert_eq!(
+            package.get("repository").and_then(|v| v.as_str()),
+            DEFAULT_REPOSITORY
+        );
+        assert_eq!(
+            package.get("homepage").and_then(|v| v.as_str()),
+            DEFAULT_HOMEPAGE
+        );
+    }
+
+    #[test]
+    fn upstream_documents_are_read_and_checked() {
+        let sha = "ab".repeat(32);
+        let text = format!(
+            "strict = true\n[[upstream]]\nfile = 'api.yaml'\nurl = 'https://example.com/api.yaml'\nsha256 = '{sha}'\n"
+        );
+        let list = upstream("specs/x/vendor.toml", &text).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].url, "https://example.com/api.yaml");
+        // Generation accepts the table too.
+        let f = ("specs/x/vendor.toml".to_string(), text.clone());
+        assert!(VendorSettings::resolve("x", Some(&f), "t").unwrap().strict);
+        for (bad, pointer) in [
+            (
+                text.replace("api.yaml'\nurl", "../api.yaml'\nurl"),
+                "/upstream/0/file",
+            ),
+            (
+                text.replace("https://example.com/api.yaml", "ftp://x"),
+                "/upstream/0/url",
+            ),
+            (text.replace(&sha, "abc"), "/upstream/0/sha256"),
+        ] {
+            let e = upstream("specs/x/vendor.toml", &bad).unwrap_err();
+            assert_eq!(e.location.pointer, pointer, "{e}");
+        }
+        let e = upstream("specs/x/vendor.toml", "[[upstream]]\nfile = 'a.yaml'\n").unwrap_err();
+        assert!(e.message.contains("missing field"), "{e}");
     }
 }

@@ -23,6 +23,9 @@
 //! - `webhooks` (cargo feature `webhooks`): verifying the callbacks an API sends.
 //! - `mock` (cargo feature `mock`): a loopback server answering like the API, for users' tests.
 
+// docs.rs builds with `--cfg docsrs` (Cargo.toml) and labels the feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod auth;
 pub mod bounded_map;
 mod call;
@@ -33,6 +36,7 @@ pub mod error;
 mod headers;
 pub mod interceptor;
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 pub mod multipart;
 pub mod optional;
@@ -44,9 +48,11 @@ pub mod response;
 pub mod retry;
 pub mod runtime;
 pub mod text;
+#[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "native-tls"))))]
 pub mod tls;
 pub mod waiter;
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
 
 pub use auth::{AuthScheme, ConfigError};

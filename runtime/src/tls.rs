@@ -19,6 +19,7 @@ use crate::auth::ConfigError;
 /// [`ClientConfig::http_client`](crate::ClientConfig::http_client) (proxies, extra headers):
 /// with the `rustls` feature, `reqwest::Client::new()` has no crypto provider to use and reqwest
 /// panics, unless the application installed one itself.
+#[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "native-tls"))))]
 pub fn http_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
     backend(reqwest::Client::builder())
 }

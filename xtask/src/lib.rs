@@ -6,6 +6,7 @@ pub mod gen_cmd;
 pub mod lock;
 pub mod mutate;
 pub mod release;
+pub mod update;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,8 @@
 //! `cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]`; exit codes: 0 up to date
 //! or written, 4 stale in check mode, 1 generation failed (or no workspace to work on).
+//! `cargo xtask update VENDOR [--write | --check] [--specs DIR --out DIR]`: fetches the upstream
+//! documents vendor.toml lists and reports what changed; exit codes: 0, 4 upstream moved in check
+//! mode, 1 failed (nothing written).
 //! `cargo xtask bench [--iterations N] [FOLDER...]`; without folders, every vendor under specs/.
 //! `cargo xtask mutate [...]`: the structured mutation run (xtask/src/mutate.rs, fuzz/README.md);
 //! exit 1 on any panic, crash, hang or memory cap, or too few located errors.
@@ -10,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use xtask::gen_cmd::{GenOptions, run};
 
-const USAGE: &str = "usage: cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]\n       cargo xtask bench [--iterations N] [FOLDER...]   (default: every specs/<vendor>/; build with --release for real numbers)
+const USAGE: &str = "usage: cargo xtask gen [--check] [--vendor NAME] [--specs DIR --out DIR]\n       cargo xtask update VENDOR [--write | --check] [--specs DIR --out DIR]   (fetch the upstream documents vendor.toml lists; report, or store and regenerate)\n       cargo xtask bench [--iterations N] [FOLDER...]   (default: every specs/<vendor>/; build with --release for real numbers)
        cargo xtask mutate [--mutants N] [--seconds S] [--seed N] [--timeout S] [--memory MIB] [--jobs N] [--min-located PCT] [--only ID [--keep DIR]] [FOLDER...]
                           (default: 2000 mutants of specs/* and tests/fixtures/*, seed 1, 60 s and 4096 MiB per mutant, 1 job, 95%)";
 
@@ -29,6 +32,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
     match args.next().as_deref() {
         Some("gen") => {}
         Some("bench") => return bench(args.collect()),
+        Some("update") => return update(args.collect()),
         Some("mutate") => return mutate(args.collect()),
         Some("mutate-child") => {
             let (Some(dir), Some(vendor)) = (args.next(), args.next()) else {
@@ -85,6 +89,58 @@ fn real_main() -> anyhow::Result<ExitCode> {
             eprintln!("{note}");
         }
         eprintln!("generated code is stale: run `cargo xtask gen` and commit the result");
+        return Ok(ExitCode::from(4));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn update(args: Vec<String>) -> anyhow::Result<ExitCode> {
+    use xtask::update::Mode;
+    let mut mode = Mode::Report;
+    let mut vendor = None;
+    let mut specs = None;
+    let mut out = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| {
+            args.next()
+                .with_context(|| format!("{flag} needs a value\n{USAGE}"))
+        };
+        let set = |mode: &mut Mode, to: Mode| {
+            if *mode != Mode::Report && *mode != to {
+                bail!("--write and --check exclude each other\n{USAGE}");
+            }
+            *mode = to;
+            Ok(())
+        };
+        match arg.as_str() {
+            "--write" => set(&mut mode, Mode::Write)?,
+            "--check" => set(&mut mode, Mode::Check)?,
+            "--specs" => specs = Some(PathBuf::from(value("--specs")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            other if other.starts_with('-') => bail!("unknown argument `{other}`\n{USAGE}"),
+            other if vendor.is_none() => vendor = Some(other.to_string()),
+            other => bail!("one vendor at a time (`{other}`)\n{USAGE}"),
+        }
+    }
+    let vendor = vendor.with_context(|| format!("which vendor?\n{USAGE}"))?;
+    let mut options = GenOptions::for_workspace(xtask::workspace_root()?);
+    match (specs, out) {
+        (Some(s), Some(o)) => {
+            options.specs_dir = absolute(s)?;
+            options.out_dir = absolute(o)?;
+        }
+        (None, None) => {}
+        _ => bail!("--specs and --out go together\n{USAGE}"),
+    }
+    let outcome = xtask::update::run(&options, &vendor, mode)?;
+    for line in &outcome.report {
+        println!("{line}");
+    }
+    if mode == Mode::Check && outcome.moved {
+        eprintln!(
+            "upstream moved: run `cargo xtask update {vendor}` to see what it means, `--write` to take it"
+        );
         return Ok(ExitCode::from(4));
     }
     Ok(ExitCode::SUCCESS)

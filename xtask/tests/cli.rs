@@ -272,10 +272,15 @@ fn usage_errors_exit_1() {
 fn an_out_tree_crate_builds_where_it_lands() {
     let tree = Tree::new("builds");
     assert_eq!(tree.run_gen(&[]).status.code(), Some(0));
-    let target = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .join("target");
+    // The outer build's target directory (CARGO_TARGET_DIR when set).
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .unwrap()
+                .join("target")
+        });
     let build = Command::new(env!("CARGO"))
         .args(["check", "--quiet", "--offline"])
         .current_dir(tree.out())

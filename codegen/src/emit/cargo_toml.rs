@@ -34,11 +34,14 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
         deps.push(r#"regress = "0.12""#.into());
     }
     deps.sort();
-    let repository = settings
-        .repository
-        .as_deref()
-        .map(|r| format!("repository = {}\n", toml_string(r)))
-        .unwrap_or_default();
+    let optional = |key: &str, value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|v| format!("{key} = {}\n", toml_string(v)))
+            .unwrap_or_default()
+    };
+    let repository = optional("repository", &settings.repository);
+    let homepage = optional("homepage", &settings.homepage);
     format!(
         "# {header}\n\
          [package]\n\
@@ -49,6 +52,7 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
          description = {description}\n\
          license = {license}\n\
          {repository}\
+         {homepage}\
          documentation = \"https://docs.rs/{name}\"\n\
          readme = \"README.md\"\n\
          keywords = {keywords}\n\
@@ -133,10 +137,41 @@ mod tests {
         assert_eq!(package["keywords"].as_array().unwrap().len(), 4);
         assert!(package.contains_key("categories") && package.contains_key("rust-version"));
         assert!(!package.contains_key("publish") && !package.contains_key("repository"));
+        assert!(!package.contains_key("homepage"));
         assert!(manifest["package"]["metadata"]["docs"]["rs"].is_table());
         let runtime = &manifest["dependencies"]["sdk-runtime"];
         assert_eq!(runtime["path"].as_str(), Some("../../runtime"));
         assert_eq!(runtime["version"].as_str(), Some(RUNTIME_VERSION));
+    }
+
+    /// `repository` and `homepage` in vendor.toml reach the manifest.
+    #[test]
+    fn repository_and_homepage_come_from_vendor_toml() {
+        let files = [
+            crate::SourceFile {
+                name: "api.yaml".into(),
+                text: "openapi: 3.0.3\ninfo: {title: W, version: '1'}\npaths: {}\n".into(),
+            },
+            crate::SourceFile {
+                name: "vendor.toml".into(),
+                text: "repository = 'https://example.com/r'\nhomepage = 'https://example.com'\n"
+                    .into(),
+            },
+        ];
+        let generated = crate::generate(&crate::VendorInput {
+            vendor: "v",
+            source_dir: "specs/v",
+            files: &files,
+            runtime_path: "../../runtime",
+        })
+        .unwrap();
+        let manifest: toml::Table = toml::from_str(&generated.files["Cargo.toml"]).unwrap();
+        let package = manifest["package"].as_table().unwrap();
+        assert_eq!(
+            package["repository"].as_str(),
+            Some("https://example.com/r")
+        );
+        assert_eq!(package["homepage"].as_str(), Some("https://example.com"));
     }
 
     /// The version requirement the generated crates put on sdk-runtime must be the version the

@@ -30,7 +30,7 @@ fn run_example(
         ])
         .arg(client_tests::root().join("Cargo.toml"))
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", client_tests::root().join("target"))
+        .env("CARGO_TARGET_DIR", target_dir())
         .env(format!("{prefix}_API_KEY"), client_tests::TEST_KEY)
         .env(format!("{prefix}_BASE_URL"), server.uri())
         .output()
@@ -116,4 +116,12 @@ async fn every_crate_example_runs_against_a_local_server() {
             && out.contains("preview: Some(\"https://e.com/p.mp4\")"),
         "{out}"
     );
+}
+
+/// The target directory of the outer build: `CARGO_TARGET_DIR` when the caller set one (so
+/// nothing is compiled twice), else the workspace's `target/`.
+fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| client_tests::root().join("target"))
 }
