@@ -166,19 +166,11 @@ fn content_holders(doc: &Value) -> Vec<(String, &Value)> {
         }
         holders.push((at, r));
     }
-    for (kind, entries) in doc
-        .get("components")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for (name, entry) in entries.as_object().into_iter().flatten() {
-            let at = join(&join("/components", kind), name);
-            match kind.as_str() {
-                "requestBodies" | "parameters" | "headers" => holders.push((at, entry)),
-                "responses" => response(at, entry, &mut holders),
-                _ => {}
-            }
+    for (kind, at, entry) in crate::walk::component_entries(doc) {
+        match kind {
+            "requestBodies" | "parameters" | "headers" => holders.push((at, entry)),
+            "responses" => response(at, entry, &mut holders),
+            _ => {}
         }
     }
     for (path, item) in doc

@@ -139,24 +139,16 @@ fn locate_parse_error(doc: &Value) -> Option<(String, String)> {
             }
         }
     }
-    for (kind, entries) in doc
-        .get("components")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for (name, v) in entries.as_object().into_iter().flatten() {
-            let at = join(&join("/components", kind), name);
-            let e = match kind.as_str() {
-                "schemas" => first_err::<ReferenceOr<Schema>>(v, &at),
-                "parameters" => first_err::<ReferenceOr<Parameter>>(v, &at),
-                "responses" => holder_err::<ReferenceOr<Response>>(v, &at),
-                "requestBodies" => holder_err::<ReferenceOr<RequestBody>>(v, &at),
-                _ => None,
-            };
-            if e.is_some() {
-                return e;
-            }
+    for (kind, at, v) in crate::walk::component_entries(doc) {
+        let e = match kind {
+            "schemas" => first_err::<ReferenceOr<Schema>>(v, &at),
+            "parameters" => first_err::<ReferenceOr<Parameter>>(v, &at),
+            "responses" => holder_err::<ReferenceOr<Response>>(v, &at),
+            "requestBodies" => holder_err::<ReferenceOr<RequestBody>>(v, &at),
+            _ => None,
+        };
+        if e.is_some() {
+            return e;
         }
     }
     None

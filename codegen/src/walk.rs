@@ -34,6 +34,25 @@ pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &'static str, &Val
         })
 }
 
+/// Every entry of `components`, in document order: (kind such as `schemas`, the entry's pointer,
+/// the entry). Kinds and entries that are not objects are skipped; validation reports them.
+pub fn component_entries(doc: &Value) -> impl Iterator<Item = (&str, String, &Value)> {
+    doc.get("components")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(kind, entries)| {
+            entries
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(move |(name, entry)| {
+                    let at = pointer::join(&pointer::join("/components", kind), name);
+                    (kind.as_str(), at, entry)
+                })
+        })
+}
+
 /// Calls `f` with (path, method, pointer, operation) for every operation of the document.
 pub fn for_each_operation(
     doc: &mut Value,
