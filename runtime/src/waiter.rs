@@ -1,13 +1,16 @@
 //! Waiting for an asynchronous job (training, rendering) to finish: polls an operation with
-//! backoff until the status the overlay names reaches a success or failure value, or until the
-//! caller's maximum wait runs out. There is no default maximum: the caller must choose one.
+//! jittered backoff until the status the overlay names reaches a success or failure value, or
+//! until the caller's maximum wait runs out. There is no default maximum: the caller must choose
+//! one. Each wait is one tracing span (`waiter`), the parent of its polls' request spans.
 
 use std::fmt;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use backon::{BackoffBuilder, ExponentialBuilder};
 use serde::Serialize;
 use serde_json::Value;
+use tracing::Instrument;
 
 use crate::error::Error;
 
@@ -79,7 +82,8 @@ impl<S> fmt::Debug for Wait<S> {
 }
 
 impl<S> Wait<S> {
-    /// Polls for at most `max_wait`, first after 2 s, backing off to one poll every 30 s.
+    /// Polls for at most `max_wait`, first after 1 to 2 s, backing off to one poll every 15 to
+    /// 30 s (each wait is jittered: see [`Wait::interval`]).
     pub fn up_to(max_wait: Duration) -> Self {
         Wait {
             max_wait,
@@ -89,7 +93,9 @@ impl<S> Wait<S> {
         }
     }
 
-    /// The first interval between polls; it doubles after each poll up to `max_interval`.
+    /// The first interval between polls; it doubles after each poll up to `max_interval`. Each
+    /// actual wait is drawn at random between half the interval and the whole, so that many
+    /// clients waiting for jobs started together do not poll in lockstep.
     pub fn interval(mut self, interval: Duration) -> Self {
         self.interval = interval;
         self
@@ -158,12 +164,76 @@ impl<E: fmt::Debug, T: fmt::Debug, S: fmt::Debug + fmt::Display> std::error::Err
 {
 }
 
+/// The waits between polls: from `first`, doubling up to `largest`, each drawn between half of
+/// its step and the whole step. backon's jitter adds up to 100% on top of a step; halving that
+/// keeps the caller's intervals as upper bounds (a `max_interval` is never exceeded) while
+/// spreading polls over half of each step.
+fn intervals(first: Duration, largest: Duration) -> impl Iterator<Item = Duration> {
+    ExponentialBuilder::default()
+        .with_min_delay(first)
+        .with_max_delay(largest)
+        .with_factor(2.0)
+        .with_jitter()
+        .without_max_times()
+        .build()
+        .map(move |step| (step / 2).min(largest))
+}
+
 /// Polls `call` until `spec` says the job is done. Matching works on the JSON status; what the
-/// caller sees (callback, errors) is that status converted to `S`.
+/// caller sees (callback, errors) is that status converted to `S`. Generated waiters call
+/// [`poll_named`], whose span names them.
 pub async fn poll<T, E, S, F, Fut>(
+    spec: &WaiterSpec,
+    wait: Wait<S>,
+    call: F,
+) -> Result<T, WaitError<E, T, S>>
+where
+    T: Serialize,
+    S: Status,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error<E>>>,
+{
+    let span = tracing::info_span!(
+        "waiter",
+        waiter = tracing::field::Empty,
+        operation = tracing::field::Empty,
+        polls = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+    run(spec, wait, call, span.clone()).instrument(span).await
+}
+
+/// [`poll`] in a span named for the waiter (`wait_for_video`) and the operation it polls
+/// (`get_video_info`): the span records how many polls ran and the last raw status, and each
+/// poll's `http_request` span is its child.
+pub async fn poll_named<T, E, S, F, Fut>(
+    waiter: &'static str,
+    operation: &'static str,
+    spec: &WaiterSpec,
+    wait: Wait<S>,
+    call: F,
+) -> Result<T, WaitError<E, T, S>>
+where
+    T: Serialize,
+    S: Status,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error<E>>>,
+{
+    let span = tracing::info_span!(
+        "waiter",
+        waiter,
+        operation,
+        polls = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+    run(spec, wait, call, span.clone()).instrument(span).await
+}
+
+async fn run<T, E, S, F, Fut>(
     spec: &WaiterSpec,
     mut wait: Wait<S>,
     mut call: F,
+    span: tracing::Span,
 ) -> Result<T, WaitError<E, T, S>>
 where
     T: Serialize,
@@ -172,9 +242,12 @@ where
     Fut: Future<Output = Result<T, Error<E>>>,
 {
     let start = Instant::now();
-    let mut interval = wait.interval;
+    let mut intervals = intervals(wait.interval, wait.max_interval);
     let mut last_status: Option<S> = None;
+    let mut polls = 0u32;
     loop {
+        polls += 1;
+        span.record("polls", polls);
         // The maximum bounds the poll in flight too: a poll still running when it passes is
         // dropped (which cancels its request), not awaited and then found to be late.
         let remaining = wait.max_wait.saturating_sub(start.elapsed());
@@ -194,6 +267,7 @@ where
             .find_map(|p| json.pointer(p))
             .cloned()
             .unwrap_or(Value::Null);
+        span.record("status", tracing::field::display(&status));
         tracing::debug!(status = %status, "polled");
         let typed = S::from_json(&status);
         if let Some(callback) = wait.on_status.as_mut() {
@@ -222,8 +296,8 @@ where
             });
         }
         last_status = Some(typed);
+        let interval = intervals.next().unwrap_or(wait.max_interval);
         tokio::time::sleep(interval.min(wait.max_wait - waited)).await;
-        interval = interval.saturating_mul(2).min(wait.max_interval);
     }
 }
 
@@ -337,6 +411,26 @@ mod tests {
         };
         assert_eq!(last_status, Some(json!(2)));
         assert!(waited >= Duration::from_millis(50));
+    }
+
+    /// Each wait lies between half its step and the step, steps double up to the largest, and
+    /// the waits are not all alike (the chance that 32 random draws agree is nil).
+    #[test]
+    fn intervals_are_jittered_within_their_doubling_steps() {
+        let ms = Duration::from_millis;
+        let waits: Vec<Duration> = intervals(ms(100), ms(400)).take(32).collect();
+        let steps = [ms(100), ms(200), ms(400)];
+        for (i, wait) in waits.iter().enumerate() {
+            let step = steps[i.min(2)];
+            assert!(*wait >= step / 2 && *wait <= step, "wait {i}: {wait:?}");
+        }
+        let capped = &waits[2..];
+        assert!(
+            capped.iter().any(|w| w != &capped[0]),
+            "no jitter: {capped:?}"
+        );
+        // A first interval above the largest is capped too.
+        assert!(intervals(ms(50), ms(10)).take(4).all(|w| w <= ms(10)));
     }
 
     #[test]

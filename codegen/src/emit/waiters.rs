@@ -151,6 +151,8 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         let (success, failure) = (matcher(&w.success), matcher(&w.failure));
         let fn_name = format_ident!("{}", naming::setter_ident(&w.name));
         let method = format_ident!("{}", op.method);
+        // The names the waiter's span carries: the client methods a user calls and reads.
+        let (waiter_name, operation_name) = (fn_name.to_string(), op.method.to_string());
         let out_ty = op.output();
         let err = &op.err;
         let status_ty = format_ident!("{}", w.status_type.name);
@@ -159,7 +161,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             .as_deref()
             .unwrap_or("Waits for an asynchronous job.");
         let doc = format!(
-            "{description}\n\nPolls [`Client::{}`] with backoff until the status at {} is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`{status_ty}`].",
+            "{description}\n\nPolls [`Client::{}`] with jittered backoff until the status at {} is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`{status_ty}`].",
             op.method,
             status.join(" or ")
         );
@@ -192,7 +194,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                         ))
                     })?;
                     // A client built with `poll_intervals` (a mock's) overrides the wait's.
-                    ::sdk_runtime::waiter::poll(&SPEC, self.inner.adjust_wait(wait), || {
+                    ::sdk_runtime::waiter::poll_named(#waiter_name, #operation_name, &SPEC, self.inner.adjust_wait(wait), || {
                         let #setter = #setter.clone();
                         async move { self.#method().#setter(#setter).send().await.map(ResponseValue::into_inner) }
                     })

@@ -104,7 +104,7 @@ impl ::std::fmt::Display for VideoStatus {
 impl Client {
     /**Waits for a talking-avatar video (createTalkingAvatar) to finish rendering. Akool reports its video_status as 1 (queueing), 2 (processing), 3 (completed) or 4 (failed); the wait ends at completed or failed.
 
-Polls [`Client::get_video_info`] with backoff until the status at /video_status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`VideoStatus`].*/
+Polls [`Client::get_video_info`] with jittered backoff until the status at /video_status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`VideoStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_video<I>(
         &self,
@@ -136,7 +136,9 @@ Polls [`Client::get_video_info`] with backoff until the status at /video_status 
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll(
+        ::sdk_runtime::waiter::poll_named(
+                "wait_for_video",
+                "get_video_info",
                 &SPEC,
                 self.inner.adjust_wait(wait),
                 || {
@@ -199,7 +201,7 @@ impl ::std::fmt::Display for AvatarStatus {
 impl Client {
     /**Waits for an uploaded avatar (createAvatar) to be processed. Akool reports its status as 1 (queueing), 2 (processing), 3 (completed: the avatar can be used) or 4 (failed).
 
-Polls [`Client::get_avatar_detail`] with backoff until the status at /0/status or /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`AvatarStatus`].*/
+Polls [`Client::get_avatar_detail`] with jittered backoff until the status at /0/status or /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`AvatarStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_avatar<I>(
         &self,
@@ -228,7 +230,9 @@ Polls [`Client::get_avatar_detail`] with backoff until the status at /0/status o
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll(
+        ::sdk_runtime::waiter::poll_named(
+                "wait_for_avatar",
+                "get_avatar_detail",
                 &SPEC,
                 self.inner.adjust_wait(wait),
                 || {
@@ -250,7 +254,8 @@ impl<'a> builder::ListAvatars<'a> {
     pub fn stream(
         self,
     ) -> ::sdk_runtime::Paginated<'a, types::AvatarListItem, ::sdk_runtime::Error<()>> {
-        ::sdk_runtime::Paginated::new(
+        ::sdk_runtime::Paginated::for_operation(
+            "list_avatars",
             ::sdk_runtime::Position::Page(1i64),
             Some(100usize),
             move |position: ::sdk_runtime::Position| {

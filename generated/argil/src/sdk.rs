@@ -90,7 +90,7 @@ impl ::std::fmt::Display for TrainingStatus {
 impl Client {
     /**Waits for a new avatar's training to end. Argil trains an avatar (NOT_TRAINED, TRAINING) until it is IDLE, ready to use; TRAINING_FAILED and REFUSED (rejected by moderation) end the wait as failures.
 
-Polls [`Client::get_avatar`] with backoff until the status at /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`TrainingStatus`].*/
+Polls [`Client::get_avatar`] with jittered backoff until the status at /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`TrainingStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_training<I>(
         &self,
@@ -121,7 +121,9 @@ Polls [`Client::get_avatar`] with backoff until the status at /status is a succe
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll(
+        ::sdk_runtime::waiter::poll_named(
+                "wait_for_training",
+                "get_avatar",
                 &SPEC,
                 self.inner.adjust_wait(wait),
                 || {

@@ -1,11 +1,15 @@
 //! What the generated clients tell a tracing subscriber, against loopback servers: the request
 //! span's OpenTelemetry HTTP fields (method, path template, status, resend count, request id),
-//! recorded with the values the wire carried.
+//! recorded with the values the wire carried; a span per waiter run and per listing stream, the
+//! parent of their requests' spans; waiters polling at jittered intervals.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use client_tests::{argil, respond_in_turn};
+use akool_client::mock::MockServer as AkoolMock;
+use akool_client::{VideoStatus, Wait};
+use client_tests::{akool, argil, respond_in_turn};
 use serde_json::json;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -18,7 +22,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 #[derive(Debug, Clone, Default)]
 struct Seen {
     name: String,
-    #[allow(dead_code)] // read by the waiter and pagination tests below
     parent: Option<String>,
     fields: BTreeMap<String, String>,
 }
@@ -152,4 +155,142 @@ async fn a_first_attempt_has_no_resend_count() {
     assert_eq!(spans[0].field("http.response.status_code"), Some("404"));
     assert_eq!(spans[0].field("http.request.resend_count"), None);
     assert_eq!(spans[0].field("request_id"), None);
+}
+
+/// A waiter run is one `waiter` span naming the waiter and the operation it polls, counting the
+/// polls and holding the last raw status; each poll's request span is its child.
+#[tokio::test]
+async fn a_waiter_run_has_its_own_span_around_its_polls() {
+    let (capture, _guard) = capture();
+    let server = AkoolMock::start().await;
+    server
+        .get_video_info()
+        .respond_statuses([
+            VideoStatus::Queueing,
+            VideoStatus::Processing,
+            VideoStatus::Completed,
+        ])
+        .mount()
+        .await;
+    server
+        .client()
+        .wait_for_video("v1", Wait::up_to(Duration::from_secs(10)))
+        .await
+        .unwrap();
+    let waiters = capture.spans("waiter");
+    assert_eq!(waiters.len(), 1, "{waiters:?}");
+    let waiter = &waiters[0];
+    assert_eq!(waiter.field("waiter"), Some("wait_for_video"), "{waiter:?}");
+    assert_eq!(
+        waiter.field("operation"),
+        Some("get_video_info"),
+        "{waiter:?}"
+    );
+    assert_eq!(waiter.field("polls"), Some("3"), "{waiter:?}");
+    assert_eq!(waiter.field("status"), Some("3"), "{waiter:?}");
+    let requests = capture.spans("http_request");
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.parent.as_deref() == Some("waiter")
+                && r.field("operation") == Some("get_video_info")),
+        "{requests:?}"
+    );
+}
+
+/// A listing stream is one `pagination` span naming the operation, counting pages and items;
+/// each page's request span is its child.
+#[tokio::test]
+async fn a_listing_stream_has_its_own_span_around_its_pages() {
+    let (capture, _guard) = capture();
+    let server = MockServer::start().await;
+    let page = |count: usize| {
+        let items: Vec<_> = (0..count)
+            .map(|i| json!({"avatar_id": format!("a{i}"), "name": "n", "from": 2}))
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({"code": 1000, "msg": "ok", "data": items}))
+    };
+    respond_in_turn(
+        &server,
+        || Mock::given(path("/api/open/v3/avatar/list")),
+        vec![page(100), page(3)],
+    )
+    .await;
+    let client = akool(&server);
+    let items = client
+        .list_avatars()
+        .from(2i64)
+        .stream()
+        .collect_up_to(1000)
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 103);
+    let listings = capture.spans("pagination");
+    assert_eq!(listings.len(), 1, "{listings:?}");
+    let listing = &listings[0];
+    assert_eq!(
+        listing.field("operation"),
+        Some("list_avatars"),
+        "{listing:?}"
+    );
+    assert_eq!(listing.field("pages"), Some("2"), "{listing:?}");
+    assert_eq!(listing.field("items"), Some("103"), "{listing:?}");
+    let requests = capture.spans("http_request");
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.parent.as_deref() == Some("pagination")),
+        "{requests:?}"
+    );
+}
+
+/// Polls against a loopback server arrive at jittered intervals: with a fixed 40 ms interval
+/// (first and largest alike, so no doubling), each gap lies between half the interval and the
+/// interval plus scheduling slack, and the gaps spread out instead of repeating one value.
+#[tokio::test]
+async fn waiter_polls_arrive_at_jittered_intervals() {
+    let server = MockServer::start().await;
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    let log = arrivals.clone();
+    Mock::given(path("/api/open/v3/content/video/infobymodelid"))
+        .respond_with(move |_: &wiremock::Request| {
+            log.lock().unwrap().push(Instant::now());
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"code": 1000, "msg": "ok", "data": {"video_status": 2}}))
+        })
+        .mount(&server)
+        .await;
+    let interval = Duration::from_millis(40);
+    let err = akool(&server)
+        .wait_for_video(
+            "v1",
+            Wait::up_to(Duration::from_millis(1200))
+                .interval(interval)
+                .max_interval(interval),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, akool_client::WaitError::TimedOut { .. }),
+        "{err}"
+    );
+    let arrivals = arrivals.lock().unwrap();
+    let gaps: Vec<Duration> = arrivals.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.len() >= 15, "{gaps:?}");
+    // The last gap may be cut short by the maximum wait.
+    for gap in &gaps[..gaps.len() - 1] {
+        assert!(
+            *gap >= interval / 2,
+            "a gap below half the interval: {gaps:?}"
+        );
+    }
+    // Without jitter every gap would be 40 ms plus a little; with it, a fair share of them lie
+    // below 35 ms (each wait is uniform over 20..40 ms, so about three in four do).
+    let short = gaps
+        .iter()
+        .filter(|g| **g < Duration::from_millis(35))
+        .count();
+    assert!(short >= gaps.len() / 4, "{short} short gaps: {gaps:?}");
 }
