@@ -51,12 +51,39 @@ pub struct WaiterSpec {
 /// crates implement it for each waiter's status enum; `Value` is the untyped form.
 pub trait Status: Sized {
     fn from_json(status: &Value) -> Self;
+
+    /// The value the API sends for this status (`4` for Akool's `failed`), when it is known:
+    /// errors show it next to the status's name, since the vendor's documentation and support
+    /// speak in those values. `None` (the default) when the type does not keep it.
+    fn raw(&self) -> Option<Value> {
+        None
+    }
 }
 
 impl Status for Value {
     fn from_json(status: &Value) -> Self {
         status.clone()
     }
+
+    fn raw(&self) -> Option<Value> {
+        Some(self.clone())
+    }
+}
+
+/// `status`, then the API's own value when it says more than the name (`failed (`4` in the
+/// API)`); a status shown as its value already (`"IDLE"`, an untyped `4`) is not repeated.
+fn status_text<S: fmt::Display + Status>(f: &mut fmt::Formatter<'_>, status: &S) -> fmt::Result {
+    let name = status.to_string();
+    f.write_str(&name)?;
+    let Some(raw) = status.raw() else {
+        return Ok(());
+    };
+    // Compared as text: a number's JSON (`4`) or a string's content (`IDLE`, without quotes).
+    let text = raw.to_string();
+    if raw.as_str() == Some(name.as_str()) || text == name {
+        return Ok(());
+    }
+    write!(f, " (`{text}` in the API)")
 }
 
 /// Receives each status a waiter observes.
@@ -134,11 +161,24 @@ pub enum WaitError<E, T, S = Value> {
     Request(Error<E>),
 }
 
-impl<E: fmt::Debug, T, S: fmt::Display> fmt::Display for WaitError<E, T, S> {
+impl<E, T, S: Status> WaitError<E, T, S> {
+    /// The status value the API last sent, as JSON (`4`), when the status type keeps it: the
+    /// failure status, or the last status seen before the wait timed out.
+    pub fn raw_status(&self) -> Option<Value> {
+        match self {
+            WaitError::Failed { status, .. } => status.raw(),
+            WaitError::TimedOut { last_status, .. } => last_status.as_ref().and_then(S::raw),
+            WaitError::Request(_) => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug, T, S: fmt::Display + Status> fmt::Display for WaitError<E, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaitError::Failed { status, reason, .. } => {
-                write!(f, "the job failed with status {status}")?;
+                f.write_str("the job failed with status ")?;
+                status_text(f, status)?;
                 if let Some(reason) = reason {
                     write!(f, ": {reason}")?;
                 }
@@ -150,7 +190,10 @@ impl<E: fmt::Debug, T, S: fmt::Display> fmt::Display for WaitError<E, T, S> {
             } => {
                 write!(f, "gave up after {waited:?}")?;
                 match last_status {
-                    Some(status) => write!(f, "; last status {status}"),
+                    Some(status) => {
+                        f.write_str("; last status ")?;
+                        status_text(f, status)
+                    }
                     None => write!(f, " before any poll answered"),
                 }
             }
@@ -159,7 +202,7 @@ impl<E: fmt::Debug, T, S: fmt::Display> fmt::Display for WaitError<E, T, S> {
     }
 }
 
-impl<E: fmt::Debug, T: fmt::Debug, S: fmt::Debug + fmt::Display> std::error::Error
+impl<E: fmt::Debug, T: fmt::Debug, S: fmt::Debug + fmt::Display + Status> std::error::Error
     for WaitError<E, T, S>
 {
 }
@@ -302,140 +345,4 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-    use std::sync::{Arc, Mutex};
-
-    const SPEC: WaiterSpec = WaiterSpec {
-        status: &["/data/0/status", "/data/status"],
-        success: Match::AnyOf(&["3"]),
-        failure: Match::AnyOf(&["4"]),
-        reason: &["/data/reason"],
-    };
-
-    fn fast(max: Duration) -> Wait {
-        Wait::up_to(max)
-            .interval(Duration::from_millis(1))
-            .max_interval(Duration::from_millis(2))
-    }
-
-    #[tokio::test]
-    async fn reaches_success_reporting_every_status() {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        let mut statuses = vec![
-            json!({"data": [{"status": 1}]}),
-            json!({"data": {"status": 2}}),
-            json!({"data": {"status": 3}}),
-        ]
-        .into_iter();
-        let done = poll::<_, (), Value, _, _>(
-            &SPEC,
-            fast(Duration::from_secs(5)).on_status(move |s| log.lock().unwrap().push(s.clone())),
-            || {
-                let next = statuses.next().unwrap();
-                async move { Ok(next) }
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(done, json!({"data": {"status": 3}}));
-        assert_eq!(*seen.lock().unwrap(), vec![json!(1), json!(2), json!(3)]);
-    }
-
-    #[tokio::test]
-    async fn failure_carries_status_and_reason() {
-        let err = poll::<_, (), Value, _, _>(&SPEC, fast(Duration::from_secs(5)), || async {
-            Ok(json!({"data": {"status": 4, "reason": "bad video"}}))
-        })
-        .await
-        .unwrap_err();
-        let WaitError::Failed { status, reason, .. } = err else {
-            panic!("{err}")
-        };
-        assert_eq!(status, json!(4));
-        assert_eq!(reason.as_deref(), Some("bad video"));
-    }
-
-    #[tokio::test]
-    async fn times_out_with_the_last_status() {
-        let err = poll::<_, (), Value, _, _>(&SPEC, fast(Duration::from_millis(20)), || async {
-            Ok(json!({"data": {"status": 2}}))
-        })
-        .await
-        .unwrap_err();
-        let WaitError::TimedOut {
-            last_status,
-            waited,
-        } = err
-        else {
-            panic!("{err}")
-        };
-        assert_eq!(last_status, Some(json!(2)));
-        assert!(waited >= Duration::from_millis(20));
-    }
-
-    /// A poll that never answers is cut off at the maximum, with the status seen before it.
-    #[tokio::test]
-    async fn the_maximum_cuts_off_a_poll_in_flight() {
-        let mut polls = 0;
-        let start = Instant::now();
-        let waiting =
-            poll::<Value, (), Value, _, _>(&SPEC, fast(Duration::from_millis(50)), || {
-                polls += 1;
-                let first = polls == 1;
-                async move {
-                    if first {
-                        Ok(json!({"data": {"status": 2}}))
-                    } else {
-                        std::future::pending().await
-                    }
-                }
-            });
-        let err = tokio::time::timeout(Duration::from_secs(2), waiting)
-            .await
-            .expect("the wait ends at its maximum")
-            .unwrap_err();
-        assert!(
-            start.elapsed() < Duration::from_secs(1),
-            "{:?}",
-            start.elapsed()
-        );
-        let WaitError::TimedOut {
-            last_status,
-            waited,
-        } = err
-        else {
-            panic!("{err}")
-        };
-        assert_eq!(last_status, Some(json!(2)));
-        assert!(waited >= Duration::from_millis(50));
-    }
-
-    /// Each wait lies between half its step and the step, steps double up to the largest, and
-    /// the waits are not all alike (the chance that 32 random draws agree is nil).
-    #[test]
-    fn intervals_are_jittered_within_their_doubling_steps() {
-        let ms = Duration::from_millis;
-        let waits: Vec<Duration> = intervals(ms(100), ms(400)).take(32).collect();
-        let steps = [ms(100), ms(200), ms(400)];
-        for (i, wait) in waits.iter().enumerate() {
-            let step = steps[i.min(2)];
-            assert!(*wait >= step / 2 && *wait <= step, "wait {i}: {wait:?}");
-        }
-        let capped = &waits[2..];
-        assert!(
-            capped.iter().any(|w| w != &capped[0]),
-            "no jitter: {capped:?}"
-        );
-        // A first interval above the largest is capped too.
-        assert!(intervals(ms(50), ms(10)).take(4).all(|w| w <= ms(10)));
-    }
-
-    #[test]
-    fn present_matches_non_null() {
-        assert!(Match::Present.matches(&json!("https://x")));
-        assert!(!Match::Present.matches(&Value::Null));
-    }
-}
+mod tests;

@@ -53,6 +53,9 @@ fn status_enum(w: &Waiter, status: &StatusType) -> TokenStream {
                 }
             });
             let labels = variants.iter().map(|v| v.label.as_str());
+            // The API's value of each variant as JSON text, parsed back only when an error
+            // shows it: `WaitError` names it next to the label (`failed (`4` in the API)`).
+            let raws = variants.iter().map(|v| v.value.to_string());
             quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -68,6 +71,15 @@ fn status_enum(w: &Waiter, status: &StatusType) -> TokenStream {
                         match status {
                             #(#arms)*
                             other => Self::Other(other.as_str().map_or_else(|| other.to_string(), str::to_string)),
+                        }
+                    }
+
+                    fn raw(&self) -> Option<::serde_json::Value> {
+                        match self {
+                            #( Self::#idents => ::serde_json::from_str(#raws).ok(), )*
+                            // The text of a value `from_json` did not know: JSON text, or a
+                            // string as it came.
+                            Self::Other(text) => Some(::serde_json::from_str(text).unwrap_or_else(|_| ::serde_json::Value::String(text.clone()))),
                         }
                     }
                 }

@@ -87,6 +87,20 @@ impl ::sdk_runtime::waiter::Status for VideoStatus {
             }
         }
     }
+    fn raw(&self) -> Option<::serde_json::Value> {
+        match self {
+            Self::Queueing => ::serde_json::from_str("1").ok(),
+            Self::Processing => ::serde_json::from_str("2").ok(),
+            Self::Completed => ::serde_json::from_str("3").ok(),
+            Self::Failed => ::serde_json::from_str("4").ok(),
+            Self::Other(text) => {
+                Some(
+                    ::serde_json::from_str(text)
+                        .unwrap_or_else(|_| ::serde_json::Value::String(text.clone())),
+                )
+            }
+        }
+    }
 }
 impl ::std::fmt::Display for VideoStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -180,6 +194,20 @@ impl ::sdk_runtime::waiter::Status for AvatarStatus {
             other => {
                 Self::Other(
                     other.as_str().map_or_else(|| other.to_string(), str::to_string),
+                )
+            }
+        }
+    }
+    fn raw(&self) -> Option<::serde_json::Value> {
+        match self {
+            Self::Queueing => ::serde_json::from_str("1").ok(),
+            Self::Processing => ::serde_json::from_str("2").ok(),
+            Self::Completed => ::serde_json::from_str("3").ok(),
+            Self::Failed => ::serde_json::from_str("4").ok(),
+            Self::Other(text) => {
+                Some(
+                    ::serde_json::from_str(text)
+                        .unwrap_or_else(|_| ::serde_json::Value::String(text.clone())),
                 )
             }
         }

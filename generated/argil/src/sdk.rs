@@ -72,6 +72,21 @@ impl ::sdk_runtime::waiter::Status for TrainingStatus {
             }
         }
     }
+    fn raw(&self) -> Option<::serde_json::Value> {
+        match self {
+            Self::NotTrained => ::serde_json::from_str("\"NOT_TRAINED\"").ok(),
+            Self::Training => ::serde_json::from_str("\"TRAINING\"").ok(),
+            Self::Idle => ::serde_json::from_str("\"IDLE\"").ok(),
+            Self::TrainingFailed => ::serde_json::from_str("\"TRAINING_FAILED\"").ok(),
+            Self::Refused => ::serde_json::from_str("\"REFUSED\"").ok(),
+            Self::Other(text) => {
+                Some(
+                    ::serde_json::from_str(text)
+                        .unwrap_or_else(|_| ::serde_json::Value::String(text.clone())),
+                )
+            }
+        }
+    }
 }
 impl ::std::fmt::Display for TrainingStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
