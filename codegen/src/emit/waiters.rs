@@ -157,7 +157,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         let id_text = format!(
             "{} is not a valid {}",
             w.parameter,
-            crate::syntax::flat(param_ty)
+            crate::syntax::readable(param_ty)
         );
         let (status, reason) = (&w.status, &w.reason);
         let (success, failure) = (matcher(&w.success), matcher(&w.failure));

@@ -143,10 +143,7 @@ Polls [`Client::get_video_info`] with jittered backoff until the status at /vide
             .map_err(|e| {
                 ::sdk_runtime::WaitError::Request(
                     ::sdk_runtime::Error::InvalidRequest(
-                        format!(
-                            "{}: {e}",
-                            "video_model_id is not a valid ::std::string::String"
-                        ),
+                        format!("{}: {e}", "video_model_id is not a valid string"),
                     ),
                 )
             })?;
@@ -254,7 +251,7 @@ Polls [`Client::get_avatar_detail`] with jittered backoff until the status at /0
             .map_err(|e| {
                 ::sdk_runtime::WaitError::Request(
                     ::sdk_runtime::Error::InvalidRequest(
-                        format!("{}: {e}", "id is not a valid ::std::string::String"),
+                        format!("{}: {e}", "id is not a valid string"),
                     ),
                 )
             })?;

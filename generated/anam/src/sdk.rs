@@ -89,7 +89,7 @@ Polls [`Client::get_avatar`] with jittered backoff until the status at /videoUrl
             .map_err(|e| {
                 ::sdk_runtime::WaitError::Request(
                     ::sdk_runtime::Error::InvalidRequest(
-                        format!("{}: {e}", "id is not a valid ::uuid::Uuid"),
+                        format!("{}: {e}", "id is not a valid UUID"),
                     ),
                 )
             })?;

@@ -132,7 +132,7 @@ Polls [`Client::get_avatar`] with jittered backoff until the status at /status i
             .map_err(|e| {
                 ::sdk_runtime::WaitError::Request(
                     ::sdk_runtime::Error::InvalidRequest(
-                        format!("{}: {e}", "id is not a valid ::uuid::Uuid"),
+                        format!("{}: {e}", "id is not a valid UUID"),
                     ),
                 )
             })?;
