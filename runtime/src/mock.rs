@@ -19,6 +19,9 @@ use serde_json::Value;
 use wiremock::{Mock, Request, ResponseTemplate};
 
 use crate::config::{ClientConfig, FromParts};
+use answers::{Answer, Answers, DropsNext, Sequence};
+
+mod answers;
 use crate::envelope::EnvelopeSpec;
 use crate::retry::RetryPolicy;
 
@@ -31,6 +34,10 @@ pub const TEST_API_KEY: &str = "test-api-key";
 
 /// What a request that no expectation matched is answered with.
 const UNMATCHED_STATUS: u16 = 404;
+
+/// wiremock's priority for the mock that drops connections: ahead of the answering mocks
+/// (wiremock's default, 5), which the same requests would match too.
+const DROP_PRIORITY: u8 = 4;
 
 /// A loopback HTTP server answering the expectations mounted on it.
 pub struct MockServer {
@@ -148,13 +155,6 @@ impl MockServer {
     }
 }
 
-/// One answer of an expectation.
-#[derive(Debug, Clone)]
-struct Answer {
-    status: u16,
-    body: Option<(Vec<u8>, &'static str)>,
-}
-
 /// What a mounted expectation has answered.
 #[derive(Debug, Clone)]
 pub struct Mounted {
@@ -162,7 +162,7 @@ pub struct Mounted {
 }
 
 impl Mounted {
-    /// How many requests this expectation has answered so far.
+    /// How many requests this expectation has taken so far, dropped connections included.
     pub fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
     }
@@ -244,10 +244,9 @@ impl Expectation<'_> {
     /// Answers with `body` as JSON.
     pub fn respond_json<T: Serialize>(mut self, status: u16, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.answers.push(Answer {
-                status,
-                body: Some((bytes, "application/json")),
-            }),
+            Ok(bytes) => self
+                .answers
+                .push(Answer::respond(status, Some((bytes, "application/json")))),
             Err(e) => self
                 .problems
                 .push(format!("the answer does not serialize: {e}")),
@@ -321,20 +320,60 @@ impl Expectation<'_> {
 
     /// Answers with `body` as it is, of the given content type.
     pub fn respond_bytes(mut self, status: u16, body: Vec<u8>, content_type: &'static str) -> Self {
-        self.answers.push(Answer {
-            status,
-            body: Some((body, content_type)),
-        });
+        self.answers
+            .push(Answer::respond(status, Some((body, content_type))));
         self
     }
 
     /// Answers with `status` and no body.
     pub fn respond_empty(mut self, status: u16) -> Self {
-        self.answers.push(Answer { status, body: None });
+        self.answers.push(Answer::respond(status, None));
         self
     }
 
-    /// The number of calls it expects, checked when the server is dropped or verified.
+    /// Closes the connection without any response, as a crashed server or a proxy does: the
+    /// client gets a transport error (and retries it when its policy allows). An answer like
+    /// the others: successive requests get successive answers, the last repeating.
+    pub fn drop_connection(mut self) -> Self {
+        self.answers.push(Answer::dropped());
+        self
+    }
+
+    /// Adds the response header `name: value` to the answer added last (`retry-after`,
+    /// `x-request-id`, rate limits); several are all sent.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        let header = http::HeaderName::try_from(name)
+            .map_err(|e| format!("header name `{name}`: {e}"))
+            .and_then(|n| {
+                http::HeaderValue::try_from(value)
+                    .map(|v| (n, v))
+                    .map_err(|e| format!("header `{name}` value `{value}`: {e}"))
+            });
+        match (header, self.answers.last_mut()) {
+            (Ok(header), Some(answer)) => answer.headers.push(header),
+            (Err(e), _) => self.problems.push(e),
+            (_, None) => self.problems.push(format!(
+                "`with_header({name:?}, ..)` before any answer: it applies to the answer added last"
+            )),
+        }
+        self
+    }
+
+    /// Delays the answer added last by `delay`, to exercise the client's timeouts: the
+    /// response (headers and body) is written only after it.
+    pub fn with_delay(mut self, delay: Duration) -> Self {
+        match self.answers.last_mut() {
+            Some(answer) => answer.delay = Some(delay),
+            None => self.problems.push(
+                "`with_delay(..)` before any answer: it applies to the answer added last".into(),
+            ),
+        }
+        self
+    }
+
+    /// The number of calls it expects, checked when the server is dropped or verified. It
+    /// counts the requests answered with a response: a dropped connection is not one (its
+    /// request shows in `calls()`).
     pub fn expect(mut self, times: impl Into<Times>) -> Self {
         self.times = Some(times.into());
         self
@@ -366,11 +405,28 @@ impl Expectation<'_> {
         let calls = Arc::new(AtomicUsize::new(0));
         let matcher = Arc::new(self.matcher);
         lock(&self.server.state.matchers).push(matcher.clone());
-        let mut mock = Mock::given(Matching(matcher))
-            .respond_with(Answers {
-                answers: self.answers,
-                calls: calls.clone(),
+        let sequence = Arc::new(Sequence {
+            answers: self.answers,
+            calls: calls.clone(),
+        });
+        if sequence.has_drops() {
+            // wiremock answers a request with a response or, from a mock made with
+            // `respond_with_err`, with an error that closes the connection; never both from
+            // one mock. This one runs first (a higher priority) and takes only the requests
+            // whose turn in the shared sequence is a drop.
+            let dropping = sequence.clone();
+            Mock::given(DropsNext {
+                matcher: matcher.clone(),
+                sequence: sequence.clone(),
             })
+            .respond_with_err(move |_: &Request| answers::dropped(&dropping))
+            .with_priority(DROP_PRIORITY)
+            .named(format!("{name}, dropping the connection"))
+            .mount(&self.server.server)
+            .await;
+        }
+        let mut mock = Mock::given(Matching(matcher))
+            .respond_with(Answers(sequence))
             .named(name);
         if let Some(times) = self.times {
             mock = mock.expect(times);
@@ -576,26 +632,6 @@ struct Matching(Arc<Matcher>);
 impl wiremock::Match for Matching {
     fn matches(&self, request: &Request) -> bool {
         self.0.explain(request).is_ok()
-    }
-}
-
-/// Successive answers, the last repeating; counts the calls.
-struct Answers {
-    answers: Vec<Answer>,
-    calls: Arc<AtomicUsize>,
-}
-
-impl wiremock::Respond for Answers {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let call = self.calls.fetch_add(1, Ordering::SeqCst);
-        let Some(answer) = self.answers.get(call).or_else(|| self.answers.last()) else {
-            return ResponseTemplate::new(500);
-        };
-        let response = ResponseTemplate::new(answer.status);
-        match &answer.body {
-            Some((body, content_type)) => response.set_body_raw(body.clone(), content_type),
-            None => response,
-        }
     }
 }
 

@@ -65,7 +65,7 @@ pub fn render(header: &str, model: &SdkModel) -> String {
     waiters_section(&mut out, model, &lib);
     pagination_section(&mut out, model, &lib);
     out.push_str(&super::webhooks::readme_section(model, &lib));
-    out.push_str(&super::mocks::readme_section(model, &lib));
+    out.push_str(&super::mock_readme::readme_section(model, &lib));
     let _ = writeln!(out, "## Errors, retries, timeouts\n");
     let _ = writeln!(
         out,
