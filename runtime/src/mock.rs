@@ -20,8 +20,10 @@ use wiremock::{Mock, Request, ResponseTemplate};
 
 use crate::config::{ClientConfig, FromParts};
 use answers::{Answer, Answers, DropsNext, Sequence};
+use matcher::{Matcher, Matching, Part, parse_template};
 
 mod answers;
+mod matcher;
 use crate::envelope::EnvelopeSpec;
 use crate::retry::RetryPolicy;
 
@@ -436,145 +438,6 @@ impl Expectation<'_> {
     }
 }
 
-type BodyCheck = Box<dyn Fn(&[u8]) -> Result<(), String> + Send + Sync>;
-
-/// One segment of a path template: literal text and parameters (`{id}`, `{name}.json`).
-type Segment = Vec<Part>;
-
-#[derive(Debug, Clone, PartialEq)]
-enum Part {
-    Literal(String),
-    /// A parameter, with the value it must have (any non-empty text when `None`).
-    Param(String, Option<String>),
-}
-
-struct Matcher {
-    operation: &'static str,
-    method: &'static str,
-    template: &'static str,
-    path: Vec<Segment>,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    bodies: Vec<BodyCheck>,
-}
-
-impl Matcher {
-    /// Whether method and path fit, ignoring parameter values: the request was meant for it.
-    fn route_fits(&self, request: &Request) -> bool {
-        request.method.as_str() == self.method
-            && segments(request).is_some_and(|s| {
-                s.len() == self.path.len()
-                    && self
-                        .path
-                        .iter()
-                        .zip(&s)
-                        .all(|(template, actual)| fits(template, actual, false))
-            })
-    }
-
-    /// `Ok` when the request matches, else why not.
-    fn explain(&self, request: &Request) -> Result<(), String> {
-        if request.method.as_str() != self.method {
-            return Err(format!("the method is not {}", self.method));
-        }
-        let actual = segments(request).unwrap_or_default();
-        let path_fits = actual.len() == self.path.len()
-            && self
-                .path
-                .iter()
-                .zip(&actual)
-                .all(|(template, actual)| fits(template, actual, true));
-        if !path_fits {
-            return Err(format!(
-                "the path does not fit {} with its set parameters",
-                self.template
-            ));
-        }
-        let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        for (name, value) in &self.query {
-            if !pairs.iter().any(|(n, v)| n == name && v == value) {
-                return Err(format!("query parameter `{name}` is not `{value}`"));
-            }
-        }
-        for (name, value) in &self.headers {
-            let sent = request
-                .headers
-                .get(name.as_str())
-                .and_then(|v| v.to_str().ok());
-            if sent != Some(value.as_str()) {
-                return Err(format!("header `{name}` is not `{value}`"));
-            }
-        }
-        self.bodies
-            .iter()
-            .try_for_each(|check| check(&request.body))
-    }
-}
-
-/// The request path's segments, percent-decoded (`None` when one is not UTF-8).
-fn segments(request: &Request) -> Option<Vec<String>> {
-    request
-        .url
-        .path()
-        .trim_start_matches('/')
-        .split('/')
-        .map(percent_decode)
-        .collect()
-}
-
-fn parse_template(path: &str) -> Vec<Segment> {
-    path.trim_start_matches('/')
-        .split('/')
-        .map(|segment| {
-            let mut parts = Vec::new();
-            let mut rest = segment;
-            while let Some(open) = rest.find('{') {
-                let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-                    break;
-                };
-                if open > 0 {
-                    parts.push(Part::Literal(rest[..open].to_string()));
-                }
-                parts.push(Part::Param(rest[open + 1..close].to_string(), None));
-                rest = &rest[close + 1..];
-            }
-            if !rest.is_empty() || parts.is_empty() {
-                parts.push(Part::Literal(rest.to_string()));
-            }
-            parts
-        })
-        .collect()
-}
-
-/// Whether `actual` fits the template segment; `values`: set parameters must have their value.
-fn fits(template: &[Part], actual: &str, values: bool) -> bool {
-    match template.split_first() {
-        None => actual.is_empty(),
-        Some((Part::Literal(literal), rest)) => actual
-            .strip_prefix(literal.as_str())
-            .is_some_and(|after| fits(rest, after, values)),
-        Some((Part::Param(_, Some(value)), rest)) if values => actual
-            .strip_prefix(value.as_str())
-            .is_some_and(|after| fits(rest, after, values)),
-        // Any non-empty text, the shortest first (a literal may follow).
-        Some((Part::Param(..), rest)) => actual
-            .char_indices()
-            .skip(1)
-            .map(|(i, _)| i)
-            .chain([actual.len()])
-            .filter(|&i| i > 0)
-            .any(|i| fits(rest, &actual[i..], values)),
-    }
-}
-
-/// A request path segment as the client meant it (`a%20b` -> `a b`); `None` when it is not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8()
-        .ok()
-        .map(std::borrow::Cow::into_owned)
-}
-
 /// A parameter's value as the client writes it: strings as they are, numbers and booleans as
 /// JSON writes them.
 fn text<T: Serialize>(value: &T) -> Result<String, String> {
@@ -627,14 +490,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-struct Matching(Arc<Matcher>);
-
-impl wiremock::Match for Matching {
-    fn matches(&self, request: &Request) -> bool {
-        self.0.explain(request).is_ok()
-    }
-}
-
 struct Anything;
 
 impl wiremock::Match for Anything {
@@ -684,114 +539,4 @@ impl wiremock::Respond for Unmatched {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn templates_fit_paths_and_set_parameters() {
-        let template = parse_template("/avatars/{id}/files/{name}.json");
-        assert_eq!(template.len(), 4);
-        let actual = ["avatars", "a1", "files", "x.json"];
-        assert!(template.iter().zip(actual).all(|(t, a)| fits(t, a, true)));
-        assert!(
-            !fits(&template[3], ".json", false),
-            "a parameter is never empty"
-        );
-        let set = vec![Part::Param("id".into(), Some("a1".into()))];
-        assert!(fits(&set, "a1", true) && !fits(&set, "a2", true) && fits(&set, "a2", false));
-    }
-
-    /// What `respond_statuses` builds is read back at the same pointer by the waiter: an index
-    /// makes an array (Akool's `/0/status` of a one-or-many `data`), a name an object.
-    #[test]
-    fn pointers_create_arrays_for_indices_and_objects_for_names() {
-        let mut v = Value::Null;
-        set_pointer(&mut v, "/0/status", 1.into());
-        assert_eq!(v, serde_json::json!([{"status": 1}]));
-        assert_eq!(v.pointer("/0/status"), Some(&1.into()));
-        let mut v = serde_json::json!({"code": 1000});
-        set_pointer(&mut v, "/data/a~1b", "x".into());
-        assert_eq!(v, serde_json::json!({"code": 1000, "data": {"a/b": "x"}}));
-        let mut v = Value::Null;
-        set_pointer(&mut v, "", 3.into());
-        assert_eq!(v, Value::from(3));
-    }
-
-    #[test]
-    fn values_read_as_the_client_writes_them() {
-        assert_eq!(text(&"a b").unwrap(), "a b");
-        assert_eq!(text(&2).unwrap(), "2");
-        assert_eq!(text(&true).unwrap(), "true");
-        assert!(text(&[1, 2]).is_err());
-        assert_eq!(percent_decode("a%20b%2Fc").unwrap(), "a b/c");
-    }
-
-    const ENVELOPE: EnvelopeSpec = EnvelopeSpec {
-        code: "/status/code",
-        message: "/status/text",
-        success: &[0],
-        known: &[],
-    };
-
-    /// Parameters of each place, a parameter inside a segment, the envelope filled in, a
-    /// sequence whose last answer repeats, and the reason a request did not match.
-    #[tokio::test]
-    async fn matches_parameters_and_answers_in_turn() {
-        let server = MockServer::start().await;
-        let mounted = server
-            .expectation("get_output", "GET", "/jobs/{id}/output.{format}")
-            .path_param("format", Ok("mp4"))
-            .query_param("verbose", Ok(true))
-            .header_param("X-Trace", Ok("t1"))
-            .respond_data::<Value, _>(Some(&ENVELOPE), "result", 200, &serde_json::json!({"n": 1}))
-            .respond_empty(503)
-            .mount()
-            .await;
-        let http = crate::http_client_builder().unwrap().build().unwrap();
-        let get = |path: &str, trace: &str| {
-            http.get(format!("{}{path}", server.uri()))
-                .header("x-trace", trace)
-                .send()
-        };
-        let first = get("/jobs/a%20b/output.mp4?verbose=true", "t1")
-            .await
-            .unwrap();
-        assert_eq!(
-            first.json::<Value>().await.unwrap(),
-            serde_json::json!({"status": {"code": 0, "text": "OK"}, "result": {"n": 1}})
-        );
-        for _ in 0..2 {
-            let next = get("/jobs/a/output.mp4?verbose=true", "t1").await.unwrap();
-            assert_eq!(next.status(), 503, "the last answer repeats");
-        }
-        let other = get("/jobs/a/output.webm?verbose=true", "t1").await.unwrap();
-        assert_eq!(other.status(), 404);
-        let why = other.text().await.unwrap();
-        assert!(why.contains("get_output: the path does not fit"), "{why}");
-        let untraced = get("/jobs/a/output.mp4?verbose=true", "t2").await.unwrap();
-        assert!(
-            untraced
-                .text()
-                .await
-                .unwrap()
-                .contains("header `x-trace` is not `t1`")
-        );
-        assert_eq!(mounted.calls(), 3);
-        assert_eq!(server.unmatched().len(), 2);
-    }
-
-    #[tokio::test]
-    #[should_panic(expected = "no answer")]
-    async fn an_expectation_without_an_answer_is_refused() {
-        let server = MockServer::start().await;
-        server.expectation("op", "GET", "/").mount().await;
-    }
-
-    #[test]
-    fn pointers_build_nested_objects() {
-        let mut body = Value::Null;
-        set_pointer(&mut body, "/meta/code", 1000.into());
-        set_pointer(&mut body, "/a~1b", 1.into());
-        assert_eq!(body, serde_json::json!({"meta": {"code": 1000}, "a/b": 1}));
-    }
-}
+mod tests;
