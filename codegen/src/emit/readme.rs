@@ -75,6 +75,20 @@ pub fn render(header: &str, model: &SdkModel) -> String {
         out,
         "Requests time out (10 s to connect, 60 s per attempt by default; downloads 30 s between reads instead, see below) and are retried with exponential backoff and jitter on connection failures, 408, 429, 502, 503 and 504, honouring `Retry-After`, up to 4 attempts and 60 s in all ([`RetryPolicy`]). A POST is sent again only when the server answered 429 or 503 or the connection never opened. The API key is never printed by `Debug` or traced.\n"
     );
+    // Only the spans this crate has: a waiter's, a listing's.
+    let mut spans = String::new();
+    if !model.waiters.is_empty() {
+        spans.push_str(
+            "; a waiter's polls run inside a `waiter` span (waiter, operation, polls, last status)",
+        );
+    }
+    if !model.paginated.is_empty() {
+        spans.push_str("; a `.stream()` listing's pages run inside a `pagination` span (operation, pages, items)");
+    }
+    let _ = writeln!(
+        out,
+        "Each call is a `tracing` span, `http_request`, with OpenTelemetry's HTTP client fields (`http.request.method`, `url.template`, `http.response.status_code`, `http.request.resend_count` on retries) besides `operation` and the server's `request_id`{spans}.\n"
+    );
     let _ = writeln!(
         out,
         "A whole call, retries and their waits included, has a deadline (2 minutes by default, `Client::builder().deadline(d)`): when it passes, the attempt in flight is cancelled and the call fails with `Error::Deadline`, which says after how many attempts and how long. Every operation's builder has `send_with(options)` next to `send()`, taking [`CallOptions`] that apply to that call only: `.timeout(d)` per attempt, `.header(name, value)`, `.retry_policy(RetryPolicy::none())`, `.deadline(d)`. Requests carry `User-Agent: {krate}/<version>`, unless you set `.user_agent(..)` on the builder or pass your own `http_client(..)`, whose own user agent applies.\n"
