@@ -48,6 +48,67 @@ pub fn flat(tokens: &impl quote::ToTokens) -> String {
     tokens.to_token_stream().to_string().replace(' ', "")
 }
 
+/// A type as a user of the API knows it, for error messages: `UUID` for `::uuid::Uuid`,
+/// `integer` for `i64`, `RFC 3339 date-time` for chrono's `DateTime`, a generated type by its
+/// plain name (`CreateAvatarRequest`, not `types::CreateAvatarRequest`), `list of X` for a
+/// `Vec<X>`. Paths like `::std::string::String` mean nothing to someone who sent `"nope"`.
+pub fn readable(ty: &impl quote::ToTokens) -> String {
+    let ty: Type = match syn::parse2(ty.to_token_stream()) {
+        Ok(ty) => ty,
+        Err(_) => return flat(ty),
+    };
+    readable_type(&ty)
+}
+
+fn readable_type(ty: &Type) -> String {
+    let last = match ty {
+        Type::Path(p) => p.path.segments.last(),
+        Type::Reference(r) => return readable_type(&r.elem),
+        Type::Slice(s) => return format!("list of {}", readable_type(&s.elem)),
+        _ => None,
+    };
+    let Some(last) = last else {
+        return flat(ty);
+    };
+    let inner = || generic_args(ty).and_then(|args| args.first().map(readable_type));
+    let name = last.ident.to_string();
+    match name.as_str() {
+        "Uuid" => "UUID".into(),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
+        | "usize" => "integer".into(),
+        "NonZeroU8" | "NonZeroU16" | "NonZeroU32" | "NonZeroU64" | "NonZeroU128"
+        | "NonZeroUsize" => "positive integer".into(),
+        "NonZeroI8" | "NonZeroI16" | "NonZeroI32" | "NonZeroI64" | "NonZeroI128"
+        | "NonZeroIsize" => "non-zero integer".into(),
+        "f32" | "f64" => "number".into(),
+        "String" | "str" => "string".into(),
+        "bool" => "boolean".into(),
+        "DateTime" => "RFC 3339 date-time".into(),
+        "NaiveDate" => "date (YYYY-MM-DD)".into(),
+        "NaiveTime" => "time (HH:MM:SS)".into(),
+        "Value" => "JSON value".into(),
+        "Bytes" | "ByteStream" => "bytes".into(),
+        "HashMap" | "BTreeMap" | "Map" | "BoundedMap" => "map".into(),
+        // Vec<u8>: what a raw body takes.
+        "Vec" if flat(ty).ends_with("<u8>") => "bytes".into(),
+        "Vec" | "VecDeque" | "HashSet" | "BTreeSet" => match inner() {
+            Some(item) => format!("list of {}", plural(&item)),
+            None => "list".into(),
+        },
+        "Option" | "Box" => inner().unwrap_or(name),
+        _ => name,
+    }
+}
+
+/// "strings", "UUIDs"; a type's own name or a phrase stays as it is ("list of Point").
+fn plural(item: &str) -> String {
+    match item {
+        "UUID" | "integer" | "positive integer" | "non-zero integer" | "number" | "string"
+        | "boolean" | "map" | "JSON value" | "RFC 3339 date-time" => format!("{item}s"),
+        _ => item.to_string(),
+    }
+}
+
 /// Whether a type is `uuid::Uuid`, however progenitor or typify spelled its path.
 pub fn is_uuid(ty: &Type) -> bool {
     matches!(flat(ty).as_str(), "::uuid::Uuid" | "uuid::Uuid")
@@ -299,4 +360,40 @@ impl syn::visit_mut::VisitMut for QualifyTypes {
 /// Parses generated tokens as a file; a failure is a generator bug.
 pub fn parse_file(tokens: TokenStream) -> Result<syn::File, syn::Error> {
     syn::parse2::<syn::File>(tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Types read as users know them, whatever path progenitor or typify spelled.
+    #[test]
+    fn types_read_as_users_know_them() {
+        let cases = [
+            ("::uuid::Uuid", "UUID"),
+            ("uuid::Uuid", "UUID"),
+            ("i64", "integer"),
+            ("::std::num::NonZeroU64", "positive integer"),
+            ("f64", "number"),
+            ("::std::string::String", "string"),
+            ("bool", "boolean"),
+            (
+                "::chrono::DateTime<::chrono::offset::Utc>",
+                "RFC 3339 date-time",
+            ),
+            ("::chrono::naive::NaiveDate", "date (YYYY-MM-DD)"),
+            ("types::CreateAvatarRequest", "CreateAvatarRequest"),
+            ("crate::types::ListAvatarsType", "ListAvatarsType"),
+            ("::std::vec::Vec<::uuid::Uuid>", "list of UUIDs"),
+            ("Vec<types::Point>", "list of Point"),
+            ("Vec<u8>", "bytes"),
+            ("::std::option::Option<types::Voice>", "Voice"),
+            ("::serde_json::Value", "JSON value"),
+            ("&str", "string"),
+        ];
+        for (ty, want) in cases {
+            let ty: Type = syn::parse_str(ty).unwrap();
+            assert_eq!(readable(&ty), want, "{}", flat(&ty));
+        }
+    }
 }

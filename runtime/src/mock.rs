@@ -19,6 +19,11 @@ use serde_json::Value;
 use wiremock::{Mock, Request, ResponseTemplate};
 
 use crate::config::{ClientConfig, FromParts};
+use answers::{Answer, Answers, DropsNext, Sequence};
+use matcher::{Matcher, Matching, Part, parse_template};
+
+mod answers;
+mod matcher;
 use crate::envelope::EnvelopeSpec;
 use crate::retry::RetryPolicy;
 
@@ -31,6 +36,10 @@ pub const TEST_API_KEY: &str = "test-api-key";
 
 /// What a request that no expectation matched is answered with.
 const UNMATCHED_STATUS: u16 = 404;
+
+/// wiremock's priority for the mock that drops connections: ahead of the answering mocks
+/// (wiremock's default, 5), which the same requests would match too.
+const DROP_PRIORITY: u8 = 4;
 
 /// A loopback HTTP server answering the expectations mounted on it.
 pub struct MockServer {
@@ -148,13 +157,6 @@ impl MockServer {
     }
 }
 
-/// One answer of an expectation.
-#[derive(Debug, Clone)]
-struct Answer {
-    status: u16,
-    body: Option<(Vec<u8>, &'static str)>,
-}
-
 /// What a mounted expectation has answered.
 #[derive(Debug, Clone)]
 pub struct Mounted {
@@ -162,7 +164,7 @@ pub struct Mounted {
 }
 
 impl Mounted {
-    /// How many requests this expectation has answered so far.
+    /// How many requests this expectation has taken so far, dropped connections included.
     pub fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
     }
@@ -244,10 +246,9 @@ impl Expectation<'_> {
     /// Answers with `body` as JSON.
     pub fn respond_json<T: Serialize>(mut self, status: u16, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.answers.push(Answer {
-                status,
-                body: Some((bytes, "application/json")),
-            }),
+            Ok(bytes) => self
+                .answers
+                .push(Answer::respond(status, Some((bytes, "application/json")))),
             Err(e) => self
                 .problems
                 .push(format!("the answer does not serialize: {e}")),
@@ -321,20 +322,60 @@ impl Expectation<'_> {
 
     /// Answers with `body` as it is, of the given content type.
     pub fn respond_bytes(mut self, status: u16, body: Vec<u8>, content_type: &'static str) -> Self {
-        self.answers.push(Answer {
-            status,
-            body: Some((body, content_type)),
-        });
+        self.answers
+            .push(Answer::respond(status, Some((body, content_type))));
         self
     }
 
     /// Answers with `status` and no body.
     pub fn respond_empty(mut self, status: u16) -> Self {
-        self.answers.push(Answer { status, body: None });
+        self.answers.push(Answer::respond(status, None));
         self
     }
 
-    /// The number of calls it expects, checked when the server is dropped or verified.
+    /// Closes the connection without any response, as a crashed server or a proxy does: the
+    /// client gets a transport error (and retries it when its policy allows). An answer like
+    /// the others: successive requests get successive answers, the last repeating.
+    pub fn drop_connection(mut self) -> Self {
+        self.answers.push(Answer::dropped());
+        self
+    }
+
+    /// Adds the response header `name: value` to the answer added last (`retry-after`,
+    /// `x-request-id`, rate limits); several are all sent.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        let header = http::HeaderName::try_from(name)
+            .map_err(|e| format!("header name `{name}`: {e}"))
+            .and_then(|n| {
+                http::HeaderValue::try_from(value)
+                    .map(|v| (n, v))
+                    .map_err(|e| format!("header `{name}` value `{value}`: {e}"))
+            });
+        match (header, self.answers.last_mut()) {
+            (Ok(header), Some(answer)) => answer.headers.push(header),
+            (Err(e), _) => self.problems.push(e),
+            (_, None) => self.problems.push(format!(
+                "`with_header({name:?}, ..)` before any answer: it applies to the answer added last"
+            )),
+        }
+        self
+    }
+
+    /// Delays the answer added last by `delay`, to exercise the client's timeouts: the
+    /// response (headers and body) is written only after it.
+    pub fn with_delay(mut self, delay: Duration) -> Self {
+        match self.answers.last_mut() {
+            Some(answer) => answer.delay = Some(delay),
+            None => self.problems.push(
+                "`with_delay(..)` before any answer: it applies to the answer added last".into(),
+            ),
+        }
+        self
+    }
+
+    /// The number of calls it expects, checked when the server is dropped or verified. It
+    /// counts the requests answered with a response: a dropped connection is not one (its
+    /// request shows in `calls()`).
     pub fn expect(mut self, times: impl Into<Times>) -> Self {
         self.times = Some(times.into());
         self
@@ -366,11 +407,28 @@ impl Expectation<'_> {
         let calls = Arc::new(AtomicUsize::new(0));
         let matcher = Arc::new(self.matcher);
         lock(&self.server.state.matchers).push(matcher.clone());
-        let mut mock = Mock::given(Matching(matcher))
-            .respond_with(Answers {
-                answers: self.answers,
-                calls: calls.clone(),
+        let sequence = Arc::new(Sequence {
+            answers: self.answers,
+            calls: calls.clone(),
+        });
+        if sequence.has_drops() {
+            // wiremock answers a request with a response or, from a mock made with
+            // `respond_with_err`, with an error that closes the connection; never both from
+            // one mock. This one runs first (a higher priority) and takes only the requests
+            // whose turn in the shared sequence is a drop.
+            let dropping = sequence.clone();
+            Mock::given(DropsNext {
+                matcher: matcher.clone(),
+                sequence: sequence.clone(),
             })
+            .respond_with_err(move |_: &Request| answers::dropped(&dropping))
+            .with_priority(DROP_PRIORITY)
+            .named(format!("{name}, dropping the connection"))
+            .mount(&self.server.server)
+            .await;
+        }
+        let mut mock = Mock::given(Matching(matcher))
+            .respond_with(Answers(sequence))
             .named(name);
         if let Some(times) = self.times {
             mock = mock.expect(times);
@@ -378,145 +436,6 @@ impl Expectation<'_> {
         mock.mount(&self.server.server).await;
         Mounted { calls }
     }
-}
-
-type BodyCheck = Box<dyn Fn(&[u8]) -> Result<(), String> + Send + Sync>;
-
-/// One segment of a path template: literal text and parameters (`{id}`, `{name}.json`).
-type Segment = Vec<Part>;
-
-#[derive(Debug, Clone, PartialEq)]
-enum Part {
-    Literal(String),
-    /// A parameter, with the value it must have (any non-empty text when `None`).
-    Param(String, Option<String>),
-}
-
-struct Matcher {
-    operation: &'static str,
-    method: &'static str,
-    template: &'static str,
-    path: Vec<Segment>,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    bodies: Vec<BodyCheck>,
-}
-
-impl Matcher {
-    /// Whether method and path fit, ignoring parameter values: the request was meant for it.
-    fn route_fits(&self, request: &Request) -> bool {
-        request.method.as_str() == self.method
-            && segments(request).is_some_and(|s| {
-                s.len() == self.path.len()
-                    && self
-                        .path
-                        .iter()
-                        .zip(&s)
-                        .all(|(template, actual)| fits(template, actual, false))
-            })
-    }
-
-    /// `Ok` when the request matches, else why not.
-    fn explain(&self, request: &Request) -> Result<(), String> {
-        if request.method.as_str() != self.method {
-            return Err(format!("the method is not {}", self.method));
-        }
-        let actual = segments(request).unwrap_or_default();
-        let path_fits = actual.len() == self.path.len()
-            && self
-                .path
-                .iter()
-                .zip(&actual)
-                .all(|(template, actual)| fits(template, actual, true));
-        if !path_fits {
-            return Err(format!(
-                "the path does not fit {} with its set parameters",
-                self.template
-            ));
-        }
-        let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        for (name, value) in &self.query {
-            if !pairs.iter().any(|(n, v)| n == name && v == value) {
-                return Err(format!("query parameter `{name}` is not `{value}`"));
-            }
-        }
-        for (name, value) in &self.headers {
-            let sent = request
-                .headers
-                .get(name.as_str())
-                .and_then(|v| v.to_str().ok());
-            if sent != Some(value.as_str()) {
-                return Err(format!("header `{name}` is not `{value}`"));
-            }
-        }
-        self.bodies
-            .iter()
-            .try_for_each(|check| check(&request.body))
-    }
-}
-
-/// The request path's segments, percent-decoded (`None` when one is not UTF-8).
-fn segments(request: &Request) -> Option<Vec<String>> {
-    request
-        .url
-        .path()
-        .trim_start_matches('/')
-        .split('/')
-        .map(percent_decode)
-        .collect()
-}
-
-fn parse_template(path: &str) -> Vec<Segment> {
-    path.trim_start_matches('/')
-        .split('/')
-        .map(|segment| {
-            let mut parts = Vec::new();
-            let mut rest = segment;
-            while let Some(open) = rest.find('{') {
-                let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-                    break;
-                };
-                if open > 0 {
-                    parts.push(Part::Literal(rest[..open].to_string()));
-                }
-                parts.push(Part::Param(rest[open + 1..close].to_string(), None));
-                rest = &rest[close + 1..];
-            }
-            if !rest.is_empty() || parts.is_empty() {
-                parts.push(Part::Literal(rest.to_string()));
-            }
-            parts
-        })
-        .collect()
-}
-
-/// Whether `actual` fits the template segment; `values`: set parameters must have their value.
-fn fits(template: &[Part], actual: &str, values: bool) -> bool {
-    match template.split_first() {
-        None => actual.is_empty(),
-        Some((Part::Literal(literal), rest)) => actual
-            .strip_prefix(literal.as_str())
-            .is_some_and(|after| fits(rest, after, values)),
-        Some((Part::Param(_, Some(value)), rest)) if values => actual
-            .strip_prefix(value.as_str())
-            .is_some_and(|after| fits(rest, after, values)),
-        // Any non-empty text, the shortest first (a literal may follow).
-        Some((Part::Param(..), rest)) => actual
-            .char_indices()
-            .skip(1)
-            .map(|(i, _)| i)
-            .chain([actual.len()])
-            .filter(|&i| i > 0)
-            .any(|i| fits(rest, &actual[i..], values)),
-    }
-}
-
-/// A request path segment as the client meant it (`a%20b` -> `a b`); `None` when it is not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8()
-        .ok()
-        .map(std::borrow::Cow::into_owned)
 }
 
 /// A parameter's value as the client writes it: strings as they are, numbers and booleans as
@@ -571,34 +490,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-struct Matching(Arc<Matcher>);
-
-impl wiremock::Match for Matching {
-    fn matches(&self, request: &Request) -> bool {
-        self.0.explain(request).is_ok()
-    }
-}
-
-/// Successive answers, the last repeating; counts the calls.
-struct Answers {
-    answers: Vec<Answer>,
-    calls: Arc<AtomicUsize>,
-}
-
-impl wiremock::Respond for Answers {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let call = self.calls.fetch_add(1, Ordering::SeqCst);
-        let Some(answer) = self.answers.get(call).or_else(|| self.answers.last()) else {
-            return ResponseTemplate::new(500);
-        };
-        let response = ResponseTemplate::new(answer.status);
-        match &answer.body {
-            Some((body, content_type)) => response.set_body_raw(body.clone(), content_type),
-            None => response,
-        }
-    }
-}
-
 struct Anything;
 
 impl wiremock::Match for Anything {
@@ -648,114 +539,4 @@ impl wiremock::Respond for Unmatched {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn templates_fit_paths_and_set_parameters() {
-        let template = parse_template("/avatars/{id}/files/{name}.json");
-        assert_eq!(template.len(), 4);
-        let actual = ["avatars", "a1", "files", "x.json"];
-        assert!(template.iter().zip(actual).all(|(t, a)| fits(t, a, true)));
-        assert!(
-            !fits(&template[3], ".json", false),
-            "a parameter is never empty"
-        );
-        let set = vec![Part::Param("id".into(), Some("a1".into()))];
-        assert!(fits(&set, "a1", true) && !fits(&set, "a2", true) && fits(&set, "a2", false));
-    }
-
-    /// What `respond_statuses` builds is read back at the same pointer by the waiter: an index
-    /// makes an array (Akool's `/0/status` of a one-or-many `data`), a name an object.
-    #[test]
-    fn pointers_create_arrays_for_indices_and_objects_for_names() {
-        let mut v = Value::Null;
-        set_pointer(&mut v, "/0/status", 1.into());
-        assert_eq!(v, serde_json::json!([{"status": 1}]));
-        assert_eq!(v.pointer("/0/status"), Some(&1.into()));
-        let mut v = serde_json::json!({"code": 1000});
-        set_pointer(&mut v, "/data/a~1b", "x".into());
-        assert_eq!(v, serde_json::json!({"code": 1000, "data": {"a/b": "x"}}));
-        let mut v = Value::Null;
-        set_pointer(&mut v, "", 3.into());
-        assert_eq!(v, Value::from(3));
-    }
-
-    #[test]
-    fn values_read_as_the_client_writes_them() {
-        assert_eq!(text(&"a b").unwrap(), "a b");
-        assert_eq!(text(&2).unwrap(), "2");
-        assert_eq!(text(&true).unwrap(), "true");
-        assert!(text(&[1, 2]).is_err());
-        assert_eq!(percent_decode("a%20b%2Fc").unwrap(), "a b/c");
-    }
-
-    const ENVELOPE: EnvelopeSpec = EnvelopeSpec {
-        code: "/status/code",
-        message: "/status/text",
-        success: &[0],
-        known: &[],
-    };
-
-    /// Parameters of each place, a parameter inside a segment, the envelope filled in, a
-    /// sequence whose last answer repeats, and the reason a request did not match.
-    #[tokio::test]
-    async fn matches_parameters_and_answers_in_turn() {
-        let server = MockServer::start().await;
-        let mounted = server
-            .expectation("get_output", "GET", "/jobs/{id}/output.{format}")
-            .path_param("format", Ok("mp4"))
-            .query_param("verbose", Ok(true))
-            .header_param("X-Trace", Ok("t1"))
-            .respond_data::<Value, _>(Some(&ENVELOPE), "result", 200, &serde_json::json!({"n": 1}))
-            .respond_empty(503)
-            .mount()
-            .await;
-        let http = crate::http_client_builder().unwrap().build().unwrap();
-        let get = |path: &str, trace: &str| {
-            http.get(format!("{}{path}", server.uri()))
-                .header("x-trace", trace)
-                .send()
-        };
-        let first = get("/jobs/a%20b/output.mp4?verbose=true", "t1")
-            .await
-            .unwrap();
-        assert_eq!(
-            first.json::<Value>().await.unwrap(),
-            serde_json::json!({"status": {"code": 0, "text": "OK"}, "result": {"n": 1}})
-        );
-        for _ in 0..2 {
-            let next = get("/jobs/a/output.mp4?verbose=true", "t1").await.unwrap();
-            assert_eq!(next.status(), 503, "the last answer repeats");
-        }
-        let other = get("/jobs/a/output.webm?verbose=true", "t1").await.unwrap();
-        assert_eq!(other.status(), 404);
-        let why = other.text().await.unwrap();
-        assert!(why.contains("get_output: the path does not fit"), "{why}");
-        let untraced = get("/jobs/a/output.mp4?verbose=true", "t2").await.unwrap();
-        assert!(
-            untraced
-                .text()
-                .await
-                .unwrap()
-                .contains("header `x-trace` is not `t1`")
-        );
-        assert_eq!(mounted.calls(), 3);
-        assert_eq!(server.unmatched().len(), 2);
-    }
-
-    #[tokio::test]
-    #[should_panic(expected = "no answer")]
-    async fn an_expectation_without_an_answer_is_refused() {
-        let server = MockServer::start().await;
-        server.expectation("op", "GET", "/").mount().await;
-    }
-
-    #[test]
-    fn pointers_build_nested_objects() {
-        let mut body = Value::Null;
-        set_pointer(&mut body, "/meta/code", 1000.into());
-        set_pointer(&mut body, "/a~1b", 1.into());
-        assert_eq!(body, serde_json::json!({"meta": {"code": 1000}, "a/b": 1}));
-    }
-}
+mod tests;

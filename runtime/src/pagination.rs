@@ -1,7 +1,8 @@
 //! Auto-pagination: every item of a listing as a stream, fetched page by page only as the
 //! consumer asks for more. The generated `.stream()` of a paginated operation says how to fetch
 //! one page; this type decides which page comes next and when to stop: on an empty page, on a
-//! page shorter than the page size, when the cursor runs out, or on the first error.
+//! page shorter than the page size, when the cursor runs out, or on the first error. Each listing
+//! is one tracing span (`pagination`), the parent of its pages' request spans.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -105,11 +106,57 @@ pub struct Paginated<'a, T, E> {
     buffered: VecDeque<T>,
     fetch: Fetch<'a, T, E>,
     in_flight: Option<PageFuture<'a, T, E>>,
+    /// The listing's span, entered while a page is fetched; counts pages and items.
+    span: tracing::Span,
+    pages: u32,
+    items: u64,
 }
 
 impl<'a, T, E> Paginated<'a, T, E> {
-    /// Starts at `first`; a page with fewer than `page_size` items is the last one.
-    pub fn new<F, Fut>(first: Position, page_size: Option<usize>, mut fetch: F) -> Self
+    /// Starts at `first`; a page with fewer than `page_size` items is the last one. Generated
+    /// `.stream()`s call [`Paginated::for_operation`], whose span names the operation.
+    pub fn new<F, Fut>(first: Position, page_size: Option<usize>, fetch: F) -> Self
+    where
+        F: FnMut(Position) -> Fut + Send + 'a,
+        Fut: Future<Output = Result<Page<T>, E>> + Send + 'a,
+    {
+        let span = tracing::info_span!(
+            "pagination",
+            operation = tracing::field::Empty,
+            pages = tracing::field::Empty,
+            items = tracing::field::Empty,
+        );
+        Self::in_span(span, first, page_size, fetch)
+    }
+
+    /// [`Paginated::new`] in a span naming the listing's `operation` (`list_avatars`): it
+    /// records how many pages and items were fetched, and each page's `http_request` span is
+    /// its child, so a slow listing shows which page took the time.
+    pub fn for_operation<F, Fut>(
+        operation: &'static str,
+        first: Position,
+        page_size: Option<usize>,
+        fetch: F,
+    ) -> Self
+    where
+        F: FnMut(Position) -> Fut + Send + 'a,
+        Fut: Future<Output = Result<Page<T>, E>> + Send + 'a,
+    {
+        let span = tracing::info_span!(
+            "pagination",
+            operation,
+            pages = tracing::field::Empty,
+            items = tracing::field::Empty,
+        );
+        Self::in_span(span, first, page_size, fetch)
+    }
+
+    fn in_span<F, Fut>(
+        span: tracing::Span,
+        first: Position,
+        page_size: Option<usize>,
+        mut fetch: F,
+    ) -> Self
     where
         F: FnMut(Position) -> Fut + Send + 'a,
         Fut: Future<Output = Result<Page<T>, E>> + Send + 'a,
@@ -120,6 +167,9 @@ impl<'a, T, E> Paginated<'a, T, E> {
             buffered: VecDeque::new(),
             fetch: Box::new(move |position| Box::pin(fetch(position))),
             in_flight: None,
+            span,
+            pages: 0,
+            items: 0,
         }
     }
 
@@ -174,6 +224,9 @@ impl<T: Unpin, E> Stream for Paginated<'_, T, E> {
             if let Some(item) = this.buffered.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
             }
+            // Entered for the fetch only (created and polled inside it), never across a
+            // return: the consumer's own work between items is not the listing's.
+            let entered = this.span.enter();
             if this.in_flight.is_none() {
                 let Some(position) = this.next.clone() else {
                     return Poll::Ready(None);
@@ -187,7 +240,14 @@ impl<T: Unpin, E> Stream for Paginated<'_, T, E> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(result) => result,
             };
+            drop(entered);
             this.in_flight = None;
+            if let Ok(page) = &result {
+                this.pages += 1;
+                this.items += page.items.len() as u64;
+                this.span.record("pages", this.pages);
+                this.span.record("items", this.items);
+            }
             let position = this.next.take();
             match result {
                 Err(e) => return Poll::Ready(Some(Err(e))),

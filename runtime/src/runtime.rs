@@ -120,14 +120,20 @@ impl Runtime {
         request: Request,
     ) -> Pin<Box<dyn Future<Output = Result<Answer, Failure>> + Send + 'a>> {
         let operation = request.operation;
-        // Field values are only computed when a subscriber wants the span.
+        // Field values are only computed when a subscriber wants the span. The names follow
+        // OpenTelemetry's HTTP client conventions, so a tracing-opentelemetry exporter files
+        // them where dashboards look for them: `url.template` is the operation's path template
+        // (`/avatars/{id}`, never the values, which may be personal), `resend_count` is set
+        // only on a retry, as the conventions ask.
         let span = tracing::info_span!(
             "http_request",
+            otel.kind = "client",
             operation = operation.id,
-            method = %operation.method,
-            path = operation.path,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
+            http.request.method = %operation.method,
+            url.template = operation.path,
+            http.request.resend_count = tracing::field::Empty,
+            http.response.status_code = tracing::field::Empty,
+            request_id = tracing::field::Empty,
         );
         if span.is_disabled() {
             // Entering and leaving a disabled span on every poll still costs; skip the wrapper.
@@ -208,7 +214,9 @@ impl Runtime {
         };
         loop {
             attempt += 1;
-            span.record("attempt", attempt);
+            if attempt > 1 {
+                span.record("http.request.resend_count", attempt - 1);
+            }
             let mut built = match self.attempt_request(http, &request) {
                 Ok(built) => built,
                 Err(problem) if attempt == 1 => return Err(Failure::Invalid(problem)),
@@ -255,7 +263,13 @@ impl Runtime {
             match sent {
                 Ok(response) => {
                     let status = response.status();
-                    span.record("status", status.as_u16());
+                    span.record("http.response.status_code", status.as_u16());
+                    // The header lookup is skipped when nobody records the span.
+                    if !span.is_disabled()
+                        && let Some(id) = crate::headers::request_id(response.headers())
+                    {
+                        span.record("request_id", id);
+                    }
                     if !self.interceptors.is_empty() {
                         let seen = ResponseInfo {
                             attempt: this,

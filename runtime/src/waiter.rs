@@ -1,13 +1,16 @@
 //! Waiting for an asynchronous job (training, rendering) to finish: polls an operation with
-//! backoff until the status the overlay names reaches a success or failure value, or until the
-//! caller's maximum wait runs out. There is no default maximum: the caller must choose one.
+//! jittered backoff until the status the overlay names reaches a success or failure value, or
+//! until the caller's maximum wait runs out. There is no default maximum: the caller must choose
+//! one. Each wait is one tracing span (`waiter`), the parent of its polls' request spans.
 
 use std::fmt;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use backon::{BackoffBuilder, ExponentialBuilder};
 use serde::Serialize;
 use serde_json::Value;
+use tracing::Instrument;
 
 use crate::error::Error;
 
@@ -48,12 +51,39 @@ pub struct WaiterSpec {
 /// crates implement it for each waiter's status enum; `Value` is the untyped form.
 pub trait Status: Sized {
     fn from_json(status: &Value) -> Self;
+
+    /// The value the API sends for this status (`4` for Akool's `failed`), when it is known:
+    /// errors show it next to the status's name, since the vendor's documentation and support
+    /// speak in those values. `None` (the default) when the type does not keep it.
+    fn raw(&self) -> Option<Value> {
+        None
+    }
 }
 
 impl Status for Value {
     fn from_json(status: &Value) -> Self {
         status.clone()
     }
+
+    fn raw(&self) -> Option<Value> {
+        Some(self.clone())
+    }
+}
+
+/// `status`, then the API's own value when it says more than the name (`failed (`4` in the
+/// API)`); a status shown as its value already (`"IDLE"`, an untyped `4`) is not repeated.
+fn status_text<S: fmt::Display + Status>(f: &mut fmt::Formatter<'_>, status: &S) -> fmt::Result {
+    let name = status.to_string();
+    f.write_str(&name)?;
+    let Some(raw) = status.raw() else {
+        return Ok(());
+    };
+    // Compared as text: a number's JSON (`4`) or a string's content (`IDLE`, without quotes).
+    let text = raw.to_string();
+    if raw.as_str() == Some(name.as_str()) || text == name {
+        return Ok(());
+    }
+    write!(f, " (`{text}` in the API)")
 }
 
 /// Receives each status a waiter observes.
@@ -79,7 +109,8 @@ impl<S> fmt::Debug for Wait<S> {
 }
 
 impl<S> Wait<S> {
-    /// Polls for at most `max_wait`, first after 2 s, backing off to one poll every 30 s.
+    /// Polls for at most `max_wait`, first after 1 to 2 s, backing off to one poll every 15 to
+    /// 30 s (each wait is jittered: see [`Wait::interval`]).
     pub fn up_to(max_wait: Duration) -> Self {
         Wait {
             max_wait,
@@ -89,7 +120,9 @@ impl<S> Wait<S> {
         }
     }
 
-    /// The first interval between polls; it doubles after each poll up to `max_interval`.
+    /// The first interval between polls; it doubles after each poll up to `max_interval`. Each
+    /// actual wait is drawn at random between half the interval and the whole, so that many
+    /// clients waiting for jobs started together do not poll in lockstep.
     pub fn interval(mut self, interval: Duration) -> Self {
         self.interval = interval;
         self
@@ -128,11 +161,24 @@ pub enum WaitError<E, T, S = Value> {
     Request(Error<E>),
 }
 
-impl<E: fmt::Debug, T, S: fmt::Display> fmt::Display for WaitError<E, T, S> {
+impl<E, T, S: Status> WaitError<E, T, S> {
+    /// The status value the API last sent, as JSON (`4`), when the status type keeps it: the
+    /// failure status, or the last status seen before the wait timed out.
+    pub fn raw_status(&self) -> Option<Value> {
+        match self {
+            WaitError::Failed { status, .. } => status.raw(),
+            WaitError::TimedOut { last_status, .. } => last_status.as_ref().and_then(S::raw),
+            WaitError::Request(_) => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug, T, S: fmt::Display + Status> fmt::Display for WaitError<E, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaitError::Failed { status, reason, .. } => {
-                write!(f, "the job failed with status {status}")?;
+                f.write_str("the job failed with status ")?;
+                status_text(f, status)?;
                 if let Some(reason) = reason {
                     write!(f, ": {reason}")?;
                 }
@@ -144,7 +190,10 @@ impl<E: fmt::Debug, T, S: fmt::Display> fmt::Display for WaitError<E, T, S> {
             } => {
                 write!(f, "gave up after {waited:?}")?;
                 match last_status {
-                    Some(status) => write!(f, "; last status {status}"),
+                    Some(status) => {
+                        f.write_str("; last status ")?;
+                        status_text(f, status)
+                    }
                     None => write!(f, " before any poll answered"),
                 }
             }
@@ -153,17 +202,81 @@ impl<E: fmt::Debug, T, S: fmt::Display> fmt::Display for WaitError<E, T, S> {
     }
 }
 
-impl<E: fmt::Debug, T: fmt::Debug, S: fmt::Debug + fmt::Display> std::error::Error
+impl<E: fmt::Debug, T: fmt::Debug, S: fmt::Debug + fmt::Display + Status> std::error::Error
     for WaitError<E, T, S>
 {
 }
 
+/// The waits between polls: from `first`, doubling up to `largest`, each drawn between half of
+/// its step and the whole step. backon's jitter adds up to 100% on top of a step; halving that
+/// keeps the caller's intervals as upper bounds (a `max_interval` is never exceeded) while
+/// spreading polls over half of each step.
+fn intervals(first: Duration, largest: Duration) -> impl Iterator<Item = Duration> {
+    ExponentialBuilder::default()
+        .with_min_delay(first)
+        .with_max_delay(largest)
+        .with_factor(2.0)
+        .with_jitter()
+        .without_max_times()
+        .build()
+        .map(move |step| (step / 2).min(largest))
+}
+
 /// Polls `call` until `spec` says the job is done. Matching works on the JSON status; what the
-/// caller sees (callback, errors) is that status converted to `S`.
+/// caller sees (callback, errors) is that status converted to `S`. Generated waiters call
+/// [`poll_named`], whose span names them.
 pub async fn poll<T, E, S, F, Fut>(
+    spec: &WaiterSpec,
+    wait: Wait<S>,
+    call: F,
+) -> Result<T, WaitError<E, T, S>>
+where
+    T: Serialize,
+    S: Status,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error<E>>>,
+{
+    let span = tracing::info_span!(
+        "waiter",
+        waiter = tracing::field::Empty,
+        operation = tracing::field::Empty,
+        polls = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+    run(spec, wait, call, span.clone()).instrument(span).await
+}
+
+/// [`poll`] in a span named for the waiter (`wait_for_video`) and the operation it polls
+/// (`get_video_info`): the span records how many polls ran and the last raw status, and each
+/// poll's `http_request` span is its child.
+pub async fn poll_named<T, E, S, F, Fut>(
+    waiter: &'static str,
+    operation: &'static str,
+    spec: &WaiterSpec,
+    wait: Wait<S>,
+    call: F,
+) -> Result<T, WaitError<E, T, S>>
+where
+    T: Serialize,
+    S: Status,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error<E>>>,
+{
+    let span = tracing::info_span!(
+        "waiter",
+        waiter,
+        operation,
+        polls = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+    run(spec, wait, call, span.clone()).instrument(span).await
+}
+
+async fn run<T, E, S, F, Fut>(
     spec: &WaiterSpec,
     mut wait: Wait<S>,
     mut call: F,
+    span: tracing::Span,
 ) -> Result<T, WaitError<E, T, S>>
 where
     T: Serialize,
@@ -172,9 +285,12 @@ where
     Fut: Future<Output = Result<T, Error<E>>>,
 {
     let start = Instant::now();
-    let mut interval = wait.interval;
+    let mut intervals = intervals(wait.interval, wait.max_interval);
     let mut last_status: Option<S> = None;
+    let mut polls = 0u32;
     loop {
+        polls += 1;
+        span.record("polls", polls);
         // The maximum bounds the poll in flight too: a poll still running when it passes is
         // dropped (which cancels its request), not awaited and then found to be late.
         let remaining = wait.max_wait.saturating_sub(start.elapsed());
@@ -194,6 +310,7 @@ where
             .find_map(|p| json.pointer(p))
             .cloned()
             .unwrap_or(Value::Null);
+        span.record("status", tracing::field::display(&status));
         tracing::debug!(status = %status, "polled");
         let typed = S::from_json(&status);
         if let Some(callback) = wait.on_status.as_mut() {
@@ -222,126 +339,10 @@ where
             });
         }
         last_status = Some(typed);
+        let interval = intervals.next().unwrap_or(wait.max_interval);
         tokio::time::sleep(interval.min(wait.max_wait - waited)).await;
-        interval = interval.saturating_mul(2).min(wait.max_interval);
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-    use std::sync::{Arc, Mutex};
-
-    const SPEC: WaiterSpec = WaiterSpec {
-        status: &["/data/0/status", "/data/status"],
-        success: Match::AnyOf(&["3"]),
-        failure: Match::AnyOf(&["4"]),
-        reason: &["/data/reason"],
-    };
-
-    fn fast(max: Duration) -> Wait {
-        Wait::up_to(max)
-            .interval(Duration::from_millis(1))
-            .max_interval(Duration::from_millis(2))
-    }
-
-    #[tokio::test]
-    async fn reaches_success_reporting_every_status() {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        let mut statuses = vec![
-            json!({"data": [{"status": 1}]}),
-            json!({"data": {"status": 2}}),
-            json!({"data": {"status": 3}}),
-        ]
-        .into_iter();
-        let done = poll::<_, (), Value, _, _>(
-            &SPEC,
-            fast(Duration::from_secs(5)).on_status(move |s| log.lock().unwrap().push(s.clone())),
-            || {
-                let next = statuses.next().unwrap();
-                async move { Ok(next) }
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(done, json!({"data": {"status": 3}}));
-        assert_eq!(*seen.lock().unwrap(), vec![json!(1), json!(2), json!(3)]);
-    }
-
-    #[tokio::test]
-    async fn failure_carries_status_and_reason() {
-        let err = poll::<_, (), Value, _, _>(&SPEC, fast(Duration::from_secs(5)), || async {
-            Ok(json!({"data": {"status": 4, "reason": "bad video"}}))
-        })
-        .await
-        .unwrap_err();
-        let WaitError::Failed { status, reason, .. } = err else {
-            panic!("{err}")
-        };
-        assert_eq!(status, json!(4));
-        assert_eq!(reason.as_deref(), Some("bad video"));
-    }
-
-    #[tokio::test]
-    async fn times_out_with_the_last_status() {
-        let err = poll::<_, (), Value, _, _>(&SPEC, fast(Duration::from_millis(20)), || async {
-            Ok(json!({"data": {"status": 2}}))
-        })
-        .await
-        .unwrap_err();
-        let WaitError::TimedOut {
-            last_status,
-            waited,
-        } = err
-        else {
-            panic!("{err}")
-        };
-        assert_eq!(last_status, Some(json!(2)));
-        assert!(waited >= Duration::from_millis(20));
-    }
-
-    /// A poll that never answers is cut off at the maximum, with the status seen before it.
-    #[tokio::test]
-    async fn the_maximum_cuts_off_a_poll_in_flight() {
-        let mut polls = 0;
-        let start = Instant::now();
-        let waiting =
-            poll::<Value, (), Value, _, _>(&SPEC, fast(Duration::from_millis(50)), || {
-                polls += 1;
-                let first = polls == 1;
-                async move {
-                    if first {
-                        Ok(json!({"data": {"status": 2}}))
-                    } else {
-                        std::future::pending().await
-                    }
-                }
-            });
-        let err = tokio::time::timeout(Duration::from_secs(2), waiting)
-            .await
-            .expect("the wait ends at its maximum")
-            .unwrap_err();
-        assert!(
-            start.elapsed() < Duration::from_secs(1),
-            "{:?}",
-            start.elapsed()
-        );
-        let WaitError::TimedOut {
-            last_status,
-            waited,
-        } = err
-        else {
-            panic!("{err}")
-        };
-        assert_eq!(last_status, Some(json!(2)));
-        assert!(waited >= Duration::from_millis(50));
-    }
-
-    #[test]
-    fn present_matches_non_null() {
-        assert!(Match::Present.matches(&json!("https://x")));
-        assert!(!Match::Present.matches(&Value::Null));
-    }
-}
+mod tests;

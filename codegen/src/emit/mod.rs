@@ -9,6 +9,7 @@ mod enum_constants;
 mod enum_errors;
 mod examples;
 mod forward_compat;
+mod mock_readme;
 mod mocks;
 mod operations;
 mod optional_text;

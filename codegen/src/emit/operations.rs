@@ -136,9 +136,10 @@ fn setter(
     optional: bool,
     doc: Option<&str>,
 ) -> TokenStream {
+    // Named as the user knows the type: "id is not a valid UUID", not `::uuid::Uuid`.
     let message = format!(
-        "conversion to `{}` for {name} failed: {{}}",
-        crate::syntax::flat(ty)
+        "{name} is not a valid {}: {{}}",
+        crate::syntax::readable(ty)
     );
     let store = if optional {
         quote!(value.try_into().map(Some).map_err(|e| format!(#message, e)))
@@ -387,10 +388,7 @@ fn body_parts(body: &Body, req: &Ident) -> Option<BodyParts> {
     let body_ident = format_ident!("body");
     if let Some(builder) = &body.builder {
         // typify's builder: `.body(value)` and `.body_map(|b| ..)` on one value.
-        let message = format!(
-            "conversion to `{}` for body failed: {{}}",
-            crate::syntax::flat(ty)
-        );
+        let message = format!("body is not a valid {}: {{}}", crate::syntax::readable(ty));
         let encode = encode(quote!(body));
         return Some(BodyParts {
             field: quote!(body: Result<#builder, String>),
@@ -434,10 +432,7 @@ fn body_parts(body: &Body, req: &Ident) -> Option<BodyParts> {
             }
         };
         let bytes_setter = {
-            let message = format!(
-                "conversion to `{}` for body failed: {{}}",
-                crate::syntax::flat(ty)
-            );
+            let message = format!("body is not a valid {}: {{}}", crate::syntax::readable(ty));
             quote! {
                 pub fn body<V>(mut self, value: V) -> Self
                 where

@@ -78,11 +78,13 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             "Every item of every page of [`Client::{}`], fetched one page at a time as the stream is read (with `next().await`, `collect_up_to(max)` or as a `futures::Stream`); it ends after the last page or the first error.{size_doc} The page selection set on this builder is replaced by the stream's.",
             op.method
         );
+        // The listing span names the operation as the client method a user calls.
+        let operation_name = op.method.to_string();
         out.extend(quote! {
             impl<'a> builder::#builder<'a> {
                 #[doc = #doc]
                 pub fn stream(self) -> ::sdk_runtime::Paginated<'a, #item, ::sdk_runtime::Error<#err>> {
-                    ::sdk_runtime::Paginated::new(#first, #page_size, move |position: ::sdk_runtime::Position| {
+                    ::sdk_runtime::Paginated::for_operation(#operation_name, #first, #page_size, move |position: ::sdk_runtime::Position| {
                         let request = self.clone();
                         let request = match position { #select };
                         #set_size

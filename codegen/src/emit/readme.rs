@@ -65,7 +65,7 @@ pub fn render(header: &str, model: &SdkModel) -> String {
     waiters_section(&mut out, model, &lib);
     pagination_section(&mut out, model, &lib);
     out.push_str(&super::webhooks::readme_section(model, &lib));
-    out.push_str(&super::mocks::readme_section(model, &lib));
+    out.push_str(&super::mock_readme::readme_section(model, &lib));
     let _ = writeln!(out, "## Errors, retries, timeouts\n");
     let _ = writeln!(
         out,
@@ -74,6 +74,20 @@ pub fn render(header: &str, model: &SdkModel) -> String {
     let _ = writeln!(
         out,
         "Requests time out (10 s to connect, 60 s per attempt by default; downloads 30 s between reads instead, see below) and are retried with exponential backoff and jitter on connection failures, 408, 429, 502, 503 and 504, honouring `Retry-After`, up to 4 attempts and 60 s in all ([`RetryPolicy`]). A POST is sent again only when the server answered 429 or 503 or the connection never opened. The API key is never printed by `Debug` or traced.\n"
+    );
+    // Only the spans this crate has: a waiter's, a listing's.
+    let mut spans = String::new();
+    if !model.waiters.is_empty() {
+        spans.push_str(
+            "; a waiter's polls run inside a `waiter` span (waiter, operation, polls, last status)",
+        );
+    }
+    if !model.paginated.is_empty() {
+        spans.push_str("; a `.stream()` listing's pages run inside a `pagination` span (operation, pages, items)");
+    }
+    let _ = writeln!(
+        out,
+        "Each call is a `tracing` span, `http_request`, with OpenTelemetry's HTTP client fields (`http.request.method`, `url.template`, `http.response.status_code`, `http.request.resend_count` on retries) besides `operation` and the server's `request_id`{spans}.\n"
     );
     let _ = writeln!(
         out,

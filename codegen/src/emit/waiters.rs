@@ -53,6 +53,9 @@ fn status_enum(w: &Waiter, status: &StatusType) -> TokenStream {
                 }
             });
             let labels = variants.iter().map(|v| v.label.as_str());
+            // The API's value of each variant as JSON text, parsed back only when an error
+            // shows it: `WaitError` names it next to the label (`failed (`4` in the API)`).
+            let raws = variants.iter().map(|v| v.value.to_string());
             quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -68,6 +71,15 @@ fn status_enum(w: &Waiter, status: &StatusType) -> TokenStream {
                         match status {
                             #(#arms)*
                             other => Self::Other(other.as_str().map_or_else(|| other.to_string(), str::to_string)),
+                        }
+                    }
+
+                    fn raw(&self) -> Option<::serde_json::Value> {
+                        match self {
+                            #( Self::#idents => ::serde_json::from_str(#raws).ok(), )*
+                            // The text of a value `from_json` did not know: JSON text, or a
+                            // string as it came.
+                            Self::Other(text) => Some(::serde_json::from_str(text).unwrap_or_else(|_| ::serde_json::Value::String(text.clone()))),
                         }
                     }
                 }
@@ -145,12 +157,14 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         let id_text = format!(
             "{} is not a valid {}",
             w.parameter,
-            crate::syntax::flat(param_ty)
+            crate::syntax::readable(param_ty)
         );
         let (status, reason) = (&w.status, &w.reason);
         let (success, failure) = (matcher(&w.success), matcher(&w.failure));
         let fn_name = format_ident!("{}", naming::setter_ident(&w.name));
         let method = format_ident!("{}", op.method);
+        // The names the waiter's span carries: the client methods a user calls and reads.
+        let (waiter_name, operation_name) = (fn_name.to_string(), op.method.to_string());
         let out_ty = op.output();
         let err = &op.err;
         let status_ty = format_ident!("{}", w.status_type.name);
@@ -159,7 +173,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             .as_deref()
             .unwrap_or("Waits for an asynchronous job.");
         let doc = format!(
-            "{description}\n\nPolls [`Client::{}`] with backoff until the status at {} is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`{status_ty}`].",
+            "{description}\n\nPolls [`Client::{}`] with jittered backoff until the status at {} is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`{status_ty}`].",
             op.method,
             status.join(" or ")
         );
@@ -192,7 +206,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                         ))
                     })?;
                     // A client built with `poll_intervals` (a mock's) overrides the wait's.
-                    ::sdk_runtime::waiter::poll(&SPEC, self.inner.adjust_wait(wait), || {
+                    ::sdk_runtime::waiter::poll_named(#waiter_name, #operation_name, &SPEC, self.inner.adjust_wait(wait), || {
                         let #setter = #setter.clone();
                         async move { self.#method().#setter(#setter).send().await.map(ResponseValue::into_inner) }
                     })

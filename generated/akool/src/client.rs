@@ -3131,11 +3131,7 @@ pub mod builder {
             self.from = value
                 .try_into()
                 .map(Some)
-                .map_err(|e| {
-                    format!(
-                        "conversion to `types::ListAvatarsFrom` for from failed: {}", e
-                    )
-                });
+                .map_err(|e| format!("from is not a valid ListAvatarsFrom: {}", e));
             self
         }
         ///Current number of pages，Default is 1.
@@ -3147,7 +3143,7 @@ pub mod builder {
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|e| format!("conversion to `i64` for page failed: {}", e));
+                .map_err(|e| format!("page is not a valid integer: {}", e));
             self
         }
         ///Current number of returns per page，Default is 100. (The page's value column shows 10; its example requests use size=100.)
@@ -3159,7 +3155,7 @@ pub mod builder {
             self.size = value
                 .try_into()
                 .map(Some)
-                .map_err(|e| format!("conversion to `i64` for size failed: {}", e));
+                .map_err(|e| format!("size is not a valid integer: {}", e));
             self
         }
         ///1 represents the talking avatar of Akool, 2 represents the streaming avatar of Akool，If empty, returns all avatars by default.
@@ -3173,11 +3169,7 @@ pub mod builder {
             self.type_ = value
                 .try_into()
                 .map(Some)
-                .map_err(|e| {
-                    format!(
-                        "conversion to `types::ListAvatarsType` for type failed: {}", e
-                    )
-                });
+                .map_err(|e| format!("type is not a valid ListAvatarsType: {}", e));
             self
         }
         /// The checked and encoded request, and the client that sends it.
@@ -3291,10 +3283,7 @@ pub mod builder {
                 .try_into()
                 .map(From::from)
                 .map_err(|s| {
-                    format!(
-                        "conversion to `types::CreateTalkingAvatarRequest` for body failed: {}",
-                        s
-                    )
+                    format!("body is not a valid CreateTalkingAvatarRequest: {}", s)
                 });
             self
         }
@@ -3408,12 +3397,7 @@ pub mod builder {
         {
             self.video_model_id = value
                 .try_into()
-                .map_err(|e| {
-                    format!(
-                        "conversion to `::std::string::String` for video_model_id failed: {}",
-                        e
-                    )
-                });
+                .map_err(|e| format!("video_model_id is not a valid string: {}", e));
             self
         }
         /// The checked and encoded request, and the client that sends it.
@@ -3510,9 +3494,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| {
-                    format!("conversion to `::std::string::String` for id failed: {}", e)
-                });
+                .map_err(|e| format!("id is not a valid string: {}", e));
             self
         }
         /// The checked and encoded request, and the client that sends it.
@@ -3605,12 +3587,7 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `types::CreateAvatarRequest` for body failed: {}",
-                        s
-                    )
-                });
+                .map_err(|s| format!("body is not a valid CreateAvatarRequest: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self

@@ -87,6 +87,20 @@ impl ::sdk_runtime::waiter::Status for VideoStatus {
             }
         }
     }
+    fn raw(&self) -> Option<::serde_json::Value> {
+        match self {
+            Self::Queueing => ::serde_json::from_str("1").ok(),
+            Self::Processing => ::serde_json::from_str("2").ok(),
+            Self::Completed => ::serde_json::from_str("3").ok(),
+            Self::Failed => ::serde_json::from_str("4").ok(),
+            Self::Other(text) => {
+                Some(
+                    ::serde_json::from_str(text)
+                        .unwrap_or_else(|_| ::serde_json::Value::String(text.clone())),
+                )
+            }
+        }
+    }
 }
 impl ::std::fmt::Display for VideoStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -104,7 +118,7 @@ impl ::std::fmt::Display for VideoStatus {
 impl Client {
     /**Waits for a talking-avatar video (createTalkingAvatar) to finish rendering. Akool reports its video_status as 1 (queueing), 2 (processing), 3 (completed) or 4 (failed); the wait ends at completed or failed.
 
-Polls [`Client::get_video_info`] with backoff until the status at /video_status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`VideoStatus`].*/
+Polls [`Client::get_video_info`] with jittered backoff until the status at /video_status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`VideoStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_video<I>(
         &self,
@@ -129,14 +143,13 @@ Polls [`Client::get_video_info`] with backoff until the status at /video_status 
             .map_err(|e| {
                 ::sdk_runtime::WaitError::Request(
                     ::sdk_runtime::Error::InvalidRequest(
-                        format!(
-                            "{}: {e}",
-                            "video_model_id is not a valid ::std::string::String"
-                        ),
+                        format!("{}: {e}", "video_model_id is not a valid string"),
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll(
+        ::sdk_runtime::waiter::poll_named(
+                "wait_for_video",
+                "get_video_info",
                 &SPEC,
                 self.inner.adjust_wait(wait),
                 || {
@@ -182,6 +195,20 @@ impl ::sdk_runtime::waiter::Status for AvatarStatus {
             }
         }
     }
+    fn raw(&self) -> Option<::serde_json::Value> {
+        match self {
+            Self::Queueing => ::serde_json::from_str("1").ok(),
+            Self::Processing => ::serde_json::from_str("2").ok(),
+            Self::Completed => ::serde_json::from_str("3").ok(),
+            Self::Failed => ::serde_json::from_str("4").ok(),
+            Self::Other(text) => {
+                Some(
+                    ::serde_json::from_str(text)
+                        .unwrap_or_else(|_| ::serde_json::Value::String(text.clone())),
+                )
+            }
+        }
+    }
 }
 impl ::std::fmt::Display for AvatarStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -199,7 +226,7 @@ impl ::std::fmt::Display for AvatarStatus {
 impl Client {
     /**Waits for an uploaded avatar (createAvatar) to be processed. Akool reports its status as 1 (queueing), 2 (processing), 3 (completed: the avatar can be used) or 4 (failed).
 
-Polls [`Client::get_avatar_detail`] with backoff until the status at /0/status or /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`AvatarStatus`].*/
+Polls [`Client::get_avatar_detail`] with jittered backoff until the status at /0/status or /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`AvatarStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_avatar<I>(
         &self,
@@ -224,11 +251,13 @@ Polls [`Client::get_avatar_detail`] with backoff until the status at /0/status o
             .map_err(|e| {
                 ::sdk_runtime::WaitError::Request(
                     ::sdk_runtime::Error::InvalidRequest(
-                        format!("{}: {e}", "id is not a valid ::std::string::String"),
+                        format!("{}: {e}", "id is not a valid string"),
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll(
+        ::sdk_runtime::waiter::poll_named(
+                "wait_for_avatar",
+                "get_avatar_detail",
                 &SPEC,
                 self.inner.adjust_wait(wait),
                 || {
@@ -250,7 +279,8 @@ impl<'a> builder::ListAvatars<'a> {
     pub fn stream(
         self,
     ) -> ::sdk_runtime::Paginated<'a, types::AvatarListItem, ::sdk_runtime::Error<()>> {
-        ::sdk_runtime::Paginated::new(
+        ::sdk_runtime::Paginated::for_operation(
+            "list_avatars",
             ::sdk_runtime::Position::Page(1i64),
             Some(100usize),
             move |position: ::sdk_runtime::Position| {

@@ -762,11 +762,7 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `types::CreateAvatarBody` for body failed: {}", s
-                    )
-                });
+                .map_err(|s| format!("body is not a valid CreateAvatarBody: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -860,9 +856,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| {
-                    format!("conversion to `::uuid::Uuid` for id failed: {}", e)
-                });
+                .map_err(|e| format!("id is not a valid UUID: {}", e));
             self
         }
         /// The checked and encoded request, and the client that sends it.

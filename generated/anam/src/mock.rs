@@ -76,8 +76,23 @@ impl CreateAvatar<'_> {
     pub fn respond_json(self, status: u16, body: ::serde_json::Value) -> Self {
         Self(self.0.respond_json(status, &body))
     }
+    /// Closes the connection without any response (the next answer in turn), as a
+    /// crashed server or a proxy does: your code sees a transport error, which the
+    /// client retries when its policy allows.
+    pub fn drop_connection(self) -> Self {
+        Self(self.0.drop_connection())
+    }
+    /// Adds the response header `name: value` to the answer added last
+    /// (`retry-after`, `x-request-id`, rate limits).
+    pub fn with_header(self, name: &str, value: &str) -> Self {
+        Self(self.0.with_header(name, value))
+    }
+    /// Delays the answer added last by `delay`, to exercise your timeouts.
+    pub fn with_delay(self, delay: ::std::time::Duration) -> Self {
+        Self(self.0.with_delay(delay))
+    }
     /// How many calls it expects (`1`, `2..`, `..=3`), checked when the server is
-    /// dropped or verified.
+    /// dropped or verified; a dropped connection is not counted (`calls()` counts it).
     pub fn expect(self, times: impl Into<::sdk_runtime::mock::Times>) -> Self {
         Self(self.0.expect(times))
     }
@@ -131,8 +146,23 @@ impl GetAvatar<'_> {
     pub fn respond_json(self, status: u16, body: ::serde_json::Value) -> Self {
         Self(self.0.respond_json(status, &body))
     }
+    /// Closes the connection without any response (the next answer in turn), as a
+    /// crashed server or a proxy does: your code sees a transport error, which the
+    /// client retries when its policy allows.
+    pub fn drop_connection(self) -> Self {
+        Self(self.0.drop_connection())
+    }
+    /// Adds the response header `name: value` to the answer added last
+    /// (`retry-after`, `x-request-id`, rate limits).
+    pub fn with_header(self, name: &str, value: &str) -> Self {
+        Self(self.0.with_header(name, value))
+    }
+    /// Delays the answer added last by `delay`, to exercise your timeouts.
+    pub fn with_delay(self, delay: ::std::time::Duration) -> Self {
+        Self(self.0.with_delay(delay))
+    }
     /// How many calls it expects (`1`, `2..`, `..=3`), checked when the server is
-    /// dropped or verified.
+    /// dropped or verified; a dropped connection is not counted (`calls()` counts it).
     pub fn expect(self, times: impl Into<::sdk_runtime::mock::Times>) -> Self {
         Self(self.0.expect(times))
     }

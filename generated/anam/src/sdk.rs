@@ -64,7 +64,7 @@ impl ::std::fmt::Display for PreviewStatus {
 impl Client {
     /**Waits until Anam has rendered a new avatar's preview video: the avatar's `videoUrl` is null until the video exists. The status is `PreviewStatus::Pending` until then, `PreviewStatus::Ready` after.
 
-Polls [`Client::get_avatar`] with backoff until the status at /videoUrl is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`PreviewStatus`].*/
+Polls [`Client::get_avatar`] with jittered backoff until the status at /videoUrl is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`PreviewStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_preview<I>(
         &self,
@@ -89,11 +89,13 @@ Polls [`Client::get_avatar`] with backoff until the status at /videoUrl is a suc
             .map_err(|e| {
                 ::sdk_runtime::WaitError::Request(
                     ::sdk_runtime::Error::InvalidRequest(
-                        format!("{}: {e}", "id is not a valid ::uuid::Uuid"),
+                        format!("{}: {e}", "id is not a valid UUID"),
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll(
+        ::sdk_runtime::waiter::poll_named(
+                "wait_for_preview",
+                "get_avatar",
                 &SPEC,
                 self.inner.adjust_wait(wait),
                 || {

@@ -1891,12 +1891,7 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map_err(|e| {
-                    format!(
-                        "conversion to `types::AvatarCreateRequest` for body failed: {}",
-                        e
-                    )
-                });
+                .map_err(|e| format!("body is not a valid AvatarCreateRequest: {}", e));
             self
         }
         /// The checked and encoded request, and the client that sends it.
@@ -1992,9 +1987,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| {
-                    format!("conversion to `::uuid::Uuid` for id failed: {}", e)
-                });
+                .map_err(|e| format!("id is not a valid UUID: {}", e));
             self
         }
         /// The checked and encoded request, and the client that sends it.

@@ -72,6 +72,21 @@ impl ::sdk_runtime::waiter::Status for TrainingStatus {
             }
         }
     }
+    fn raw(&self) -> Option<::serde_json::Value> {
+        match self {
+            Self::NotTrained => ::serde_json::from_str("\"NOT_TRAINED\"").ok(),
+            Self::Training => ::serde_json::from_str("\"TRAINING\"").ok(),
+            Self::Idle => ::serde_json::from_str("\"IDLE\"").ok(),
+            Self::TrainingFailed => ::serde_json::from_str("\"TRAINING_FAILED\"").ok(),
+            Self::Refused => ::serde_json::from_str("\"REFUSED\"").ok(),
+            Self::Other(text) => {
+                Some(
+                    ::serde_json::from_str(text)
+                        .unwrap_or_else(|_| ::serde_json::Value::String(text.clone())),
+                )
+            }
+        }
+    }
 }
 impl ::std::fmt::Display for TrainingStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -90,7 +105,7 @@ impl ::std::fmt::Display for TrainingStatus {
 impl Client {
     /**Waits for a new avatar's training to end. Argil trains an avatar (NOT_TRAINED, TRAINING) until it is IDLE, ready to use; TRAINING_FAILED and REFUSED (rejected by moderation) end the wait as failures.
 
-Polls [`Client::get_avatar`] with backoff until the status at /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`TrainingStatus`].*/
+Polls [`Client::get_avatar`] with jittered backoff until the status at /status is a success or failure value, or `wait`'s maximum passes. Every observed status goes to `wait`'s `on_status` callback as a [`TrainingStatus`].*/
     #[allow(clippy::clone_on_copy)]
     pub async fn wait_for_training<I>(
         &self,
@@ -117,11 +132,13 @@ Polls [`Client::get_avatar`] with backoff until the status at /status is a succe
             .map_err(|e| {
                 ::sdk_runtime::WaitError::Request(
                     ::sdk_runtime::Error::InvalidRequest(
-                        format!("{}: {e}", "id is not a valid ::uuid::Uuid"),
+                        format!("{}: {e}", "id is not a valid UUID"),
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll(
+        ::sdk_runtime::waiter::poll_named(
+                "wait_for_training",
+                "get_avatar",
                 &SPEC,
                 self.inner.adjust_wait(wait),
                 || {

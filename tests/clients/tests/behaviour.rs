@@ -1095,7 +1095,7 @@ mod tracing_spans {
     }
 
     #[tokio::test]
-    async fn each_attempt_is_traced_with_operation_method_path_attempt_and_status_but_no_key() {
+    async fn each_call_is_traced_with_operation_method_template_and_status_but_no_key() {
         let buffer = Buffer::default();
         let writer = buffer.clone();
         let subscriber = tracing_subscriber::fmt()
@@ -1120,18 +1120,16 @@ mod tracing_spans {
             .unwrap();
         let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         assert!(log.contains("operation=\"get_avatar\""), "{log}");
-        assert!(log.contains("method=GET"), "{log}");
-        assert!(log.contains("path=\"/avatars/{id}\""), "{log}");
-        assert!(
-            log.contains("attempt=1") && log.contains("status=503"),
-            "{log}"
-        );
+        assert!(log.contains("http.request.method=GET"), "{log}");
+        assert!(log.contains("url.template=\"/avatars/{id}\""), "{log}");
+        assert!(log.contains("http.response.status_code=503"), "{log}");
         assert!(log.contains("retrying"), "{log}");
         assert!(!log.contains(TEST_KEY), "{log}");
     }
 
     /// With the runtime's spans filtered out, the caller's span is the current one while a
-    /// request runs; its `attempt` and `status` fields are the caller's, never recorded by us.
+    /// request runs; its `resend_count` and `status_code` fields are the caller's, never
+    /// recorded by us.
     #[tokio::test]
     async fn a_filtered_out_request_span_leaves_the_callers_span_alone() {
         use tracing::Instrument;
@@ -1159,8 +1157,8 @@ mod tracing_spans {
         let client = argil(&server);
         let caller = tracing::info_span!(
             "caller",
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty
+            http.request.resend_count = tracing::field::Empty,
+            http.response.status_code = tracing::field::Empty
         );
         async {
             client
@@ -1178,7 +1176,7 @@ mod tracing_spans {
             log.contains("after the call"),
             "the caller's event is logged: {log}"
         );
-        assert!(!log.contains("attempt="), "{log}");
-        assert!(!log.contains("status="), "{log}");
+        assert!(!log.contains("resend_count="), "{log}");
+        assert!(!log.contains("status_code="), "{log}");
     }
 }

@@ -129,6 +129,43 @@ async fn uuid_fields_take_text_and_say_when_it_is_not_one() {
     assert!(message.contains("\"voice-1\" is not a UUID"), "{message}");
 }
 
+/// A setter's conversion error names the parameter and the type as a user knows it ("UUID",
+/// "integer"), not as Rust spells it (`::uuid::Uuid`), and nothing is sent.
+#[tokio::test]
+async fn conversion_errors_name_types_as_users_know_them() {
+    let server = MockServer::start().await;
+    let err = argil(&server)
+        .get_avatar()
+        .id("nope")
+        .send()
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("id is not a valid UUID: "), "{text}");
+    assert!(!text.contains("::"), "{text}");
+    let err = akool(&server)
+        .list_avatars()
+        .page(u64::MAX)
+        .send()
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("page is not a valid integer: "), "{text}");
+    let err = akool(&server)
+        .list_avatars()
+        .type_(7)
+        .send()
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("type is not a valid ListAvatarsType: "),
+        "{text}"
+    );
+    assert!(!text.contains("types::"), "{text}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
 /// The waiter takes the id the operation takes (a UUID: what creation returned, or its text);
 /// text that is no UUID is refused before any request.
 #[tokio::test]
@@ -151,10 +188,7 @@ async fn waiters_take_the_operations_id_type() {
         .wait_for_training("avatar-1", wait())
         .await
         .unwrap_err();
-    assert!(
-        err.to_string().contains("id is not a valid ::uuid::Uuid"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("id is not a valid UUID"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 

@@ -118,6 +118,12 @@ mod akool {
             ),
             "{err}"
         );
+        // The failure names Akool's own value next to the status's name.
+        assert_eq!(
+            err.to_string(),
+            "the job failed with status failed (`4` in the API)"
+        );
+        assert_eq!(err.raw_status(), Some(serde_json::json!(4)));
         assert_eq!(polls.calls(), 2);
     }
 

@@ -304,7 +304,8 @@ async fn a_multipart_form_sends_its_header_and_cookie_parameters_and_is_traced_b
     );
     let traced = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
-        traced.contains("operation=\"upload\"") && traced.contains("path=\"/uploads/{folder}\""),
+        traced.contains("operation=\"upload\"")
+            && traced.contains("url.template=\"/uploads/{folder}\""),
         "{traced}"
     );
 }
