@@ -10,6 +10,7 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
+#[doc(hidden)]
 /// Which page to fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Position {
@@ -21,6 +22,7 @@ pub enum Position {
     Cursor(Option<String>),
 }
 
+#[doc(hidden)]
 /// One fetched page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -38,6 +40,7 @@ impl<T> Page<T> {
     }
 }
 
+#[doc(hidden)]
 /// A page number or offset as the type the operation's parameter has (typify makes `minimum: 1`
 /// a `NonZeroU64`); `None` when the number does not fit it.
 pub trait FromPosition: Sized {
@@ -72,6 +75,7 @@ from_position_non_zero!(
     std::num::NonZeroUsize => usize
 );
 
+#[doc(hidden)]
 /// The next page's cursor at `pointer` in a response, as text (servers send strings or numbers).
 /// Absent or null ends the listing; any other value ends it too, but traced as a warning: the
 /// declared cursor pointer is then wrong and the listing may be cut short.

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+#[doc(hidden)]
 /// Which status values end the wait.
 #[derive(Debug)]
 pub enum Match {
@@ -33,6 +34,7 @@ impl Match {
     }
 }
 
+#[doc(hidden)]
 /// A waiter as declared in the vendor's overlay (`x-sdk-waiters`).
 #[derive(Debug)]
 pub struct WaiterSpec {
@@ -44,6 +46,7 @@ pub struct WaiterSpec {
     pub reason: &'static [&'static str],
 }
 
+#[doc(hidden)]
 /// The status a waiter reports, read from the JSON status value the overlay points at. Generated
 /// crates implement it for each waiter's status enum; `Value` is the untyped form.
 pub trait Status: Sized {
@@ -95,6 +98,7 @@ impl<S> Wait<S> {
         self
     }
 
+    /// The largest interval between polls; the interval grows towards it.
     pub fn max_interval(mut self, max_interval: Duration) -> Self {
         self.max_interval = max_interval;
         self
@@ -115,13 +119,18 @@ impl<S> Wait<S> {
 pub enum WaitError<E, T, S = Value> {
     /// The job reached a failure status; `resource` is the last response.
     Failed {
+        /// The failure status.
         status: S,
+        /// The vendor's reason, when the response gives one.
         reason: Option<String>,
+        /// The last response.
         resource: Box<T>,
     },
     /// `max_wait` passed; `last_status` is what the last poll saw (`None` if no poll answered).
     TimedOut {
+        /// How long the wait lasted.
         waited: Duration,
+        /// What the last poll saw (`None` if no poll answered).
         last_status: Option<S>,
     },
     /// A poll itself failed.
@@ -158,6 +167,7 @@ impl<E: fmt::Debug, T: fmt::Debug, S: fmt::Debug + fmt::Display> std::error::Err
 {
 }
 
+#[doc(hidden)]
 /// Polls `call` until `spec` says the job is done. Matching works on the JSON status; what the
 /// caller sees (callback, errors) is that status converted to `S`.
 pub async fn poll<T, E, S, F, Fut>(

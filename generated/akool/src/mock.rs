@@ -133,7 +133,7 @@ impl ListAvatars<'_> {
                     types::AvatarListResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     &data,
@@ -193,7 +193,7 @@ impl CreateTalkingAvatar<'_> {
                     types::TalkingAvatarCreateResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     &data,
@@ -251,7 +251,7 @@ impl GetVideoInfo<'_> {
                     types::VideoInfoResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     &data,
@@ -279,7 +279,7 @@ impl GetVideoInfo<'_> {
                 .respond_statuses::<
                     types::VideoInfoResponse,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     "/video_status",
@@ -331,7 +331,7 @@ impl GetAvatarDetail<'_> {
                     types::AvatarDetailResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     &data,
@@ -359,7 +359,7 @@ impl GetAvatarDetail<'_> {
                 .respond_statuses::<
                     types::AvatarDetailResponse,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     "/0/status",
@@ -418,7 +418,7 @@ impl CreateAvatar<'_> {
                     types::CreateAvatarResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     &data,
