@@ -20,7 +20,9 @@ pub enum AuthScheme {
     /// `oauth2` with the client-credentials flow: a token from `token_url`, cached until it
     /// expires.
     OAuth2 {
+        /// The token endpoint, from the flow's `tokenUrl`.
         token_url: &'static str,
+        /// The scopes asked for (the operation's or the scheme's).
         scopes: &'static [&'static str],
     },
 }
@@ -50,21 +52,27 @@ impl fmt::Debug for ApiKey {
     }
 }
 
+/// Why a client could not be configured (`Client::builder().build()`, `from_env`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// `from_env` found no (or an empty) variable for any credential the API accepts.
     MissingApiKey {
+        /// The environment variable that was looked for.
         variable: String,
     },
     /// The spec requires credentials and none were given.
     NoApiKey,
+    /// The base URL does not parse as an absolute `http` or `https` URL.
     InvalidBaseUrl {
+        /// The URL as given.
         url: String,
+        /// What is wrong with it.
         reason: String,
     },
     /// The key holds characters a header cannot carry.
     InvalidApiKey,
+    /// `auth_scheme(..)` chose a scheme the spec does not declare for this API.
     AuthSchemeNotInSpec(AuthScheme),
     /// The spec's `apiKey` scheme names a header that HTTP cannot carry.
     InvalidAuthHeaderName(&'static str),

@@ -20,6 +20,7 @@ pub struct BoundedMap<V, const MIN: usize, const MAX: usize>(BTreeMap<String, V>
 /// Why a value was rejected before a request was sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConstraintError {
+    /// What was wrong, naming the limit.
     pub message: String,
 }
 
@@ -32,6 +33,7 @@ impl fmt::Display for ConstraintError {
 impl std::error::Error for ConstraintError {}
 
 impl<V, const MIN: usize, const MAX: usize> BoundedMap<V, MIN, MAX> {
+    /// The map without its bounds.
     pub fn into_inner(self) -> BTreeMap<String, V> {
         self.0
     }

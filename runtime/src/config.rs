@@ -14,6 +14,7 @@ use crate::interceptor::Interceptor;
 use crate::retry::RetryPolicy;
 use crate::runtime::Runtime;
 
+#[doc(hidden)]
 /// What the generator knows about a vendor, fixed at generation time.
 #[derive(Debug)]
 pub struct VendorDefaults {
@@ -30,6 +31,7 @@ pub struct VendorDefaults {
     pub security: &'static [&'static [AuthScheme]],
 }
 
+#[doc(hidden)]
 /// Implemented by each generated `Client` so one builder serves every vendor.
 pub trait FromParts: Sized {
     const DEFAULTS: &'static VendorDefaults;
@@ -190,6 +192,7 @@ impl<C: FromParts> ClientConfig<C> {
         self
     }
 
+    /// How failed attempts are retried (attempts, backoff, total time); [`RetryPolicy::default`] unless set.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -282,6 +285,7 @@ impl<C: FromParts> ClientConfig<C> {
         Ok(self)
     }
 
+    /// The client, or why its configuration cannot work (no credentials, a bad base URL...).
     pub fn build(self) -> Result<C, ConfigError> {
         let defaults = C::DEFAULTS;
         let base_url = self

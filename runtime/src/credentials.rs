@@ -23,6 +23,8 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String, BoxError>>
 /// Hands out bearer tokens: asked before a request needs one, and again once after a 401.
 /// Any `Fn() -> impl Future<Output = Result<String, BoxError>>` is one.
 pub trait TokenProvider: Send + Sync + 'static {
+    /// A token valid now (cached or freshly fetched). An error ends the call before the request
+    /// is sent, its message saying the token provider failed.
     fn token(&self) -> TokenFuture<'_>;
 }
 

@@ -11,6 +11,7 @@ pub struct EnvelopeSpec {
     pub code: &'static str,
     /// JSON pointer to the message, e.g. `/msg`.
     pub message: &'static str,
+    /// The business codes that mean success (e.g. `[1000]`).
     pub success: &'static [i64],
     /// Documented codes and their meanings.
     pub known: &'static [(i64, &'static str)],

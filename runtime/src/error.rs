@@ -13,8 +13,11 @@ use reqwest::header::HeaderMap;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RawResponse {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The response headers.
     pub headers: HeaderMap,
+    /// The body, as received.
     pub body: Bytes,
 }
 
@@ -67,41 +70,58 @@ pub enum Error<E = ()> {
     /// No usable response: connection refused, TLS failure, timeout, reset. `elapsed` is the
     /// time from the first attempt to the failure, retries and their waits included.
     Transport {
+        /// What reqwest reported.
         source: reqwest::Error,
+        /// How many attempts were made.
         attempts: u32,
+        /// From the first attempt to the failure.
         elapsed: Duration,
     },
     /// The call's overall deadline (`ClientConfig::deadline` or `CallOptions::deadline`) passed:
     /// the attempt in flight was cancelled, or the wait before the next one would outlast it.
     /// `elapsed` runs from the first attempt to the cancellation.
     Deadline {
+        /// The deadline that passed.
         deadline: Duration,
+        /// How many attempts were started.
         attempts: u32,
+        /// From the first attempt to the cancellation.
         elapsed: Duration,
     },
     /// The server answered with an error status; `error` is the documented error body when the
     /// spec documents one for the status and the body decoded as one.
     Api {
+        /// The last response: status, headers, body.
         response: Box<RawResponse>,
+        /// The documented error body, when the spec documents one and the body decoded as it.
         error: Option<E>,
+        /// How many attempts were made (retries of retryable statuses included).
         attempts: u32,
     },
     /// A success status whose envelope reports a code that is not one of its success codes.
     Envelope {
+        /// The envelope's business code.
         code: i64,
+        /// The envelope's message.
         message: String,
+        /// What the vendor documents the code to mean, when it does.
         known: Option<&'static str>,
+        /// The response: status, headers, body.
         response: Box<RawResponse>,
     },
     /// The body does not match the spec (malformed JSON, an HTML error page, a missing field).
     Decode {
+        /// The response whose body did not decode.
         response: Box<RawResponse>,
+        /// Where and why decoding failed.
         source: serde_json::Error,
     },
     /// An interceptor's hook failed (`name` is the interceptor's
     /// [`name`](crate::interceptor::Interceptor::name)); the call ended there.
     Interceptor {
+        /// The failing interceptor's name.
         name: String,
+        /// The hook's error.
         source: crate::interceptor::BoxError,
     },
 }
@@ -120,14 +140,17 @@ impl<E> Error<E> {
         }
     }
 
+    /// The HTTP status, for every error that got a response.
     pub fn status(&self) -> Option<StatusCode> {
         self.response().map(|r| r.status)
     }
 
+    /// The response headers, for every error that got a response.
     pub fn headers(&self) -> Option<&HeaderMap> {
         self.response().map(|r| &r.headers)
     }
 
+    /// The vendor's request id (`x-request-id` and its kin), for support tickets.
     pub fn request_id(&self) -> Option<&str> {
         self.response().and_then(RawResponse::request_id)
     }

@@ -24,6 +24,7 @@ pub type HookFuture<'a> = Pin<Box<dyn Future<Output = Result<(), BoxError>> + Se
 pub struct Attempt<'a> {
     /// The operation's client method (`get_avatar`).
     pub operation: &'a str,
+    /// The HTTP method.
     pub method: &'a Method,
     /// The operation's path template (`/avatars/{id}`).
     pub path: &'a str,
@@ -34,8 +35,11 @@ pub struct Attempt<'a> {
 /// A response as `after_response` sees it (its body is not read yet).
 #[derive(Debug, Clone, Copy)]
 pub struct ResponseInfo<'a> {
+    /// The call and attempt the response answers.
     pub attempt: Attempt<'a>,
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The response headers.
     pub headers: &'a HeaderMap,
     /// From sending the attempt to the response's head.
     pub elapsed: Duration,

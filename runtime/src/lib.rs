@@ -5,11 +5,7 @@
 //! - [`auth`]: credential types (the API key, its security schemes) and `ConfigError`.
 //! - [`credentials`]: how each security scheme puts its credentials on a request; token providers, OAuth2.
 //! - [`config`]: credentials, base URL, timeouts, deadline, retry policy, user agent; `from_env`.
-//! - [`request`]: the request each operation builds (parameters by style, a body of any media type).
 //! - [`response`]: request ids, `Retry-After` and rate limits of any response; a value with its raw response.
-//! - [`params`]: parameter serialization by OpenAPI `style` and `explode`.
-//! - [`runtime`]: executes each request: auth header, retries with backoff, tracing, envelope check;
-//!   decoding its response by status (`send_json`, `send_empty`, `send_stream`).
 //! - [`options`]: options for one call (`send_with`): timeout, headers, retry policy, deadline.
 //! - [`error`]: the one error type every generated operation returns.
 //! - [`interceptor`]: the caller's hooks around every attempt (change the request, see responses and retries).
@@ -22,16 +18,22 @@
 //! - [`tls`]: the TLS backend (cargo features `rustls`, the default, or `native-tls`).
 //! - `webhooks` (cargo feature `webhooks`): verifying the callbacks an API sends.
 //! - `mock` (cargo feature `mock`): a loopback server answering like the API, for users' tests.
+//!
+//! What only generated code calls (the request each operation builds, parameter serialization
+//! by OpenAPI `style`, the executor with its retries, tracing and envelope check, the waiter and
+//! pagination machinery) is reached through a hidden module and is not part of the API: it may
+//! change in any release, together with the generator that uses it.
 
 // docs.rs builds with `--cfg docsrs` (Cargo.toml) and labels the feature-gated items.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
 
 pub mod auth;
 pub mod bounded_map;
 mod call;
 pub mod config;
 pub mod credentials;
-pub mod envelope;
+mod envelope;
 pub mod error;
 mod headers;
 pub mod interceptor;
@@ -42,11 +44,11 @@ pub mod multipart;
 pub mod optional;
 pub mod options;
 pub mod pagination;
-pub mod params;
-pub mod request;
+mod params;
+mod request;
 pub mod response;
 pub mod retry;
-pub mod runtime;
+mod runtime;
 pub mod text;
 #[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "native-tls"))))]
 pub mod tls;
@@ -57,24 +59,34 @@ pub mod webhooks;
 
 pub use auth::{AuthScheme, ConfigError};
 pub use bounded_map::{BoundedMap, ConstraintError};
-pub use call::unwrap_data;
 pub use config::ClientConfig;
 pub use credentials::TokenProvider;
-pub use envelope::EnvelopeSpec;
 pub use error::{Error, RawResponse};
 pub use interceptor::Interceptor;
 pub use multipart::FilePart;
 pub use optional::IntoOptional;
 pub use options::CallOptions;
-pub use pagination::{Page, Paginated, Position};
-pub use request::{Operation, Request, Status};
+pub use pagination::Paginated;
 pub use response::{RateLimit, Raw, ResponseExt, SaveTo};
 pub use retry::RetryPolicy;
-pub use runtime::Runtime;
 pub use text::IntoOptionalString;
 pub use tls::http_client_builder;
-pub use waiter::{Wait, WaitError, WaiterSpec};
+pub use waiter::{Wait, WaitError};
 
 /// Re-exported for the generated crates, so they need no direct dependency on these.
 pub use progenitor_client;
 pub use serde_json;
+
+/// What generated code uses and users do not call: not part of the API, and free to change in
+/// any release together with the generator.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::call::unwrap_data;
+    pub use crate::config::{FromParts, VendorDefaults};
+    pub use crate::envelope::EnvelopeSpec;
+    pub use crate::pagination::{FromPosition, Page, Position, cursor_at};
+    pub use crate::params::Style;
+    pub use crate::request::{Operation, Request, Status};
+    pub use crate::runtime::Runtime;
+    pub use crate::waiter::{Match, WaiterSpec, poll, poll_named};
+}

@@ -31,7 +31,9 @@ enum Source {
 pub struct FilePart {
     /// The bytes of an in-memory part (empty for a streamed one).
     pub bytes: Bytes,
+    /// The part's file name, sent in its `Content-Disposition`.
     pub file_name: Option<String>,
+    /// The part's media type; guessed from the file name when `None`.
     pub content_type: Option<String>,
     source: Source,
     progress: Option<Progress>,
@@ -65,6 +67,7 @@ impl PartialEq for FilePart {
 }
 
 impl FilePart {
+    /// A part held in memory.
     pub fn bytes(bytes: impl Into<Bytes>) -> Self {
         FilePart {
             bytes: bytes.into(),
@@ -119,11 +122,13 @@ impl FilePart {
         }
     }
 
+    /// Sets the file name sent with the part.
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = Some(name.into());
         self
     }
 
+    /// Sets the part's media type (`image/png`).
     pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
         self.content_type = Some(content_type.into());
         self

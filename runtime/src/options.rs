@@ -35,6 +35,7 @@ impl fmt::Debug for CallOptions {
 }
 
 impl CallOptions {
+    /// Options that change nothing: the client's configuration applies.
     pub fn new() -> Self {
         Self::default()
     }

@@ -11,6 +11,7 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
+#[doc(hidden)]
 /// Which page to fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Position {
@@ -22,6 +23,7 @@ pub enum Position {
     Cursor(Option<String>),
 }
 
+#[doc(hidden)]
 /// One fetched page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -39,6 +41,7 @@ impl<T> Page<T> {
     }
 }
 
+#[doc(hidden)]
 /// A page number or offset as the type the operation's parameter has (typify makes `minimum: 1`
 /// a `NonZeroU64`); `None` when the number does not fit it.
 pub trait FromPosition: Sized {
@@ -73,6 +76,7 @@ from_position_non_zero!(
     std::num::NonZeroUsize => usize
 );
 
+#[doc(hidden)]
 /// The next page's cursor at `pointer` in a response, as text (servers send strings or numbers).
 /// Absent or null ends the listing; any other value ends it too, but traced as a warning: the
 /// declared cursor pointer is then wrong and the listing may be cut short.
@@ -113,6 +117,7 @@ pub struct Paginated<'a, T, E> {
 }
 
 impl<'a, T, E> Paginated<'a, T, E> {
+    #[doc(hidden)]
     /// Starts at `first`; a page with fewer than `page_size` items is the last one. Generated
     /// `.stream()`s call [`Paginated::for_operation`], whose span names the operation.
     pub fn new<F, Fut>(first: Position, page_size: Option<usize>, fetch: F) -> Self
@@ -129,6 +134,7 @@ impl<'a, T, E> Paginated<'a, T, E> {
         Self::in_span(span, first, page_size, fetch)
     }
 
+    #[doc(hidden)]
     /// [`Paginated::new`] in a span naming the listing's `operation` (`list_avatars`): it
     /// records how many pages and items were fetched, and each page's `http_request` span is
     /// its child, so a slow listing shows which page took the time.

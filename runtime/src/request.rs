@@ -37,6 +37,7 @@ pub(crate) fn sending() -> bool {
 pub struct Operation {
     /// The client method's name (`list_avatars`).
     pub id: &'static str,
+    /// The HTTP method.
     pub method: Method,
     /// The path template (`/avatars/{id}`), traced instead of the filled-in URL.
     pub path: &'static str,
@@ -57,6 +58,7 @@ pub struct Operation {
 /// A documented response status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
+    /// One status code (`404`).
     Code(u16),
     /// `2XX`: the hundreds digit.
     Range(u16),

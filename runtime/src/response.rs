@@ -18,7 +18,9 @@ use crate::headers::{rate_limit, request_id, retry_after};
 /// A typed value and the response it came from, body bytes included (`send_raw()`).
 #[derive(Debug, Clone)]
 pub struct Raw<T> {
+    /// The decoded value.
     pub value: T,
+    /// The response it was decoded from.
     pub response: RawResponse,
 }
 

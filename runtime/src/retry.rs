@@ -14,7 +14,9 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// No retry starts after this much time since the first attempt.
     pub max_elapsed: Duration,
+    /// The wait before the first retry; later waits double, with jitter.
     pub initial_delay: Duration,
+    /// No wait between attempts is longer than this (`Retry-After` aside).
     pub max_delay: Duration,
 }
 

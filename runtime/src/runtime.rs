@@ -62,6 +62,7 @@ impl Runtime {
         }
     }
 
+    /// The retry policy calls use unless their options override it.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 /// A value for an optional string field: `"text"`, `String`, `Some(..)`, `None`.
 pub trait IntoOptionalString {
+    /// The value, `None` meaning unset.
     fn into_optional_string(self) -> Option<String>;
 }
 

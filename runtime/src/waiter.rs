@@ -14,6 +14,7 @@ use tracing::Instrument;
 
 use crate::error::Error;
 
+#[doc(hidden)]
 /// Which status values end the wait.
 #[derive(Debug)]
 pub enum Match {
@@ -36,6 +37,7 @@ impl Match {
     }
 }
 
+#[doc(hidden)]
 /// A waiter as declared in the vendor's overlay (`x-sdk-waiters`).
 #[derive(Debug)]
 pub struct WaiterSpec {
@@ -47,6 +49,7 @@ pub struct WaiterSpec {
     pub reason: &'static [&'static str],
 }
 
+#[doc(hidden)]
 /// The status a waiter reports, read from the JSON status value the overlay points at. Generated
 /// crates implement it for each waiter's status enum; `Value` is the untyped form.
 pub trait Status: Sized {
@@ -128,6 +131,7 @@ impl<S> Wait<S> {
         self
     }
 
+    /// The largest interval between polls; the interval grows towards it.
     pub fn max_interval(mut self, max_interval: Duration) -> Self {
         self.max_interval = max_interval;
         self
@@ -148,13 +152,18 @@ impl<S> Wait<S> {
 pub enum WaitError<E, T, S = Value> {
     /// The job reached a failure status; `resource` is the last response.
     Failed {
+        /// The failure status.
         status: S,
+        /// The vendor's reason, when the response gives one.
         reason: Option<String>,
+        /// The last response.
         resource: Box<T>,
     },
     /// `max_wait` passed; `last_status` is what the last poll saw (`None` if no poll answered).
     TimedOut {
+        /// How long the wait lasted.
         waited: Duration,
+        /// What the last poll saw (`None` if no poll answered).
         last_status: Option<S>,
     },
     /// A poll itself failed.
@@ -222,6 +231,7 @@ fn intervals(first: Duration, largest: Duration) -> impl Iterator<Item = Duratio
         .map(move |step| (step / 2).min(largest))
 }
 
+#[doc(hidden)]
 /// Polls `call` until `spec` says the job is done. Matching works on the JSON status; what the
 /// caller sees (callback, errors) is that status converted to `S`. Generated waiters call
 /// [`poll_named`], whose span names them.
@@ -246,6 +256,7 @@ where
     run(spec, wait, call, span.clone()).instrument(span).await
 }
 
+#[doc(hidden)]
 /// [`poll`] in a span named for the waiter (`wait_for_video`) and the operation it polls
 /// (`get_video_info`): the span records how many polls ran and the last raw status, and each
 /// poll's `http_request` span is its child.

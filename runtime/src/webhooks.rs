@@ -36,15 +36,23 @@ pub enum WebhookError {
     MissingHeader(String),
     /// A header, field or secret is not in the form the scheme defines (not UTF-8, not base64,
     /// not hex, not a number...).
-    Malformed { what: String, reason: String },
+    Malformed {
+        /// The header, field or secret.
+        what: String,
+        /// Why it could not be read.
+        reason: String,
+    },
     /// The secret or credentials cannot be used (empty, wrong length for the cipher...).
     BadKey(String),
     /// No signature matches the body: it was not sent by the API, or it was altered.
     BadSignature,
     /// The timestamp is outside the accepted window: possibly a replayed delivery.
     StaleTimestamp {
+        /// The delivery's timestamp (Unix seconds).
         timestamp: i64,
+        /// The receiver's clock (Unix seconds).
         now: i64,
+        /// The accepted difference, in seconds.
         tolerance_secs: u64,
     },
     /// The body (or decrypted payload) could not be decoded: bad base64, bad padding, not JSON,
@@ -168,6 +176,7 @@ impl fmt::Debug for StandardWebhooks {
 }
 
 impl StandardWebhooks {
+    /// The accepted clock difference by default: five minutes, as the Standard Webhooks spec recommends.
     pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
     /// `secret` as the API shows it: `whsec_` followed by base64 (the prefix is optional).
@@ -234,7 +243,9 @@ impl Verifier for StandardWebhooks {
 /// How a signature is written in its header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
+    /// Lowercase hexadecimal.
     Hex,
+    /// Standard base64.
     Base64,
 }
 

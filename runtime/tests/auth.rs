@@ -5,8 +5,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sdk_runtime::config::{FromParts, VendorDefaults};
-use sdk_runtime::{AuthScheme, ClientConfig, Operation, Request, Runtime, Status};
+use sdk_runtime::__private::{FromParts, Operation, Request, Runtime, Status, VendorDefaults};
+use sdk_runtime::{AuthScheme, ClientConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A client of the fake API: its base URL, HTTP client and runtime.

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use sdk_runtime::config::{FromParts, VendorDefaults};
-use sdk_runtime::{ClientConfig, Operation, Request, Runtime, SaveTo, Status};
+use sdk_runtime::__private::{FromParts, Operation, Request, Runtime, Status, VendorDefaults};
+use sdk_runtime::{ClientConfig, SaveTo};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 struct Fake {

@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use sdk_runtime::config::{FromParts, VendorDefaults};
-use sdk_runtime::{ClientConfig, FilePart, Operation, Request, Runtime, SaveTo, Status};
+use sdk_runtime::__private::{FromParts, Operation, Request, Runtime, Status, VendorDefaults};
+use sdk_runtime::{ClientConfig, FilePart, SaveTo};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const SIZE: u64 = 200 * 1024 * 1024;

@@ -60,7 +60,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         Some(e) => {
             let (code, message, success) = (&e.code, &e.message, &e.success);
             let known = e.codes.iter().map(|(c, m)| quote!((#c, #m)));
-            quote!(Some(&::sdk_runtime::EnvelopeSpec { code: #code, message: #message, success: &[#(#success),*], known: &[#(#known),*] }))
+            quote!(Some(&::sdk_runtime::__private::EnvelopeSpec { code: #code, message: #message, success: &[#(#success),*], known: &[#(#known),*] }))
         }
         None => quote!(None),
     };
@@ -124,7 +124,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         }
     };
     quote! {
-        const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::config::VendorDefaults {
+        const VENDOR_DEFAULTS: ::sdk_runtime::__private::VendorDefaults = ::sdk_runtime::__private::VendorDefaults {
             base_url: #base_url,
             env_prefix: #env_prefix,
             auth_schemes: &[#(#schemes),*],
@@ -132,11 +132,11 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             security: #security,
         };
 
-        impl ::sdk_runtime::config::FromParts for Client {
-            const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
+        impl ::sdk_runtime::__private::FromParts for Client {
+            const DEFAULTS: &'static ::sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
             // This crate's own name and version, read when it is compiled.
             const USER_AGENT: &'static str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-            fn from_parts(base_url: &str, http: reqwest::Client, runtime: ::sdk_runtime::Runtime) -> Self {
+            fn from_parts(base_url: &str, http: reqwest::Client, runtime: ::sdk_runtime::__private::Runtime) -> Self {
                 Self::new_with_client(base_url, http, runtime)
             }
         }

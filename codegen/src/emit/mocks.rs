@@ -189,7 +189,7 @@ fn expectation(model: &SdkModel, op: &Operation, waiter: Option<&Waiter>) -> Tok
     let data_field = model.envelope.as_ref().map_or("data", |e| e.data.as_str());
     // The envelope is only filled in where `send` unwraps one.
     let envelope = if op.data.is_some() {
-        quote!(<Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope)
+        quote!(<Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope)
     } else {
         quote!(None)
     };

@@ -125,7 +125,7 @@ struct Params {
 
 fn style(style: ParamStyle) -> TokenStream {
     let variant = format_ident!("{}", format!("{style:?}"));
-    quote!(::sdk_runtime::params::Style::#variant)
+    quote!(::sdk_runtime::__private::Style::#variant)
 }
 
 /// A setter taking anything that converts into `ty`, keeping the conversion's error.
@@ -255,9 +255,9 @@ fn path_statements(op: &Operation, req: &Ident) -> Vec<TokenStream> {
 
 fn statuses(list: &[Status]) -> TokenStream {
     let items = list.iter().map(|s| match s {
-        Status::Code(c) => quote!(::sdk_runtime::Status::Code(#c)),
-        Status::Range(r) => quote!(::sdk_runtime::Status::Range(#r)),
-        Status::Default => quote!(::sdk_runtime::Status::Default),
+        Status::Code(c) => quote!(::sdk_runtime::__private::Status::Code(#c)),
+        Status::Range(r) => quote!(::sdk_runtime::__private::Status::Range(#r)),
+        Status::Default => quote!(::sdk_runtime::__private::Status::Default),
     });
     quote!(&[#(#items),*])
 }
@@ -279,7 +279,7 @@ fn operation_static(op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     quote! {
-        static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+        static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
             id: #id,
             method: ::reqwest::Method::#http,
             path: #path,
@@ -320,7 +320,7 @@ fn dispatch(
             (
                 quote! {
                     let response = #call?;
-                    ::sdk_runtime::unwrap_data(response, #take)
+                    ::sdk_runtime::__private::unwrap_data(response, #take)
                 },
                 quote!(#data),
             )
@@ -567,12 +567,12 @@ fn builder(op: &Operation, data_field: &str) -> TokenStream {
             #body_setters
 
             /// The checked and encoded request, and the client that sends it.
-            fn #into(self) -> Result<(&'a super::Client, ::sdk_runtime::Request), ::sdk_runtime::Error<#err>> {
+            fn #into(self) -> Result<(&'a super::Client, ::sdk_runtime::__private::Request), ::sdk_runtime::Error<#err>> {
                 #operation
                 let Self { #client, #(#idents,)* #(#body_ident,)* #options } = self;
                 #(#take)*
                 #body_take
-                let mut #req = ::sdk_runtime::Request::new(&OPERATION, &#client.baseurl);
+                let mut #req = ::sdk_runtime::__private::Request::new(&OPERATION, &#client.baseurl);
                 #(#path)*
                 #(#encode)*
                 #body_encode
@@ -708,11 +708,11 @@ fn multipart_builder(op: &Operation, form: &Multipart, data_field: &str) -> Toke
             #send_raw
 
             /// The checked and encoded request, and the client that sends it.
-            fn #into(self) -> Result<(&'a Client, ::sdk_runtime::Request), ::sdk_runtime::Error<#err>> {
+            fn #into(self) -> Result<(&'a Client, ::sdk_runtime::__private::Request), ::sdk_runtime::Error<#err>> {
                 #operation
                 let Self { #client, #(#idents,)* #options } = self;
                 #(#take)*
-                let mut #req = ::sdk_runtime::Request::new(&OPERATION, &#client.baseurl);
+                let mut #req = ::sdk_runtime::__private::Request::new(&OPERATION, &#client.baseurl);
                 #(#path)*
                 #(#encode)*
                 #req.options(#options);

@@ -19,24 +19,30 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         // A number that does not fit the parameter's type (never, for real page numbers) leaves
         // the parameter unset rather than panic.
         let numbered = quote! {
-            ::sdk_runtime::Position::Page(n) | ::sdk_runtime::Position::Offset(n) => {
-                match <#param_ty as ::sdk_runtime::pagination::FromPosition>::from_position(n) {
+            ::sdk_runtime::__private::Position::Page(n) | ::sdk_runtime::__private::Position::Offset(n) => {
+                match <#param_ty as ::sdk_runtime::__private::FromPosition>::from_position(n) {
                     Some(value) => request.#param(value),
                     None => request,
                 }
             }
-            ::sdk_runtime::Position::Cursor(_) => request,
+            ::sdk_runtime::__private::Position::Cursor(_) => request,
         };
         let (first, select) = match p.style {
             PaginationStyle::Page => {
                 let first = p.first_page;
-                (quote!(::sdk_runtime::Position::Page(#first)), numbered)
+                (
+                    quote!(::sdk_runtime::__private::Position::Page(#first)),
+                    numbered,
+                )
             }
-            PaginationStyle::Offset => (quote!(::sdk_runtime::Position::Offset(0)), numbered),
+            PaginationStyle::Offset => (
+                quote!(::sdk_runtime::__private::Position::Offset(0)),
+                numbered,
+            ),
             PaginationStyle::Cursor => (
-                quote!(::sdk_runtime::Position::Cursor(None)),
+                quote!(::sdk_runtime::__private::Position::Cursor(None)),
                 quote! {
-                    ::sdk_runtime::Position::Cursor(Some(cursor)) => request.#param(cursor),
+                    ::sdk_runtime::__private::Position::Cursor(Some(cursor)) => request.#param(cursor),
                     _ => request,
                 },
             ),
@@ -53,7 +59,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             None => (quote!(None), TokenStream::new()),
         };
         let next_cursor = match &p.next_cursor {
-            Some(pointer) => quote!(::sdk_runtime::pagination::cursor_at(&response, #pointer)),
+            Some(pointer) => quote!(::sdk_runtime::__private::cursor_at(&response, #pointer)),
             None => quote!(None),
         };
         let steps = p.access.iter().map(|(field, optional)| {
@@ -61,7 +67,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             if *optional {
                 quote! {
                     let Some(items) = items.#field else {
-                        return Ok(::sdk_runtime::Page { items: Vec::new(), next_cursor });
+                        return Ok(::sdk_runtime::__private::Page { items: Vec::new(), next_cursor });
                     };
                 }
             } else {
@@ -84,7 +90,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             impl<'a> builder::#builder<'a> {
                 #[doc = #doc]
                 pub fn stream(self) -> ::sdk_runtime::Paginated<'a, #item, ::sdk_runtime::Error<#err>> {
-                    ::sdk_runtime::Paginated::for_operation(#operation_name, #first, #page_size, move |position: ::sdk_runtime::Position| {
+                    ::sdk_runtime::Paginated::for_operation(#operation_name, #first, #page_size, move |position: ::sdk_runtime::__private::Position| {
                         let request = self.clone();
                         let request = match position { #select };
                         #set_size
@@ -93,7 +99,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                             let next_cursor: Option<String> = #next_cursor;
                             let items = response;
                             #(#steps)*
-                            Ok(::sdk_runtime::Page { items, next_cursor })
+                            Ok(::sdk_runtime::__private::Page { items, next_cursor })
                         }
                     })
                 }

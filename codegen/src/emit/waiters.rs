@@ -11,12 +11,12 @@ use crate::naming;
 
 fn matcher(m: &Match) -> TokenStream {
     match m {
-        Match::Present => quote!(::sdk_runtime::waiter::Match::Present),
+        Match::Present => quote!(::sdk_runtime::__private::Match::Present),
         Match::AnyOf(values) => {
             let texts = values.iter().map(|v| v.to_string());
-            quote!(::sdk_runtime::waiter::Match::AnyOf(&[#(#texts),*]))
+            quote!(::sdk_runtime::__private::Match::AnyOf(&[#(#texts),*]))
         }
-        Match::Never => quote!(::sdk_runtime::waiter::Match::Never),
+        Match::Never => quote!(::sdk_runtime::__private::Match::Never),
     }
 }
 
@@ -192,7 +192,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                     I: ::std::convert::TryInto<#param_ty>,
                     I::Error: ::std::fmt::Display,
                 {
-                    const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
+                    const SPEC: ::sdk_runtime::__private::WaiterSpec = ::sdk_runtime::__private::WaiterSpec {
                         status: &[#(#status),*],
                         success: #success,
                         failure: #failure,
@@ -206,7 +206,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                         ))
                     })?;
                     // A client built with `poll_intervals` (a mock's) overrides the wait's.
-                    ::sdk_runtime::waiter::poll_named(#waiter_name, #operation_name, &SPEC, self.inner.adjust_wait(wait), || {
+                    ::sdk_runtime::__private::poll_named(#waiter_name, #operation_name, &SPEC, self.inner.adjust_wait(wait), || {
                         let #setter = #setter.clone();
                         async move { self.#method().#setter(#setter).send().await.map(ResponseValue::into_inner) }
                     })

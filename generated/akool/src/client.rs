@@ -2990,7 +2990,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::sdk_runtime::Runtime,
+    pub(crate) inner: ::sdk_runtime::__private::Runtime,
 }
 impl Client {
     /// A client over an existing `reqwest::Client`; `baseurl` has a scheme and host,
@@ -2998,7 +2998,7 @@ impl Client {
     pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::sdk_runtime::Runtime,
+        inner: ::sdk_runtime::__private::Runtime,
     ) -> Self {
         Self {
             baseurl: baseurl.trim_end_matches('/').to_string(),
@@ -3007,7 +3007,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::sdk_runtime::Runtime> for Client {
+impl ClientInfo<::sdk_runtime::__private::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -3017,7 +3017,7 @@ impl ClientInfo<::sdk_runtime::Runtime> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::sdk_runtime::Runtime {
+    fn inner(&self) -> &::sdk_runtime::__private::Runtime {
         &self.inner
     }
 }
@@ -3176,14 +3176,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::Request),
+            (&'a super::Client, ::sdk_runtime::__private::Request),
             ::sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
                 id: "list_avatars",
                 method: ::reqwest::Method::GET,
                 path: "/api/open/v3/avatar/list",
-                success: &[::sdk_runtime::Status::Code(200u16)],
+                success: &[::sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -3194,19 +3194,26 @@ pub mod builder {
             let page = page.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let size = size.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let type_ = type_.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::Request::new(&OPERATION, &client.baseurl);
+            let mut request = ::sdk_runtime::__private::Request::new(
+                &OPERATION,
+                &client.baseurl,
+            );
             request.path("/api/open/v3/avatar/list");
             if let Some(value) = &from {
-                request.query("from", value, ::sdk_runtime::params::Style::Form, true);
+                request
+                    .query("from", value, ::sdk_runtime::__private::Style::Form, true);
             }
             if let Some(value) = &page {
-                request.query("page", value, ::sdk_runtime::params::Style::Form, true);
+                request
+                    .query("page", value, ::sdk_runtime::__private::Style::Form, true);
             }
             if let Some(value) = &size {
-                request.query("size", value, ::sdk_runtime::params::Style::Form, true);
+                request
+                    .query("size", value, ::sdk_runtime::__private::Style::Form, true);
             }
             if let Some(value) = &type_ {
-                request.query("type", value, ::sdk_runtime::params::Style::Form, true);
+                request
+                    .query("type", value, ::sdk_runtime::__private::Style::Form, true);
             }
             request.options(options);
             Ok((client, request))
@@ -3223,7 +3230,7 @@ pub mod builder {
                 .inner
                 .send_json::<types::AvatarListResponse, ()>(&client.client, request)
                 .await?;
-            ::sdk_runtime::unwrap_data(
+            ::sdk_runtime::__private::unwrap_data(
                 response,
                 |r: types::AvatarListResponse| Some(r.data),
             )
@@ -3300,14 +3307,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::Request),
+            (&'a super::Client, ::sdk_runtime::__private::Request),
             ::sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
                 id: "create_talking_avatar",
                 method: ::reqwest::Method::POST,
                 path: "/api/open/v3/talkingavatar/create",
-                success: &[::sdk_runtime::Status::Code(200u16)],
+                success: &[::sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -3320,7 +3327,10 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::Request::new(&OPERATION, &client.baseurl);
+            let mut request = ::sdk_runtime::__private::Request::new(
+                &OPERATION,
+                &client.baseurl,
+            );
             request.path("/api/open/v3/talkingavatar/create");
             request.json("application/json", &body);
             request.options(options);
@@ -3338,7 +3348,7 @@ pub mod builder {
                     (),
                 >(&client.client, request)
                 .await?;
-            ::sdk_runtime::unwrap_data(
+            ::sdk_runtime::__private::unwrap_data(
                 response,
                 |r: types::TalkingAvatarCreateResponse| r.data,
             )
@@ -3404,14 +3414,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::Request),
+            (&'a super::Client, ::sdk_runtime::__private::Request),
             ::sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
                 id: "get_video_info",
                 method: ::reqwest::Method::GET,
                 path: "/api/open/v3/content/video/infobymodelid",
-                success: &[::sdk_runtime::Status::Code(200u16)],
+                success: &[::sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -3420,13 +3430,16 @@ pub mod builder {
             let Self { client, video_model_id, options } = self;
             let video_model_id = video_model_id
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::Request::new(&OPERATION, &client.baseurl);
+            let mut request = ::sdk_runtime::__private::Request::new(
+                &OPERATION,
+                &client.baseurl,
+            );
             request.path("/api/open/v3/content/video/infobymodelid");
             request
                 .query(
                     "video_model_id",
                     &video_model_id,
-                    ::sdk_runtime::params::Style::Form,
+                    ::sdk_runtime::__private::Style::Form,
                     true,
                 );
             request.options(options);
@@ -3441,7 +3454,10 @@ pub mod builder {
                 .inner
                 .send_json::<types::VideoInfoResponse, ()>(&client.client, request)
                 .await?;
-            ::sdk_runtime::unwrap_data(response, |r: types::VideoInfoResponse| r.data)
+            ::sdk_runtime::__private::unwrap_data(
+                response,
+                |r: types::VideoInfoResponse| r.data,
+            )
         }
         /// `send`, handing back the raw response too: status, headers and body bytes beside the
         /// decoded value.
@@ -3501,14 +3517,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::Request),
+            (&'a super::Client, ::sdk_runtime::__private::Request),
             ::sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
                 id: "get_avatar_detail",
                 method: ::reqwest::Method::GET,
                 path: "/api/open/v3/avatar/detail",
-                success: &[::sdk_runtime::Status::Code(200u16)],
+                success: &[::sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -3516,9 +3532,12 @@ pub mod builder {
             };
             let Self { client, id, options } = self;
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::Request::new(&OPERATION, &client.baseurl);
+            let mut request = ::sdk_runtime::__private::Request::new(
+                &OPERATION,
+                &client.baseurl,
+            );
             request.path("/api/open/v3/avatar/detail");
-            request.query("id", &id, ::sdk_runtime::params::Style::Form, true);
+            request.query("id", &id, ::sdk_runtime::__private::Style::Form, true);
             request.options(options);
             Ok((client, request))
         }
@@ -3531,7 +3550,10 @@ pub mod builder {
                 .inner
                 .send_json::<types::AvatarDetailResponse, ()>(&client.client, request)
                 .await?;
-            ::sdk_runtime::unwrap_data(response, |r: types::AvatarDetailResponse| r.data)
+            ::sdk_runtime::__private::unwrap_data(
+                response,
+                |r: types::AvatarDetailResponse| r.data,
+            )
         }
         /// `send`, handing back the raw response too: status, headers and body bytes beside the
         /// decoded value.
@@ -3603,14 +3625,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::Request),
+            (&'a super::Client, ::sdk_runtime::__private::Request),
             ::sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
                 id: "create_avatar",
                 method: ::reqwest::Method::POST,
                 path: "/api/open/v3/avatar/create",
-                success: &[::sdk_runtime::Status::Code(200u16)],
+                success: &[::sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -3622,7 +3644,10 @@ pub mod builder {
                     types::CreateAvatarRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::Request::new(&OPERATION, &client.baseurl);
+            let mut request = ::sdk_runtime::__private::Request::new(
+                &OPERATION,
+                &client.baseurl,
+            );
             request.path("/api/open/v3/avatar/create");
             request.json("application/json", &body);
             request.options(options);
@@ -3637,7 +3662,10 @@ pub mod builder {
                 .inner
                 .send_json::<types::CreateAvatarResponse, ()>(&client.client, request)
                 .await?;
-            ::sdk_runtime::unwrap_data(response, |r: types::CreateAvatarResponse| r.data)
+            ::sdk_runtime::__private::unwrap_data(
+                response,
+                |r: types::CreateAvatarResponse| r.data,
+            )
         }
         /// `send`, handing back the raw response too: status, headers and body bytes beside the
         /// decoded value.

@@ -133,7 +133,7 @@ impl ListAvatars<'_> {
                     types::AvatarListResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     &data,
@@ -208,7 +208,7 @@ impl CreateTalkingAvatar<'_> {
                     types::TalkingAvatarCreateResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     &data,
@@ -281,7 +281,7 @@ impl GetVideoInfo<'_> {
                     types::VideoInfoResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     &data,
@@ -309,7 +309,7 @@ impl GetVideoInfo<'_> {
                 .respond_statuses::<
                     types::VideoInfoResponse,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     "/video_status",
@@ -376,7 +376,7 @@ impl GetAvatarDetail<'_> {
                     types::AvatarDetailResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     &data,
@@ -404,7 +404,7 @@ impl GetAvatarDetail<'_> {
                 .respond_statuses::<
                     types::AvatarDetailResponse,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     "/0/status",
@@ -478,7 +478,7 @@ impl CreateAvatar<'_> {
                     types::CreateAvatarResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::config::FromParts>::DEFAULTS.envelope,
+                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
                     "data",
                     200u16,
                     &data,

@@ -4,7 +4,7 @@
 //! extensions add: waiters, pagination streams, webhook receivers.
 #[allow(unused_imports)]
 use crate::{builder, types, ByteStream, Client, ResponseValue};
-const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::config::VendorDefaults {
+const VENDOR_DEFAULTS: ::sdk_runtime::__private::VendorDefaults = ::sdk_runtime::__private::VendorDefaults {
     base_url: "https://openapi.akool.com",
     env_prefix: "AKOOL",
     auth_schemes: &[
@@ -12,7 +12,7 @@ const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::co
         ::sdk_runtime::AuthScheme::Bearer,
     ],
     envelope: Some(
-        &::sdk_runtime::EnvelopeSpec {
+        &::sdk_runtime::__private::EnvelopeSpec {
             code: "/code",
             message: "/msg",
             success: &[1000i64],
@@ -31,15 +31,15 @@ const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::co
         &[::sdk_runtime::AuthScheme::Bearer],
     ],
 };
-impl ::sdk_runtime::config::FromParts for Client {
-    const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
+impl ::sdk_runtime::__private::FromParts for Client {
+    const DEFAULTS: &'static ::sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
     const USER_AGENT: &'static str = concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        runtime: ::sdk_runtime::Runtime,
+        runtime: ::sdk_runtime::__private::Runtime,
     ) -> Self {
         Self::new_with_client(base_url, http, runtime)
     }
@@ -132,10 +132,10 @@ Polls [`Client::get_video_info`] with jittered backoff until the status at /vide
         I: ::std::convert::TryInto<::std::string::String>,
         I::Error: ::std::fmt::Display,
     {
-        const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
+        const SPEC: ::sdk_runtime::__private::WaiterSpec = ::sdk_runtime::__private::WaiterSpec {
             status: &["/video_status"],
-            success: ::sdk_runtime::waiter::Match::AnyOf(&["3"]),
-            failure: ::sdk_runtime::waiter::Match::AnyOf(&["4"]),
+            success: ::sdk_runtime::__private::Match::AnyOf(&["3"]),
+            failure: ::sdk_runtime::__private::Match::AnyOf(&["4"]),
             reason: &[],
         };
         let video_model_id: ::std::string::String = video_model_id
@@ -147,7 +147,7 @@ Polls [`Client::get_video_info`] with jittered backoff until the status at /vide
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll_named(
+        ::sdk_runtime::__private::poll_named(
                 "wait_for_video",
                 "get_video_info",
                 &SPEC,
@@ -240,10 +240,10 @@ Polls [`Client::get_avatar_detail`] with jittered backoff until the status at /0
         I: ::std::convert::TryInto<::std::string::String>,
         I::Error: ::std::fmt::Display,
     {
-        const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
+        const SPEC: ::sdk_runtime::__private::WaiterSpec = ::sdk_runtime::__private::WaiterSpec {
             status: &["/0/status", "/status"],
-            success: ::sdk_runtime::waiter::Match::AnyOf(&["3"]),
-            failure: ::sdk_runtime::waiter::Match::AnyOf(&["4"]),
+            success: ::sdk_runtime::__private::Match::AnyOf(&["3"]),
+            failure: ::sdk_runtime::__private::Match::AnyOf(&["4"]),
             reason: &[],
         };
         let id: ::std::string::String = id
@@ -255,7 +255,7 @@ Polls [`Client::get_avatar_detail`] with jittered backoff until the status at /0
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll_named(
+        ::sdk_runtime::__private::poll_named(
                 "wait_for_avatar",
                 "get_avatar_detail",
                 &SPEC,
@@ -281,28 +281,28 @@ impl<'a> builder::ListAvatars<'a> {
     ) -> ::sdk_runtime::Paginated<'a, types::AvatarListItem, ::sdk_runtime::Error<()>> {
         ::sdk_runtime::Paginated::for_operation(
             "list_avatars",
-            ::sdk_runtime::Position::Page(1i64),
+            ::sdk_runtime::__private::Position::Page(1i64),
             Some(100usize),
-            move |position: ::sdk_runtime::Position| {
+            move |position: ::sdk_runtime::__private::Position| {
                 let request = self.clone();
                 let request = match position {
-                    ::sdk_runtime::Position::Page(n)
-                    | ::sdk_runtime::Position::Offset(n) => {
-                        match <i64 as ::sdk_runtime::pagination::FromPosition>::from_position(
+                    ::sdk_runtime::__private::Position::Page(n)
+                    | ::sdk_runtime::__private::Position::Offset(n) => {
+                        match <i64 as ::sdk_runtime::__private::FromPosition>::from_position(
                             n,
                         ) {
                             Some(value) => request.page(value),
                             None => request,
                         }
                     }
-                    ::sdk_runtime::Position::Cursor(_) => request,
+                    ::sdk_runtime::__private::Position::Cursor(_) => request,
                 };
                 let request = request.size(100i64);
                 async move {
                     let response = request.send().await?.into_inner();
                     let next_cursor: Option<String> = None;
                     let items = response;
-                    Ok(::sdk_runtime::Page {
+                    Ok(::sdk_runtime::__private::Page {
                         items,
                         next_cursor,
                     })

@@ -675,7 +675,7 @@ Version: 1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::sdk_runtime::Runtime,
+    pub(crate) inner: ::sdk_runtime::__private::Runtime,
 }
 impl Client {
     /// A client over an existing `reqwest::Client`; `baseurl` has a scheme and host,
@@ -683,7 +683,7 @@ impl Client {
     pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::sdk_runtime::Runtime,
+        inner: ::sdk_runtime::__private::Runtime,
     ) -> Self {
         Self {
             baseurl: baseurl.trim_end_matches('/').to_string(),
@@ -692,7 +692,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::sdk_runtime::Runtime> for Client {
+impl ClientInfo<::sdk_runtime::__private::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0"
     }
@@ -702,7 +702,7 @@ impl ClientInfo<::sdk_runtime::Runtime> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::sdk_runtime::Runtime {
+    fn inner(&self) -> &::sdk_runtime::__private::Runtime {
         &self.inner
     }
 }
@@ -778,14 +778,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::Request),
+            (&'a super::Client, ::sdk_runtime::__private::Request),
             ::sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
                 id: "create_avatar",
                 method: ::reqwest::Method::POST,
                 path: "/v1/avatars",
-                success: &[::sdk_runtime::Status::Code(201u16)],
+                success: &[::sdk_runtime::__private::Status::Code(201u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -797,7 +797,10 @@ pub mod builder {
                     types::CreateAvatarBody::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::Request::new(&OPERATION, &client.baseurl);
+            let mut request = ::sdk_runtime::__private::Request::new(
+                &OPERATION,
+                &client.baseurl,
+            );
             request.path("/v1/avatars");
             request.json("application/json", &body);
             request.options(options);
@@ -863,14 +866,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::Request),
+            (&'a super::Client, ::sdk_runtime::__private::Request),
             ::sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
                 id: "get_avatar",
                 method: ::reqwest::Method::GET,
                 path: "/v1/avatars/{id}",
-                success: &[::sdk_runtime::Status::Code(200u16)],
+                success: &[::sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -878,9 +881,13 @@ pub mod builder {
             };
             let Self { client, id, options } = self;
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::Request::new(&OPERATION, &client.baseurl);
+            let mut request = ::sdk_runtime::__private::Request::new(
+                &OPERATION,
+                &client.baseurl,
+            );
             request.path("/v1/avatars/");
-            request.path_param("id", &id, ::sdk_runtime::params::Style::Simple, false);
+            request
+                .path_param("id", &id, ::sdk_runtime::__private::Style::Simple, false);
             request.options(options);
             Ok((client, request))
         }

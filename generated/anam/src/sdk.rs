@@ -4,22 +4,22 @@
 //! extensions add: waiters, pagination streams, webhook receivers.
 #[allow(unused_imports)]
 use crate::{builder, types, ByteStream, Client, ResponseValue};
-const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::config::VendorDefaults {
+const VENDOR_DEFAULTS: ::sdk_runtime::__private::VendorDefaults = ::sdk_runtime::__private::VendorDefaults {
     base_url: "https://api.anam.ai",
     env_prefix: "ANAM",
     auth_schemes: &[::sdk_runtime::AuthScheme::Bearer],
     envelope: None,
     security: &[&[::sdk_runtime::AuthScheme::Bearer]],
 };
-impl ::sdk_runtime::config::FromParts for Client {
-    const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
+impl ::sdk_runtime::__private::FromParts for Client {
+    const DEFAULTS: &'static ::sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
     const USER_AGENT: &'static str = concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        runtime: ::sdk_runtime::Runtime,
+        runtime: ::sdk_runtime::__private::Runtime,
     ) -> Self {
         Self::new_with_client(base_url, http, runtime)
     }
@@ -78,10 +78,10 @@ Polls [`Client::get_avatar`] with jittered backoff until the status at /videoUrl
         I: ::std::convert::TryInto<::uuid::Uuid>,
         I::Error: ::std::fmt::Display,
     {
-        const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
+        const SPEC: ::sdk_runtime::__private::WaiterSpec = ::sdk_runtime::__private::WaiterSpec {
             status: &["/videoUrl"],
-            success: ::sdk_runtime::waiter::Match::Present,
-            failure: ::sdk_runtime::waiter::Match::Never,
+            success: ::sdk_runtime::__private::Match::Present,
+            failure: ::sdk_runtime::__private::Match::Never,
             reason: &[],
         };
         let id: ::uuid::Uuid = id
@@ -93,7 +93,7 @@ Polls [`Client::get_avatar`] with jittered backoff until the status at /videoUrl
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll_named(
+        ::sdk_runtime::__private::poll_named(
                 "wait_for_preview",
                 "get_avatar",
                 &SPEC,
@@ -175,12 +175,15 @@ impl<'a> CreateAvatarMultipart<'a> {
     /// The checked and encoded request, and the client that sends it.
     fn into_request(
         self,
-    ) -> Result<(&'a Client, ::sdk_runtime::Request), ::sdk_runtime::Error<()>> {
-        static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+    ) -> Result<
+        (&'a Client, ::sdk_runtime::__private::Request),
+        ::sdk_runtime::Error<()>,
+    > {
+        static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
             id: "create_avatar_multipart",
             method: ::reqwest::Method::POST,
             path: "/v1/avatars",
-            success: &[::sdk_runtime::Status::Code(201u16)],
+            success: &[::sdk_runtime::__private::Status::Code(201u16)],
             errors: &[],
             accept: "application/json",
             security: None,
@@ -199,7 +202,10 @@ impl<'a> CreateAvatarMultipart<'a> {
                 ::sdk_runtime::Error::InvalidRequest("displayName is required".into()),
             );
         }
-        let mut request = ::sdk_runtime::Request::new(&OPERATION, &client.baseurl);
+        let mut request = ::sdk_runtime::__private::Request::new(
+            &OPERATION,
+            &client.baseurl,
+        );
         request.path("/v1/avatars");
         if let Some(value) = display_name {
             request.multipart_text("displayName", value);

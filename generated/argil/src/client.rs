@@ -1805,7 +1805,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::sdk_runtime::Runtime,
+    pub(crate) inner: ::sdk_runtime::__private::Runtime,
 }
 impl Client {
     /// A client over an existing `reqwest::Client`; `baseurl` has a scheme and host,
@@ -1813,7 +1813,7 @@ impl Client {
     pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::sdk_runtime::Runtime,
+        inner: ::sdk_runtime::__private::Runtime,
     ) -> Self {
         Self {
             baseurl: baseurl.trim_end_matches('/').to_string(),
@@ -1822,7 +1822,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::sdk_runtime::Runtime> for Client {
+impl ClientInfo<::sdk_runtime::__private::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -1832,7 +1832,7 @@ impl ClientInfo<::sdk_runtime::Runtime> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::sdk_runtime::Runtime {
+    fn inner(&self) -> &::sdk_runtime::__private::Runtime {
         &self.inner
     }
 }
@@ -1898,22 +1898,25 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::Request),
+            (&'a super::Client, ::sdk_runtime::__private::Request),
             ::sdk_runtime::Error<types::ErrorBody>,
         > {
-            static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
                 id: "create_avatar",
                 method: ::reqwest::Method::POST,
                 path: "/avatars",
-                success: &[::sdk_runtime::Status::Code(201u16)],
-                errors: &[::sdk_runtime::Status::Code(400u16)],
+                success: &[::sdk_runtime::__private::Status::Code(201u16)],
+                errors: &[::sdk_runtime::__private::Status::Code(400u16)],
                 accept: "application/json",
                 security: None,
                 stream: false,
             };
             let Self { client, body, options } = self;
             let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::Request::new(&OPERATION, &client.baseurl);
+            let mut request = ::sdk_runtime::__private::Request::new(
+                &OPERATION,
+                &client.baseurl,
+            );
             request.path("/avatars");
             request.json("application/json", &body);
             request.options(options);
@@ -1994,24 +1997,28 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::Request),
+            (&'a super::Client, ::sdk_runtime::__private::Request),
             ::sdk_runtime::Error<types::ErrorBody>,
         > {
-            static OPERATION: ::sdk_runtime::Operation = ::sdk_runtime::Operation {
+            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
                 id: "get_avatar",
                 method: ::reqwest::Method::GET,
                 path: "/avatars/{id}",
-                success: &[::sdk_runtime::Status::Code(200u16)],
-                errors: &[::sdk_runtime::Status::Code(404u16)],
+                success: &[::sdk_runtime::__private::Status::Code(200u16)],
+                errors: &[::sdk_runtime::__private::Status::Code(404u16)],
                 accept: "application/json",
                 security: None,
                 stream: false,
             };
             let Self { client, id, options } = self;
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::Request::new(&OPERATION, &client.baseurl);
+            let mut request = ::sdk_runtime::__private::Request::new(
+                &OPERATION,
+                &client.baseurl,
+            );
             request.path("/avatars/");
-            request.path_param("id", &id, ::sdk_runtime::params::Style::Simple, false);
+            request
+                .path_param("id", &id, ::sdk_runtime::__private::Style::Simple, false);
             request.options(options);
             Ok((client, request))
         }

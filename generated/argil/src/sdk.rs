@@ -4,22 +4,22 @@
 //! extensions add: waiters, pagination streams, webhook receivers.
 #[allow(unused_imports)]
 use crate::{builder, types, ByteStream, Client, ResponseValue};
-const VENDOR_DEFAULTS: ::sdk_runtime::config::VendorDefaults = ::sdk_runtime::config::VendorDefaults {
+const VENDOR_DEFAULTS: ::sdk_runtime::__private::VendorDefaults = ::sdk_runtime::__private::VendorDefaults {
     base_url: "https://api.argil.ai/v1",
     env_prefix: "ARGIL",
     auth_schemes: &[::sdk_runtime::AuthScheme::Header("x-api-key")],
     envelope: None,
     security: &[&[::sdk_runtime::AuthScheme::Header("x-api-key")]],
 };
-impl ::sdk_runtime::config::FromParts for Client {
-    const DEFAULTS: &'static ::sdk_runtime::config::VendorDefaults = &VENDOR_DEFAULTS;
+impl ::sdk_runtime::__private::FromParts for Client {
+    const DEFAULTS: &'static ::sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
     const USER_AGENT: &'static str = concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        runtime: ::sdk_runtime::Runtime,
+        runtime: ::sdk_runtime::__private::Runtime,
     ) -> Self {
         Self::new_with_client(base_url, http, runtime)
     }
@@ -119,10 +119,10 @@ Polls [`Client::get_avatar`] with jittered backoff until the status at /status i
         I: ::std::convert::TryInto<::uuid::Uuid>,
         I::Error: ::std::fmt::Display,
     {
-        const SPEC: ::sdk_runtime::WaiterSpec = ::sdk_runtime::WaiterSpec {
+        const SPEC: ::sdk_runtime::__private::WaiterSpec = ::sdk_runtime::__private::WaiterSpec {
             status: &["/status"],
-            success: ::sdk_runtime::waiter::Match::AnyOf(&["\"IDLE\""]),
-            failure: ::sdk_runtime::waiter::Match::AnyOf(
+            success: ::sdk_runtime::__private::Match::AnyOf(&["\"IDLE\""]),
+            failure: ::sdk_runtime::__private::Match::AnyOf(
                 &["\"TRAINING_FAILED\"", "\"REFUSED\""],
             ),
             reason: &[],
@@ -136,7 +136,7 @@ Polls [`Client::get_avatar`] with jittered backoff until the status at /status i
                     ),
                 )
             })?;
-        ::sdk_runtime::waiter::poll_named(
+        ::sdk_runtime::__private::poll_named(
                 "wait_for_training",
                 "get_avatar",
                 &SPEC,
