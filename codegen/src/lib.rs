@@ -103,6 +103,7 @@ impl GeneratedCrate {
         let file = |name: &str| self.files.get(name).map_or("", String::as_str);
         let mock = self.files.get("src/mock.rs").map(String::as_str);
         api::ApiModel::parse_crate(
+            file("Cargo.toml"),
             file("src/lib.rs"),
             file("src/client.rs"),
             file("src/sdk.rs"),

@@ -62,6 +62,7 @@ pub fn apply(
                 Vec::new()
             } else {
                 let old_api = match ApiModel::parse_crate(
+                    &old.manifest,
                     old_lib,
                     &old.client,
                     &old.sdk,

@@ -42,10 +42,24 @@ pub fn level(changes: &[Change]) -> Level {
     }
 }
 
-/// Every difference from `old` to `new`: operations, waiters, `Client` methods, functions,
-/// then types, each group sorted by name.
+/// Every difference from `old` to `new`: public dependencies, operations, waiters, `Client`
+/// methods, functions, then types, each group sorted by name. Items that only moved with a
+/// replaced dependency (`sdk_runtime::Wait` -> `openapi_sdk_runtime::Wait`) are that
+/// dependency's one entry, not one each.
 pub fn diff(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
-    let mut out = Changes::default();
+    let (changes, renames) = super::dependencies::diff(old, new);
+    let mut out = Changes(changes);
+    let renamed;
+    let old = if renames.is_empty() {
+        old
+    } else {
+        let mut copy = old.clone();
+        for (from, to) in &renames {
+            copy.rename_crate(from, to);
+        }
+        renamed = copy;
+        &renamed
+    };
     keyed(&old.operations, &new.operations, |change| match change {
         // cargo-semver-checks: inherent_method_missing.
         Keyed::Removed(name, _) => out.breaking(format!("removed operation `{name}`")),
@@ -718,6 +732,7 @@ mod tests {
     fn crate_root_re_exports() {
         let root = |uses: &str| {
             ApiModel::parse_crate(
+                "",
                 &format!("mod client; pub use client::*; mod sdk; pub use sdk::*; {uses}"),
                 "",
                 "",
@@ -745,6 +760,7 @@ mod tests {
                 "",
                 "",
                 "",
+                "",
                 Some(&format!(
                     "pub struct MockServer; impl MockServer {{ {methods} }} pub struct GetThing<'a>(&'a ());"
                 )),
@@ -765,6 +781,87 @@ mod tests {
                 Breaking,
                 "removed method `mock::MockServer::uri`".to_string()
             )]
+        );
+    }
+
+    /// A crate built from `manifest` whose root re-exports from the runtime crate `rt`, and
+    /// whose client names it and `uuid` in signatures.
+    fn with_dependencies(manifest: &str, rt: &str) -> ApiModel {
+        ApiModel::parse_crate(
+            manifest,
+            &format!("pub use {rt}::{{Wait, WaitError}};"),
+            &format!(
+                "pub mod types {{ pub struct Thing {{ pub id: ::uuid::Uuid }} }}\n\
+                 pub struct Client;\n\
+                 impl Client {{ pub fn new(config: ::{rt}::ClientConfig) -> Result<Self, ::{rt}::ConfigError> {{ todo!() }} }}"
+            ),
+            "",
+            None,
+        )
+        .unwrap()
+    }
+
+    const DEPS: &str = "[dependencies]\nregress = \"0.12\"\nuuid = \"1\"\n";
+
+    /// A runtime renamed on crates.io is one breaking entry that says what to change, not one
+    /// per re-export and signature that moved with it.
+    #[test]
+    fn a_replaced_dependency_is_one_entry() {
+        let old = with_dependencies(
+            &format!("{DEPS}sdk-runtime = {{ path = \"r\", version = \"0.1.0\" }}\n"),
+            "sdk_runtime",
+        );
+        let new = with_dependencies(
+            &format!("{DEPS}openapi-sdk-runtime = {{ path = \"r\", version = \"0.1.0\" }}\n"),
+            "openapi_sdk_runtime",
+        );
+        assert_eq!(
+            lines(&old, &new),
+            [(
+                Breaking,
+                "public dependency `sdk-runtime` 0.1.0 was replaced by `openapi-sdk-runtime` 0.1.0: \
+                 this crate's re-exports keep their names (`Wait` is now `openapi_sdk_runtime::Wait`), \
+                 but code that depends on `sdk-runtime` itself to name its types (`sdk_runtime::Wait`) \
+                 must depend on `openapi-sdk-runtime` instead and write `openapi_sdk_runtime::`"
+                    .to_string()
+            )]
+        );
+    }
+
+    /// Cargo's semver guide: a new major version of a public dependency breaks; a compatible
+    /// one, or any version of a dependency the API does not name (`regress`), does not.
+    #[test]
+    fn a_public_dependency_major_bump_breaks() {
+        let rt = "sdk-runtime = { path = \"r\", version = \"0.1.0\" }\n";
+        let old = with_dependencies(&format!("{DEPS}{rt}"), "sdk_runtime");
+        let bumped = |regress: &str, uuid: &str, runtime: &str| {
+            with_dependencies(
+                &format!(
+                    "[dependencies]\nregress = \"{regress}\"\nuuid = \"{uuid}\"\n\
+                     sdk-runtime = {{ path = \"r\", version = \"{runtime}\" }}\n"
+                ),
+                "sdk_runtime",
+            )
+        };
+        assert_eq!(lines(&old, &bumped("0.13", "1.4", "0.1.3")), []);
+        assert_eq!(
+            lines(&old, &bumped("0.12", "2", "0.2.0")),
+            [
+                (
+                    Breaking,
+                    "public dependency `sdk-runtime` went from 0.1.0 to 0.2.0, an incompatible \
+                     version: the `sdk_runtime::` types in this crate's API are the new version's, \
+                     so code that passes values of its own `sdk-runtime` 0.1.0 must upgrade it to 0.2.0"
+                        .to_string()
+                ),
+                (
+                    Breaking,
+                    "public dependency `uuid` went from 1 to 2, an incompatible version: the \
+                     `uuid::` types in this crate's API are the new version's, so code that passes \
+                     values of its own `uuid` 1 must upgrade it to 2"
+                        .to_string()
+                ),
+            ]
         );
     }
 

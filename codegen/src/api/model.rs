@@ -9,6 +9,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Attribute, Fields, FnArg, ImplItem, Item, ReturnType, Visibility};
 
+use super::dependencies::{self, Dependency};
 use crate::syntax::{module, type_name};
 
 /// Everything a user of the crate can name: operations with their builders, waiters, other
@@ -28,6 +29,9 @@ pub struct ApiModel {
     pub types: BTreeMap<String, TypeDef>,
     /// Top-level `pub use` of both files: the name users write -> the path it names.
     pub reexports: BTreeMap<String, String>,
+    /// The crate's `[dependencies]` by the name Rust code writes; those the API names are
+    /// public (see [`super::dependencies`]).
+    pub dependencies: BTreeMap<String, Dependency>,
 }
 
 /// A function's signature, normalized to text: two signatures are the same API when equal.
@@ -250,10 +254,12 @@ impl ApiModel {
     /// [`ApiModel::parse`] plus the crate root's re-exports (`pub use uuid;`,
     /// `pub use sdk_runtime::{Wait, ..}`): what a caller names as `<crate>::X` is API too.
     /// The root's globs of the two modules are how those reach the caller, not items.
+    /// `manifest` is the crate's `Cargo.toml`, for its dependencies.
     ///
     /// `mock` is `src/mock.rs` when the crate has one (feature `mock`): its types (the server
     /// and one expectation per operation) are listed as `mock::Name`, with their methods.
     pub fn parse_crate(
+        manifest: &str,
         lib: &str,
         client: &str,
         sdk: &str,
@@ -281,7 +287,81 @@ impl ApiModel {
         }
         api.reexports
             .retain(|name, _| name != "client::*" && name != "sdk::*");
+        api.dependencies = dependencies::read(manifest).map_err(|m| {
+            (
+                "Cargo.toml",
+                syn::Error::new(proc_macro2::Span::call_site(), m),
+            )
+        })?;
         Ok(api)
+    }
+
+    /// Whether a public item names the crate `krate` (`sdk_runtime::Wait` in a re-export,
+    /// `uuid::Uuid` in a field): a dependency that is then part of this crate's API.
+    pub fn names_crate(&self, krate: &str) -> bool {
+        // One walker serves renaming and this search; the copy is only made for APIs whose
+        // dependencies changed.
+        let mut copy = self.clone();
+        let mut named = false;
+        copy.paths_mut(&mut |text| named |= dependencies::names_root(text, krate));
+        named
+    }
+
+    /// The API with every path that starts at the crate `from` starting at `to`: how the
+    /// previous generation reads when its dependency `from` was replaced by `to`.
+    pub fn rename_crate(&mut self, from: &str, to: &str) {
+        self.paths_mut(&mut |text| *text = dependencies::rename_root(text, from, to));
+    }
+
+    /// Calls `f` on every text that can hold a path: signatures, field and variant types,
+    /// aliases, trait names and re-exports.
+    fn paths_mut(&mut self, f: &mut impl FnMut(&mut String)) {
+        fn signature(s: &mut Signature, f: &mut impl FnMut(&mut String)) {
+            f(&mut s.generics);
+            s.args.iter_mut().for_each(&mut *f);
+            f(&mut s.ret);
+            f(&mut s.bounds);
+        }
+        for op in self.operations.values_mut() {
+            signature(&mut op.signature, f);
+            for setter in op.setters.values_mut() {
+                signature(&mut setter.signature, f);
+            }
+            op.send.iter_mut().for_each(&mut *f);
+        }
+        for s in self
+            .waiters
+            .values_mut()
+            .chain(self.methods.values_mut())
+            .chain(self.functions.values_mut())
+        {
+            signature(s, f);
+        }
+        for def in self.types.values_mut() {
+            let (traits, methods) = match def {
+                TypeDef::Struct(s) => {
+                    s.fields.values_mut().for_each(|d| f(&mut d.ty));
+                    (&mut s.traits, &mut s.methods)
+                }
+                TypeDef::Enum(e) => {
+                    e.variants.values_mut().for_each(&mut *f);
+                    (&mut e.traits, &mut e.methods)
+                }
+                TypeDef::Alias(target) => {
+                    f(target);
+                    continue;
+                }
+            };
+            methods.values_mut().for_each(|s| signature(s, f));
+            *traits = std::mem::take(traits)
+                .into_iter()
+                .map(|mut t| {
+                    f(&mut t);
+                    t
+                })
+                .collect();
+        }
+        self.reexports.values_mut().for_each(f);
     }
 }
 
