@@ -28,7 +28,7 @@ pub struct Extensions {
 }
 
 /// A webhook the API sends to the caller's server: `verify_<name>(credentials, headers, body)`
-/// checks a delivery with `sdk_runtime::webhooks` and decodes the event.
+/// checks a delivery with `openapi_sdk_runtime::webhooks` and decodes the event.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Webhook {
@@ -49,7 +49,7 @@ pub struct Webhook {
     pub example: Option<String>,
 }
 
-/// How deliveries are authenticated (`sdk_runtime::webhooks`).
+/// How deliveries are authenticated (`openapi_sdk_runtime::webhooks`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum WebhookScheme {

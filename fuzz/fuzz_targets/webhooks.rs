@@ -1,4 +1,4 @@
-//! Fuzzes the webhook verifiers of sdk-runtime: any bytes, split at NUL bytes into the
+//! Fuzzes the webhook verifiers of openapi-sdk-runtime: any bytes, split at NUL bytes into the
 //! Standard Webhooks headers, a signature header and a body, must give an event or a typed
 //! `WebhookError`, never a panic.
 
@@ -8,7 +8,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use sdk_runtime::webhooks::{Akool, Encoding, HmacSha256, StandardWebhooks, Verifier};
+use openapi_sdk_runtime::webhooks::{Akool, Encoding, HmacSha256, StandardWebhooks, Verifier};
 
 fuzz_target!(|data: &[u8]| {
     let mut parts = data.splitn(5, |b| *b == 0);

@@ -61,14 +61,14 @@ pub struct RetryInfo<'a> {
 ///
 /// ```
 /// use std::sync::atomic::{AtomicU64, Ordering};
-/// use sdk_runtime::interceptor::{Interceptor, ResponseInfo};
+/// use openapi_sdk_runtime::interceptor::{Interceptor, ResponseInfo};
 ///
 /// /// Counts responses by status class.
 /// #[derive(Default)]
 /// struct Counter { ok: AtomicU64, failed: AtomicU64 }
 ///
 /// impl Interceptor for Counter {
-///     fn after_response(&self, response: &ResponseInfo<'_>) -> Result<(), sdk_runtime::interceptor::BoxError> {
+///     fn after_response(&self, response: &ResponseInfo<'_>) -> Result<(), openapi_sdk_runtime::interceptor::BoxError> {
 ///         let class = if response.status.is_success() { &self.ok } else { &self.failed };
 ///         class.fetch_add(1, Ordering::Relaxed);
 ///         Ok(())

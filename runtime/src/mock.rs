@@ -106,7 +106,7 @@ impl MockServer {
             Ok(client) => client,
             // Only a bad base URL or key fails, and both are ours: a bug, reported as a test failure.
             Err(e) => panic!(
-                "sdk-runtime mock: cannot build a client for {}: {e}",
+                "openapi-sdk-runtime mock: cannot build a client for {}: {e}",
                 self.uri()
             ),
         }
@@ -149,7 +149,7 @@ impl MockServer {
         let unmatched = self.unmatched();
         if !unmatched.is_empty() {
             panic!(
-                "sdk-runtime mock: {} request(s) matched no expectation:\n{}",
+                "openapi-sdk-runtime mock: {} request(s) matched no expectation:\n{}",
                 unmatched.len(),
                 unmatched.join("\n")
             );
@@ -400,7 +400,7 @@ impl Expectation<'_> {
         }
         if !problems.is_empty() {
             panic!(
-                "sdk-runtime mock: the expectation for {name} is wrong:\n- {}",
+                "openapi-sdk-runtime mock: the expectation for {name} is wrong:\n- {}",
                 problems.join("\n- ")
             );
         }
@@ -508,7 +508,7 @@ impl wiremock::Respond for Unmatched {
             None => request.url.path().to_string(),
         };
         let mut message = format!(
-            "sdk-runtime mock: no expectation matched {} {path}",
+            "openapi-sdk-runtime mock: no expectation matched {} {path}",
             request.method
         );
         let matchers = lock(&self.0.matchers);

@@ -259,7 +259,8 @@ mod tests {
 
     #[tokio::test]
     async fn from_path_reads_name_and_bytes() {
-        let path = std::env::temp_dir().join(format!("sdk-runtime-{}.png", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("openapi-sdk-runtime-{}.png", std::process::id()));
         std::fs::write(&path, b"\x89PNG").unwrap();
         let part = FilePart::from_path(&path).await.unwrap();
         std::fs::remove_file(&path).unwrap();
@@ -269,11 +270,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_missing_file_is_an_error_that_names_it() {
-        let path = std::env::temp_dir().join("sdk-runtime-no-such-file.png");
+        let path = std::env::temp_dir().join("openapi-sdk-runtime-no-such-file.png");
         let err = FilePart::from_path(&path).await.unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
         assert!(
-            err.to_string().contains("sdk-runtime-no-such-file.png"),
+            err.to_string()
+                .contains("openapi-sdk-runtime-no-such-file.png"),
             "{err}"
         );
     }

@@ -8,7 +8,7 @@
 
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
 compile_error!(
-    "sdk-runtime needs a TLS backend: enable its feature `rustls` (the default) or `native-tls`"
+    "openapi-sdk-runtime needs a TLS backend: enable its feature `rustls` (the default) or `native-tls`"
 );
 
 use crate::auth::ConfigError;

@@ -5,8 +5,10 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sdk_runtime::__private::{FromParts, Operation, Request, Runtime, Status, VendorDefaults};
-use sdk_runtime::{AuthScheme, ClientConfig};
+use openapi_sdk_runtime::__private::{
+    FromParts, Operation, Request, Runtime, Status, VendorDefaults,
+};
+use openapi_sdk_runtime::{AuthScheme, ClientConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A client of the fake API: its base URL, HTTP client and runtime.
@@ -135,7 +137,7 @@ async fn serve(statuses: &'static [u16]) -> (String, Arc<Mutex<Vec<String>>>, Ar
     (url, seen, tokens)
 }
 
-async fn get(client: &Fake, op: &'static Operation) -> Result<(), sdk_runtime::Error> {
+async fn get(client: &Fake, op: &'static Operation) -> Result<(), openapi_sdk_runtime::Error> {
     let mut request = Request::new(op, &client.base);
     request.path(op.path);
     client
@@ -202,7 +204,7 @@ async fn basic_is_chosen_when_its_credentials_are_given_and_security_can_be_off(
     // Neither: a configuration error before anything is sent.
     assert!(matches!(
         ClientConfig::<Basic>::default().build().err(),
-        Some(sdk_runtime::ConfigError::NoApiKey)
+        Some(openapi_sdk_runtime::ConfigError::NoApiKey)
     ));
 }
 

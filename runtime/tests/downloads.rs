@@ -3,8 +3,10 @@
 
 use std::time::Duration;
 
-use sdk_runtime::__private::{FromParts, Operation, Request, Runtime, Status, VendorDefaults};
-use sdk_runtime::{ClientConfig, SaveTo};
+use openapi_sdk_runtime::__private::{
+    FromParts, Operation, Request, Runtime, Status, VendorDefaults,
+};
+use openapi_sdk_runtime::{ClientConfig, SaveTo};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 struct Fake {
@@ -83,7 +85,8 @@ async fn a_steady_download_outlasts_the_attempt_timeout() {
         .send_stream::<()>(&client.http, request)
         .await
         .unwrap();
-    let target = std::env::temp_dir().join(format!("sdk-runtime-steady-{}", std::process::id()));
+    let target =
+        std::env::temp_dir().join(format!("openapi-sdk-runtime-steady-{}", std::process::id()));
     assert_eq!(response.save_to(&target).await.unwrap(), 10);
     std::fs::remove_file(&target).unwrap();
 }
@@ -99,7 +102,10 @@ async fn a_stalled_download_fails_after_the_idle_timeout() {
         .send_stream::<()>(&client.http, request)
         .await
         .unwrap();
-    let target = std::env::temp_dir().join(format!("sdk-runtime-stalled-{}", std::process::id()));
+    let target = std::env::temp_dir().join(format!(
+        "openapi-sdk-runtime-stalled-{}",
+        std::process::id()
+    ));
     let error = response.save_to(&target).await.unwrap_err();
     let _ = std::fs::remove_file(&target);
     assert_eq!(error.kind(), std::io::ErrorKind::TimedOut, "{error}");

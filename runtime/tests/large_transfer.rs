@@ -4,8 +4,10 @@
 
 use std::io::Write;
 
-use sdk_runtime::__private::{FromParts, Operation, Request, Runtime, Status, VendorDefaults};
-use sdk_runtime::{ClientConfig, FilePart, SaveTo};
+use openapi_sdk_runtime::__private::{
+    FromParts, Operation, Request, Runtime, Status, VendorDefaults,
+};
+use openapi_sdk_runtime::{ClientConfig, FilePart, SaveTo};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const SIZE: u64 = 200 * 1024 * 1024;
@@ -123,7 +125,8 @@ async fn serve() -> (String, tokio::sync::oneshot::Receiver<u64>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_200_mb_upload_and_download_stream_in_flat_memory() {
-    let dir = std::env::temp_dir().join(format!("sdk-runtime-large-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("openapi-sdk-runtime-large-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let source = dir.join("upload.bin");
     {

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue};
-use sdk_runtime::webhooks::{
+use openapi_sdk_runtime::webhooks::{
     Akool, Encoding, HmacSha256, StandardWebhooks, Unsigned, Verifier, WebhookError,
 };
 use serde::Deserialize;

@@ -71,16 +71,18 @@ pub fn diff(old: &ApiModel, new: &ApiModel) -> (Vec<Change>, Vec<(String, String
         changes.push(Change {
             impact: Impact::Breaking,
             line: format!(
-                "public dependency `{}` {} was replaced by `{}` {}: this crate's re-exports keep \
-                 their names (`{example}` is now `{to}::{example}`), but code that depends on \
-                 `{}` itself to name its types (`{from}::{example}`) must depend on `{}` instead \
-                 and write `{to}::`",
+                "public dependency `{}` {} was replaced by `{}` {}: the names this crate \
+                 re-exports from it (`{example}`, ..) keep working unchanged, but code that also \
+                 depends on `{}` directly and names its items (`{from}::{example}`) must depend \
+                 on `{}` {} instead and write `{to}::{example}`, since the two crates' types are \
+                 distinct",
                 a.package,
                 shown(&a.requirement),
                 b.package,
                 shown(&b.requirement),
                 a.package,
                 b.package,
+                shown(&b.requirement),
             ),
         });
         renames.push((from, to));

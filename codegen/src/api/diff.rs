@@ -820,9 +820,10 @@ mod tests {
             [(
                 Breaking,
                 "public dependency `sdk-runtime` 0.1.0 was replaced by `openapi-sdk-runtime` 0.1.0: \
-                 this crate's re-exports keep their names (`Wait` is now `openapi_sdk_runtime::Wait`), \
-                 but code that depends on `sdk-runtime` itself to name its types (`sdk_runtime::Wait`) \
-                 must depend on `openapi-sdk-runtime` instead and write `openapi_sdk_runtime::`"
+                 the names this crate re-exports from it (`Wait`, ..) keep working unchanged, but \
+                 code that also depends on `sdk-runtime` directly and names its items \
+                 (`sdk_runtime::Wait`) must depend on `openapi-sdk-runtime` 0.1.0 instead and write \
+                 `openapi_sdk_runtime::Wait`, since the two crates' types are distinct"
                     .to_string()
             )]
         );

@@ -4,7 +4,7 @@
 
 use crate::model::Vendor;
 
-/// The sdk-runtime version the generated code is written against (runtime/Cargo.toml's; a test
+/// The openapi-sdk-runtime version the generated code is written against (runtime/Cargo.toml's; a test
 /// keeps them equal). The path builds in place; the version is what a packaged crate keeps.
 const RUNTIME_VERSION: &str = "0.1.0";
 
@@ -13,13 +13,13 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
         (&vendor.settings, vendor.uses, vendor.runtime_path.as_str());
     let mut deps = vec![
         format!(
-            "sdk-runtime = {{ path = {}, version = \"{RUNTIME_VERSION}\", default-features = false{} }}",
+            "openapi-sdk-runtime = {{ path = {}, version = \"{RUNTIME_VERSION}\", default-features = false{} }}",
             toml_string(runtime_path),
             // Only crates with webhooks compile the runtime's crypto.
             if vendor.webhooks { ", features = [\"webhooks\"]" } else { "" }
         ),
         r#"progenitor-client = "0.15.1""#.to_string(),
-        // No TLS feature here: sdk-runtime's `rustls` or `native-tls` chooses it (see [features]).
+        // No TLS feature here: openapi-sdk-runtime's `rustls` or `native-tls` chooses it (see [features]).
         r#"reqwest = { version = "0.13", default-features = false, features = ["json", "query", "multipart"] }"#.to_string(),
         r#"serde = { version = "1", features = ["derive"] }"#.to_string(),
         r#"serde_json = "1""#.to_string(),
@@ -70,11 +70,11 @@ pub fn render(header: &str, vendor: &Vendor) -> String {
          [features]\n\
          default = [\"rustls\"]\n\
          # rustls with the ring provider and the OS trust store; pure Rust apart from ring.\n\
-         rustls = [\"sdk-runtime/rustls\"]\n\
+         rustls = [\"openapi-sdk-runtime/rustls\"]\n\
          # The system's TLS library (OpenSSL on Linux: needs libssl-dev to build).\n\
-         native-tls = [\"sdk-runtime/native-tls\"]\n\
+         native-tls = [\"openapi-sdk-runtime/native-tls\"]\n\
          # `mock`: a loopback server answering like the API, for the tests of code using this crate.\n\
-         mock = [\"sdk-runtime/mock\"]\n\
+         mock = [\"openapi-sdk-runtime/mock\"]\n\
          \n\
          [dev-dependencies]\n\
          {dev_deps}",
@@ -139,7 +139,7 @@ mod tests {
         assert!(!package.contains_key("publish") && !package.contains_key("repository"));
         assert!(!package.contains_key("homepage"));
         assert!(manifest["package"]["metadata"]["docs"]["rs"].is_table());
-        let runtime = &manifest["dependencies"]["sdk-runtime"];
+        let runtime = &manifest["dependencies"]["openapi-sdk-runtime"];
         assert_eq!(runtime["path"].as_str(), Some("../../runtime"));
         assert_eq!(runtime["version"].as_str(), Some(RUNTIME_VERSION));
     }
@@ -174,7 +174,7 @@ mod tests {
         assert_eq!(package["homepage"].as_str(), Some("https://example.com"));
     }
 
-    /// The version requirement the generated crates put on sdk-runtime must be the version the
+    /// The version requirement the generated crates put on openapi-sdk-runtime must be the version the
     /// runtime has, or a packaged crate would ask crates.io for another one.
     #[test]
     fn runtime_version_is_the_runtimes() {

@@ -29,7 +29,7 @@ pub fn emit(model: &SdkModel, types: syn::File, operations: TokenStream) -> Toke
         pub struct Client {
             pub(crate) baseurl: String,
             pub(crate) client: reqwest::Client,
-            pub(crate) inner: ::sdk_runtime::__private::Runtime,
+            pub(crate) inner: ::openapi_sdk_runtime::__private::Runtime,
         }
 
         impl Client {
@@ -38,7 +38,7 @@ pub fn emit(model: &SdkModel, types: syn::File, operations: TokenStream) -> Toke
             pub(crate) fn new_with_client(
                 baseurl: &str,
                 client: reqwest::Client,
-                inner: ::sdk_runtime::__private::Runtime,
+                inner: ::openapi_sdk_runtime::__private::Runtime,
             ) -> Self {
                 Self {
                     baseurl: baseurl.trim_end_matches('/').to_string(),
@@ -48,7 +48,7 @@ pub fn emit(model: &SdkModel, types: syn::File, operations: TokenStream) -> Toke
             }
         }
 
-        impl ClientInfo<::sdk_runtime::__private::Runtime> for Client {
+        impl ClientInfo<::openapi_sdk_runtime::__private::Runtime> for Client {
             fn api_version() -> &'static str {
                 #version
             }
@@ -61,7 +61,7 @@ pub fn emit(model: &SdkModel, types: syn::File, operations: TokenStream) -> Toke
                 &self.client
             }
 
-            fn inner(&self) -> &::sdk_runtime::__private::Runtime {
+            fn inner(&self) -> &::openapi_sdk_runtime::__private::Runtime {
                 &self.inner
             }
         }

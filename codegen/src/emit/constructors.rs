@@ -30,13 +30,13 @@ pub fn credential_variables(schemes: &[AuthScheme], prefix: &str) -> Vec<String>
 /// A scheme as the runtime's `AuthScheme`.
 pub fn scheme(scheme: &AuthScheme) -> TokenStream {
     match scheme {
-        AuthScheme::Header(name) => quote!(::sdk_runtime::AuthScheme::Header(#name)),
-        AuthScheme::Query(name) => quote!(::sdk_runtime::AuthScheme::Query(#name)),
-        AuthScheme::Cookie(name) => quote!(::sdk_runtime::AuthScheme::Cookie(#name)),
-        AuthScheme::Bearer => quote!(::sdk_runtime::AuthScheme::Bearer),
-        AuthScheme::Basic => quote!(::sdk_runtime::AuthScheme::Basic),
+        AuthScheme::Header(name) => quote!(::openapi_sdk_runtime::AuthScheme::Header(#name)),
+        AuthScheme::Query(name) => quote!(::openapi_sdk_runtime::AuthScheme::Query(#name)),
+        AuthScheme::Cookie(name) => quote!(::openapi_sdk_runtime::AuthScheme::Cookie(#name)),
+        AuthScheme::Bearer => quote!(::openapi_sdk_runtime::AuthScheme::Bearer),
+        AuthScheme::Basic => quote!(::openapi_sdk_runtime::AuthScheme::Basic),
         AuthScheme::OAuth2 { token_url, scopes } => quote! {
-            ::sdk_runtime::AuthScheme::OAuth2 { token_url: #token_url, scopes: &[#(#scopes),*] }
+            ::openapi_sdk_runtime::AuthScheme::OAuth2 { token_url: #token_url, scopes: &[#(#scopes),*] }
         },
     }
 }
@@ -60,7 +60,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         Some(e) => {
             let (code, message, success) = (&e.code, &e.message, &e.success);
             let known = e.codes.iter().map(|(c, m)| quote!((#c, #m)));
-            quote!(Some(&::sdk_runtime::__private::EnvelopeSpec { code: #code, message: #message, success: &[#(#success),*], known: &[#(#known),*] }))
+            quote!(Some(&::openapi_sdk_runtime::__private::EnvelopeSpec { code: #code, message: #message, success: &[#(#success),*], known: &[#(#known),*] }))
         }
         None => quote!(None),
     };
@@ -94,7 +94,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         let doc = format!("A client{server}.");
         quote! {
             #[doc = #doc]
-            pub fn new() -> Result<Self, ::sdk_runtime::ConfigError> {
+            pub fn new() -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
                 Self::builder().build()
             }
         }
@@ -102,7 +102,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         let doc = format!("A client with the given API key{server}.");
         quote! {
             #[doc = #doc]
-            pub fn new(api_key: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
+            pub fn new(api_key: impl Into<String>) -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
                 Self::builder().api_key(api_key).build()
             }
         }
@@ -110,7 +110,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         let doc = format!("A client with the given username and password (HTTP basic){server}.");
         quote! {
             #[doc = #doc]
-            pub fn new(username: impl Into<String>, password: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
+            pub fn new(username: impl Into<String>, password: impl Into<String>) -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
                 Self::builder().basic_auth(username, password).build()
             }
         }
@@ -118,13 +118,13 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         let doc = format!("A client with the given OAuth2 client id and secret{server}.");
         quote! {
             #[doc = #doc]
-            pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
+            pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
                 Self::builder().client_credentials(client_id, client_secret).build()
             }
         }
     };
     quote! {
-        const VENDOR_DEFAULTS: ::sdk_runtime::__private::VendorDefaults = ::sdk_runtime::__private::VendorDefaults {
+        const VENDOR_DEFAULTS: ::openapi_sdk_runtime::__private::VendorDefaults = ::openapi_sdk_runtime::__private::VendorDefaults {
             base_url: #base_url,
             env_prefix: #env_prefix,
             auth_schemes: &[#(#schemes),*],
@@ -132,11 +132,11 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             security: #security,
         };
 
-        impl ::sdk_runtime::__private::FromParts for Client {
-            const DEFAULTS: &'static ::sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
+        impl ::openapi_sdk_runtime::__private::FromParts for Client {
+            const DEFAULTS: &'static ::openapi_sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
             // This crate's own name and version, read when it is compiled.
             const USER_AGENT: &'static str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-            fn from_parts(base_url: &str, http: reqwest::Client, runtime: ::sdk_runtime::__private::Runtime) -> Self {
+            fn from_parts(base_url: &str, http: reqwest::Client, runtime: ::openapi_sdk_runtime::__private::Runtime) -> Self {
                 Self::new_with_client(base_url, http, runtime)
             }
         }
@@ -145,13 +145,13 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             #new_fn
 
             #[doc = #from_env_doc]
-            pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError> {
+            pub fn from_env() -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
                 Self::builder().from_env()?.build()
             }
 
             /// Configures a client: API key, base URL, auth scheme, timeouts, deadline, retry policy, user agent.
-            pub fn builder() -> ::sdk_runtime::ClientConfig<Client> {
-                ::sdk_runtime::ClientConfig::default()
+            pub fn builder() -> ::openapi_sdk_runtime::ClientConfig<Client> {
+                ::openapi_sdk_runtime::ClientConfig::default()
             }
         }
     }

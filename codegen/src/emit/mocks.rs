@@ -1,7 +1,7 @@
 //! `src/mock.rs` (cargo feature `mock`): a `MockServer` with one typed expectation per
 //! operation, for the tests of code that uses the crate. Its parameters, request body, answers
 //! (the envelope filled in) and waiter statuses are the operation's own types; the server,
-//! matching, answer sequences and call counts are `sdk_runtime::mock`, written once.
+//! matching, answer sequences and call counts are `openapi_sdk_runtime::mock`, written once.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -88,7 +88,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         #[allow(unused_imports)]
         use crate::{types, ByteStream, Client};
         /// What `mount` returns (its `calls()`) and what `expect` takes (`1`, `2..`).
-        pub use ::sdk_runtime::mock::{Mounted, Times};
+        pub use ::openapi_sdk_runtime::mock::{Mounted, Times};
 
         /// A loopback HTTP server answering like the API: mount an expectation per operation,
         /// call your code with [`client`](MockServer::client), check the calls. Dropping it
@@ -96,13 +96,13 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         /// matched nothing (they were answered 404 with the reason).
         #[derive(Debug)]
         pub struct MockServer {
-            inner: ::sdk_runtime::mock::MockServer,
+            inner: ::openapi_sdk_runtime::mock::MockServer,
         }
 
         impl MockServer {
             /// Starts a server on a free loopback port (inside a Tokio runtime).
             pub async fn start() -> Self {
-                MockServer { inner: ::sdk_runtime::mock::MockServer::start().await }
+                MockServer { inner: ::openapi_sdk_runtime::mock::MockServer::start().await }
             }
 
             /// `http://127.0.0.1:<port>`, the base URL of the API it mocks.
@@ -189,7 +189,7 @@ fn expectation(model: &SdkModel, op: &Operation, waiter: Option<&Waiter>) -> Tok
     let data_field = model.envelope.as_ref().map_or("data", |e| e.data.as_str());
     // The envelope is only filled in where `send` unwraps one.
     let envelope = if op.data.is_some() {
-        quote!(<Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope)
+        quote!(<Client as ::openapi_sdk_runtime::__private::FromParts>::DEFAULTS.envelope)
     } else {
         quote!(None)
     };
@@ -218,7 +218,7 @@ fn expectation(model: &SdkModel, op: &Operation, waiter: Option<&Waiter>) -> Tok
     quote! {
         #[doc = #doc]
         #[must_use = "an expectation does nothing until `.mount().await`"]
-        pub struct #name<'a>(::sdk_runtime::mock::Expectation<'a>);
+        pub struct #name<'a>(::openapi_sdk_runtime::mock::Expectation<'a>);
 
         impl #name<'_> {
             #(#params)*
@@ -258,13 +258,13 @@ fn expectation(model: &SdkModel, op: &Operation, waiter: Option<&Waiter>) -> Tok
 
             /// How many calls it expects (`1`, `2..`, `..=3`), checked when the server is
             /// dropped or verified; a dropped connection is not counted (`calls()` counts it).
-            pub fn expect(self, times: impl Into<::sdk_runtime::mock::Times>) -> Self {
+            pub fn expect(self, times: impl Into<::openapi_sdk_runtime::mock::Times>) -> Self {
                 Self(self.0.expect(times))
             }
 
             /// Starts answering; the handle counts the calls. Panics if no answer was given
             /// or a parameter value did not convert.
-            pub async fn mount(self) -> ::sdk_runtime::mock::Mounted {
+            pub async fn mount(self) -> ::openapi_sdk_runtime::mock::Mounted {
                 self.0.mount().await
             }
         }
@@ -407,7 +407,7 @@ paths:
         let manifest: toml::Table = toml::from_str(&generated.files["Cargo.toml"]).unwrap();
         assert_eq!(
             manifest["features"]["mock"].as_array().unwrap()[0].as_str(),
-            Some("sdk-runtime/mock")
+            Some("openapi-sdk-runtime/mock")
         );
         let readme = &generated.files["README.md"];
         let crate_name = manifest["package"]["name"].as_str().unwrap();

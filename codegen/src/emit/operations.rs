@@ -1,7 +1,7 @@
 //! The operation layer, generated from the model: one `Client` method and one builder per
 //! operation (a second, `..Multipart`, builder for a `multipart/form-data` form), parameter
 //! setters that keep their conversion errors, and `send`/`send_with`, which build a
-//! `sdk_runtime::Request` (parameters by style, the body by media type) and hand it to the
+//! `openapi_sdk_runtime::Request` (parameters by style, the body by media type) and hand it to the
 //! runtime's executor. Every builder, JSON, multipart or raw, shares [`Params`].
 
 use proc_macro2::{Ident, TokenStream};
@@ -125,7 +125,7 @@ struct Params {
 
 fn style(style: ParamStyle) -> TokenStream {
     let variant = format_ident!("{}", format!("{style:?}"));
-    quote!(::sdk_runtime::__private::Style::#variant)
+    quote!(::openapi_sdk_runtime::__private::Style::#variant)
 }
 
 /// A setter taking anything that converts into `ty`, keeping the conversion's error.
@@ -189,8 +189,9 @@ fn params(op: &Operation, req: &Ident) -> Params {
             !required,
             p.description.as_deref(),
         ));
-        out.take
-            .push(quote!(let #ident = #ident.map_err(::sdk_runtime::Error::InvalidRequest)?;));
+        out.take.push(
+            quote!(let #ident = #ident.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;),
+        );
         out.idents.push(ident.clone());
         let (st, explode) = (style(p.style), p.explode);
         let put = |v: TokenStream| match (p.location, p.content) {
@@ -255,9 +256,9 @@ fn path_statements(op: &Operation, req: &Ident) -> Vec<TokenStream> {
 
 fn statuses(list: &[Status]) -> TokenStream {
     let items = list.iter().map(|s| match s {
-        Status::Code(c) => quote!(::sdk_runtime::__private::Status::Code(#c)),
-        Status::Range(r) => quote!(::sdk_runtime::__private::Status::Range(#r)),
-        Status::Default => quote!(::sdk_runtime::__private::Status::Default),
+        Status::Code(c) => quote!(::openapi_sdk_runtime::__private::Status::Code(#c)),
+        Status::Range(r) => quote!(::openapi_sdk_runtime::__private::Status::Range(#r)),
+        Status::Default => quote!(::openapi_sdk_runtime::__private::Status::Default),
     });
     quote!(&[#(#items),*])
 }
@@ -279,7 +280,7 @@ fn operation_static(op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     quote! {
-        static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+        static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
             id: #id,
             method: ::reqwest::Method::#http,
             path: #path,
@@ -320,7 +321,7 @@ fn dispatch(
             (
                 quote! {
                     let response = #call?;
-                    ::sdk_runtime::__private::unwrap_data(response, #take)
+                    ::openapi_sdk_runtime::__private::unwrap_data(response, #take)
                 },
                 quote!(#data),
             )
@@ -346,7 +347,7 @@ fn send_raw(op: &Operation, client: &Ident, req: &Ident, into: &Ident) -> TokenS
     quote! {
         /// `send`, handing back the raw response too: status, headers and body bytes beside the
         /// decoded value.
-        pub async fn send_raw(self) -> Result<::sdk_runtime::Raw<#ok>, ::sdk_runtime::Error<#err>> {
+        pub async fn send_raw(self) -> Result<::openapi_sdk_runtime::Raw<#ok>, ::openapi_sdk_runtime::Error<#err>> {
             let (#client, #req) = self.#into()?;
             #call
         }
@@ -414,7 +415,7 @@ fn body_parts(body: &Body, req: &Ident) -> Option<BodyParts> {
             take: quote! {
                 let body = body
                     .and_then(|v| #ty::try_from(v).map_err(|e| e.to_string()))
-                    .map_err(::sdk_runtime::Error::InvalidRequest)?;
+                    .map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
             },
             encode,
         });
@@ -426,7 +427,7 @@ fn body_parts(body: &Body, req: &Ident) -> Option<BodyParts> {
         let file_setter = quote! {
             /// The body streamed from a file or reader (`FilePart::path`, `FilePart::reader`),
             /// opened again for each attempt; it replaces `body`.
-            pub fn body_file(mut self, file: ::sdk_runtime::FilePart) -> Self {
+            pub fn body_file(mut self, file: ::openapi_sdk_runtime::FilePart) -> Self {
                 self.body = Ok(Err(file));
                 self
             }
@@ -452,15 +453,15 @@ fn body_parts(body: &Body, req: &Ident) -> Option<BodyParts> {
         };
         return Some(if body.required {
             BodyParts {
-                field: quote!(body: Result<Result<#ty, ::sdk_runtime::FilePart>, String>),
+                field: quote!(body: Result<Result<#ty, ::openapi_sdk_runtime::FilePart>, String>),
                 init: quote!(body: Err("body was not initialized".to_string())),
                 setters: quote!(#bytes_setter #file_setter),
-                take: quote!(let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;),
+                take: quote!(let body = body.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;),
                 encode: put,
             }
         } else {
             BodyParts {
-                field: quote!(body: Result<Option<Result<#ty, ::sdk_runtime::FilePart>>, String>),
+                field: quote!(body: Result<Option<Result<#ty, ::openapi_sdk_runtime::FilePart>>, String>),
                 init: quote!(body: Ok(None)),
                 setters: quote! {
                     pub fn body<V>(mut self, value: V) -> Self
@@ -474,12 +475,12 @@ fn body_parts(body: &Body, req: &Ident) -> Option<BodyParts> {
 
                     /// The body streamed from a file or reader (`FilePart::path`,
                     /// `FilePart::reader`), opened again for each attempt; it replaces `body`.
-                    pub fn body_file(mut self, file: ::sdk_runtime::FilePart) -> Self {
+                    pub fn body_file(mut self, file: ::openapi_sdk_runtime::FilePart) -> Self {
                         self.body = Ok(Some(Err(file)));
                         self
                     }
                 },
-                take: quote!(let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;),
+                take: quote!(let body = body.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;),
                 encode: quote!(if let Some(body) = body { #put }),
             }
         });
@@ -489,7 +490,7 @@ fn body_parts(body: &Body, req: &Ident) -> Option<BodyParts> {
             field: quote!(body: Result<#ty, String>),
             init: quote!(body: Err("body was not initialized".to_string())),
             setters: setter,
-            take: quote!(let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;),
+            take: quote!(let body = body.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;),
             encode: encode(quote!(body)),
         })
     } else {
@@ -498,7 +499,7 @@ fn body_parts(body: &Body, req: &Ident) -> Option<BodyParts> {
             field: quote!(body: Result<Option<#ty>, String>),
             init: quote!(body: Ok(None)),
             setters: setter,
-            take: quote!(let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;),
+            take: quote!(let body = body.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;),
             encode: quote!(if let Some(value) = body { #inner }),
         })
     }
@@ -550,7 +551,7 @@ fn builder(op: &Operation, data_field: &str) -> TokenStream {
             #client: &'a super::Client,
             #(#fields,)*
             #(#body_field,)*
-            #options: Option<::sdk_runtime::CallOptions>,
+            #options: Option<::openapi_sdk_runtime::CallOptions>,
         }
 
         impl<'a> #name<'a> {
@@ -567,12 +568,12 @@ fn builder(op: &Operation, data_field: &str) -> TokenStream {
             #body_setters
 
             /// The checked and encoded request, and the client that sends it.
-            fn #into(self) -> Result<(&'a super::Client, ::sdk_runtime::__private::Request), ::sdk_runtime::Error<#err>> {
+            fn #into(self) -> Result<(&'a super::Client, ::openapi_sdk_runtime::__private::Request), ::openapi_sdk_runtime::Error<#err>> {
                 #operation
                 let Self { #client, #(#idents,)* #(#body_ident,)* #options } = self;
                 #(#take)*
                 #body_take
-                let mut #req = ::sdk_runtime::__private::Request::new(&OPERATION, &#client.baseurl);
+                let mut #req = ::openapi_sdk_runtime::__private::Request::new(&OPERATION, &#client.baseurl);
                 #(#path)*
                 #(#encode)*
                 #body_encode
@@ -581,7 +582,7 @@ fn builder(op: &Operation, data_field: &str) -> TokenStream {
             }
 
             #[doc = #send_doc]
-            pub async fn send(self) -> Result<ResponseValue<#output>, ::sdk_runtime::Error<#err>> {
+            pub async fn send(self) -> Result<ResponseValue<#output>, ::openapi_sdk_runtime::Error<#err>> {
                 let (#client, #req) = self.#into()?;
                 #call
             }
@@ -590,7 +591,7 @@ fn builder(op: &Operation, data_field: &str) -> TokenStream {
 
             /// `send` with options for this call only: a timeout per attempt, extra headers, a
             /// retry policy, an overall deadline (`CallOptions`).
-            pub async fn send_with(mut self, options: ::sdk_runtime::CallOptions) -> Result<ResponseValue<#output>, ::sdk_runtime::Error<#err>> {
+            pub async fn send_with(mut self, options: ::openapi_sdk_runtime::CallOptions) -> Result<ResponseValue<#output>, ::openapi_sdk_runtime::Error<#err>> {
                 self.#options = Some(options);
                 self.send().await
             }
@@ -627,10 +628,10 @@ fn multipart_builder(op: &Operation, form: &Multipart, data_field: &str) -> Toke
             ident = format_ident!("{}_part", ident);
         }
         if field.file {
-            fields.push(quote!(#ident: Option<::sdk_runtime::FilePart>));
+            fields.push(quote!(#ident: Option<::openapi_sdk_runtime::FilePart>));
             setters.push(quote! {
                 #[doc = #doc]
-                pub fn #ident(mut self, file: ::sdk_runtime::FilePart) -> Self {
+                pub fn #ident(mut self, file: ::openapi_sdk_runtime::FilePart) -> Self {
                     self.#ident = Some(file);
                     self
                 }
@@ -655,7 +656,7 @@ fn multipart_builder(op: &Operation, form: &Multipart, data_field: &str) -> Toke
             let message = format!("{part} is required");
             take.push(quote! {
                 if #ident.is_none() {
-                    return Err(::sdk_runtime::Error::InvalidRequest(#message.into()));
+                    return Err(::openapi_sdk_runtime::Error::InvalidRequest(#message.into()));
                 }
             });
         }
@@ -685,7 +686,7 @@ fn multipart_builder(op: &Operation, form: &Multipart, data_field: &str) -> Toke
         pub struct #name<'a> {
             #client: &'a Client,
             #(#fields,)*
-            #options: Option<::sdk_runtime::CallOptions>,
+            #options: Option<::openapi_sdk_runtime::CallOptions>,
         }
 
         impl Client {
@@ -700,7 +701,7 @@ fn multipart_builder(op: &Operation, form: &Multipart, data_field: &str) -> Toke
 
             /// Sends the form. Missing required fields fail before anything is sent; a retry
             /// builds the form again from its parts (a form is a stream, sent once).
-            pub async fn send(self) -> Result<ResponseValue<#output>, ::sdk_runtime::Error<#err>> {
+            pub async fn send(self) -> Result<ResponseValue<#output>, ::openapi_sdk_runtime::Error<#err>> {
                 let (#client, #req) = self.#into()?;
                 #call
             }
@@ -708,11 +709,11 @@ fn multipart_builder(op: &Operation, form: &Multipart, data_field: &str) -> Toke
             #send_raw
 
             /// The checked and encoded request, and the client that sends it.
-            fn #into(self) -> Result<(&'a Client, ::sdk_runtime::__private::Request), ::sdk_runtime::Error<#err>> {
+            fn #into(self) -> Result<(&'a Client, ::openapi_sdk_runtime::__private::Request), ::openapi_sdk_runtime::Error<#err>> {
                 #operation
                 let Self { #client, #(#idents,)* #options } = self;
                 #(#take)*
-                let mut #req = ::sdk_runtime::__private::Request::new(&OPERATION, &#client.baseurl);
+                let mut #req = ::openapi_sdk_runtime::__private::Request::new(&OPERATION, &#client.baseurl);
                 #(#path)*
                 #(#encode)*
                 #req.options(#options);
@@ -721,7 +722,7 @@ fn multipart_builder(op: &Operation, form: &Multipart, data_field: &str) -> Toke
 
             /// `send` with options for this call only: a timeout per attempt, extra headers, a
             /// retry policy, an overall deadline.
-            pub async fn send_with(mut self, options: ::sdk_runtime::CallOptions) -> Result<ResponseValue<#output>, ::sdk_runtime::Error<#err>> {
+            pub async fn send_with(mut self, options: ::openapi_sdk_runtime::CallOptions) -> Result<ResponseValue<#output>, ::openapi_sdk_runtime::Error<#err>> {
                 self.#options = Some(options);
                 self.send().await
             }

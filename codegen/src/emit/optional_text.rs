@@ -1,6 +1,6 @@
 //! typify's struct builders take an optional string field as `T: TryInto<Option<String>>`, which
 //! `&str` is not, so `.url("https://..")` does not compile where the field is optional. Those
-//! setters are rewritten (on the syntax tree) to take `T: sdk_runtime::IntoOptionalString`:
+//! setters are rewritten (on the syntax tree) to take `T: openapi_sdk_runtime::IntoOptionalString`:
 //! `&str`, `String`, or an `Option` of either. The count of rewritten setters must equal the
 //! count of such fields, so a change in typify's output is an error, not a silent no-op.
 
@@ -50,9 +50,9 @@ pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
                     }
                     let field = &f.sig.ident;
                     f.sig.generics.where_clause =
-                        Some(syn::parse_quote!(where T: ::sdk_runtime::IntoOptionalString));
+                        Some(syn::parse_quote!(where T: ::openapi_sdk_runtime::IntoOptionalString));
                     f.block = syn::parse2(quote!({
-                        self.#field = Ok(::sdk_runtime::IntoOptionalString::into_optional_string(value));
+                        self.#field = Ok(::openapi_sdk_runtime::IntoOptionalString::into_optional_string(value));
                         self
                     }))
                     .map_err(|e| Error::bug(source_dir, e.to_string()))?;
@@ -79,9 +79,11 @@ mod tests {
     #[test]
     fn optional_string_setters_take_str() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, required: [name], properties: {name: {type: string}, url: {type: string}}}\n      responses: {'204': {description: none}}\n";
-        let client =
-            crate::generate_one(spec).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
-        assert!(client.contains("pubfnurl<T>(mutself,value:T)->SelfwhereT:::sdk_runtime::IntoOptionalString,{self.url=Ok(::sdk_runtime::IntoOptionalString::into_optional_string(value)"), "{client}");
+        let client = crate::generate_one(spec).unwrap().files["src/client.rs"]
+            .replace([' ', '\n'], "")
+            // rustfmt's wrapping of long calls is not what is tested.
+            .replace(",)", ")");
+        assert!(client.contains("pubfnurl<T>(mutself,value:T)->SelfwhereT:::openapi_sdk_runtime::IntoOptionalString,{self.url=Ok(::openapi_sdk_runtime::IntoOptionalString::into_optional_string(value)"), "{client}");
         assert!(client.contains("pubfnname<T>(mutself,value:T)->SelfwhereT:::std::convert::TryInto<::std::string::String>"), "required fields keep typify's setter");
     }
 }

@@ -1,7 +1,7 @@
 //! typify's builders take an optional field as `T: TryInto<Option<Y>>`, which neither text nor a
 //! plain integer is: `.voice_id("…")` (a UUID) and `.url_from(1)` (an integer enum) did not
 //! compile where the required fields' setters took the same values. Those setters are rewritten
-//! (on the syntax tree) to take `T: sdk_runtime::IntoOptional<Y>`, and the `types` module gets
+//! (on the syntax tree) to take `T: openapi_sdk_runtime::IntoOptional<Y>`, and the `types` module gets
 //! the conversions: from `Y`, from text where `Y: TryFrom<&str>`, from `i32` and the type's own
 //! integer where `Y: TryFrom<i64>` (or another integer). Integer types also get
 //! `TryFrom<i32>`, so a literal (`i32` when nothing else decides) fits required setters too.
@@ -77,9 +77,9 @@ pub fn apply(client: &mut syn::File, source_dir: &str) -> Result<()> {
                 let field = &f.sig.ident;
                 let message = format!("error converting supplied value for {field}: {{e}}");
                 f.sig.generics.where_clause =
-                    Some(syn::parse_quote!(where T: ::sdk_runtime::IntoOptional<#target>));
+                    Some(syn::parse_quote!(where T: ::openapi_sdk_runtime::IntoOptional<#target>));
                 f.block = syn::parse2(quote!({
-                    self.#field = ::sdk_runtime::IntoOptional::into_optional(value)
+                    self.#field = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
                         .map_err(|e| format!(#message));
                     self
                 }))
@@ -204,7 +204,7 @@ fn into_optional(ty: &syn::Ident, c: &Conversions) -> TokenStream {
         let integer = format_ident!("{integer}");
         let i32_impl = (integer != "i32").then(|| {
             quote! {
-                impl ::sdk_runtime::IntoOptional<#ty> for i32 {
+                impl ::openapi_sdk_runtime::IntoOptional<#ty> for i32 {
                     fn into_optional(self) -> #result {
                         <#ty as ::std::convert::TryFrom<i32>>::try_from(self)
                             .map(::std::option::Option::Some)
@@ -214,7 +214,7 @@ fn into_optional(ty: &syn::Ident, c: &Conversions) -> TokenStream {
             }
         });
         quote! {
-            impl ::sdk_runtime::IntoOptional<#ty> for #integer {
+            impl ::openapi_sdk_runtime::IntoOptional<#ty> for #integer {
                 fn into_optional(self) -> #result {
                     <#ty as ::std::convert::TryFrom<#integer>>::try_from(self)
                         .map(::std::option::Option::Some)
@@ -226,27 +226,27 @@ fn into_optional(ty: &syn::Ident, c: &Conversions) -> TokenStream {
     });
     let text = c.text.then(|| {
         quote! {
-            impl ::sdk_runtime::IntoOptional<#ty> for &str {
+            impl ::openapi_sdk_runtime::IntoOptional<#ty> for &str {
                 fn into_optional(self) -> #result {
                     <#ty as ::std::convert::TryFrom<&str>>::try_from(self)
                         .map(::std::option::Option::Some)
                         .map_err(|e| ::std::string::ToString::to_string(&e))
                 }
             }
-            impl ::sdk_runtime::IntoOptional<#ty> for ::std::string::String {
+            impl ::openapi_sdk_runtime::IntoOptional<#ty> for ::std::string::String {
                 fn into_optional(self) -> #result {
-                    ::sdk_runtime::IntoOptional::<#ty>::into_optional(self.as_str())
+                    ::openapi_sdk_runtime::IntoOptional::<#ty>::into_optional(self.as_str())
                 }
             }
-            impl ::sdk_runtime::IntoOptional<#ty> for &::std::string::String {
+            impl ::openapi_sdk_runtime::IntoOptional<#ty> for &::std::string::String {
                 fn into_optional(self) -> #result {
-                    ::sdk_runtime::IntoOptional::<#ty>::into_optional(self.as_str())
+                    ::openapi_sdk_runtime::IntoOptional::<#ty>::into_optional(self.as_str())
                 }
             }
         }
     });
     quote! {
-        impl ::sdk_runtime::IntoOptional<#ty> for #ty {
+        impl ::openapi_sdk_runtime::IntoOptional<#ty> for #ty {
             fn into_optional(self) -> #result {
                 ::std::result::Result::Ok(::std::option::Option::Some(self))
             }
@@ -273,7 +273,7 @@ mod tests {
         ] {
             assert!(
                 client.contains(&format!(
-                    "pubfn{field}<T>(mutself,value:T)->SelfwhereT:::sdk_runtime::IntoOptional<{ty}>,"
+                    "pubfn{field}<T>(mutself,value:T)->SelfwhereT:::openapi_sdk_runtime::IntoOptional<{ty}>,"
                 )),
                 "{field}: {client}"
             );
@@ -282,11 +282,11 @@ mod tests {
             client.contains("pubfnkind<T>(mutself,value:T)->SelfwhereT:::std::convert::TryInto<super::PostABodyKind>"),
             "required fields keep typify's setter"
         );
-        assert!(client.contains("impl::sdk_runtime::IntoOptional<PostABodySource>fori32"));
-        assert!(client.contains("impl::sdk_runtime::IntoOptional<PostABodySource>fori64"));
-        assert!(client.contains("impl::sdk_runtime::IntoOptional<PostABodyColor>for&str"));
+        assert!(client.contains("impl::openapi_sdk_runtime::IntoOptional<PostABodySource>fori32"));
+        assert!(client.contains("impl::openapi_sdk_runtime::IntoOptional<PostABodySource>fori64"));
+        assert!(client.contains("impl::openapi_sdk_runtime::IntoOptional<PostABodyColor>for&str"));
         assert!(
-            !client.contains("impl::sdk_runtime::IntoOptional<PostABodyKind>"),
+            !client.contains("impl::openapi_sdk_runtime::IntoOptional<PostABodyKind>"),
             "no optional setter takes the required field's type"
         );
         assert!(

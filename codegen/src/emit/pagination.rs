@@ -1,5 +1,5 @@
 //! `.stream()` on the builder of every paginated operation: the items of every page as a
-//! `sdk_runtime::Paginated`, each page fetched with the operation's own `send` (retries,
+//! `openapi_sdk_runtime::Paginated`, each page fetched with the operation's own `send` (retries,
 //! envelope and errors as for one call) only when the consumer reaches it.
 
 use proc_macro2::TokenStream;
@@ -19,30 +19,30 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         // A number that does not fit the parameter's type (never, for real page numbers) leaves
         // the parameter unset rather than panic.
         let numbered = quote! {
-            ::sdk_runtime::__private::Position::Page(n) | ::sdk_runtime::__private::Position::Offset(n) => {
-                match <#param_ty as ::sdk_runtime::__private::FromPosition>::from_position(n) {
+            ::openapi_sdk_runtime::__private::Position::Page(n) | ::openapi_sdk_runtime::__private::Position::Offset(n) => {
+                match <#param_ty as ::openapi_sdk_runtime::__private::FromPosition>::from_position(n) {
                     Some(value) => request.#param(value),
                     None => request,
                 }
             }
-            ::sdk_runtime::__private::Position::Cursor(_) => request,
+            ::openapi_sdk_runtime::__private::Position::Cursor(_) => request,
         };
         let (first, select) = match p.style {
             PaginationStyle::Page => {
                 let first = p.first_page;
                 (
-                    quote!(::sdk_runtime::__private::Position::Page(#first)),
+                    quote!(::openapi_sdk_runtime::__private::Position::Page(#first)),
                     numbered,
                 )
             }
             PaginationStyle::Offset => (
-                quote!(::sdk_runtime::__private::Position::Offset(0)),
+                quote!(::openapi_sdk_runtime::__private::Position::Offset(0)),
                 numbered,
             ),
             PaginationStyle::Cursor => (
-                quote!(::sdk_runtime::__private::Position::Cursor(None)),
+                quote!(::openapi_sdk_runtime::__private::Position::Cursor(None)),
                 quote! {
-                    ::sdk_runtime::__private::Position::Cursor(Some(cursor)) => request.#param(cursor),
+                    ::openapi_sdk_runtime::__private::Position::Cursor(Some(cursor)) => request.#param(cursor),
                     _ => request,
                 },
             ),
@@ -59,7 +59,9 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             None => (quote!(None), TokenStream::new()),
         };
         let next_cursor = match &p.next_cursor {
-            Some(pointer) => quote!(::sdk_runtime::__private::cursor_at(&response, #pointer)),
+            Some(pointer) => {
+                quote!(::openapi_sdk_runtime::__private::cursor_at(&response, #pointer))
+            }
             None => quote!(None),
         };
         let steps = p.access.iter().map(|(field, optional)| {
@@ -67,7 +69,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
             if *optional {
                 quote! {
                     let Some(items) = items.#field else {
-                        return Ok(::sdk_runtime::__private::Page { items: Vec::new(), next_cursor });
+                        return Ok(::openapi_sdk_runtime::__private::Page { items: Vec::new(), next_cursor });
                     };
                 }
             } else {
@@ -89,8 +91,8 @@ pub fn emit(model: &SdkModel) -> TokenStream {
         out.extend(quote! {
             impl<'a> builder::#builder<'a> {
                 #[doc = #doc]
-                pub fn stream(self) -> ::sdk_runtime::Paginated<'a, #item, ::sdk_runtime::Error<#err>> {
-                    ::sdk_runtime::Paginated::for_operation(#operation_name, #first, #page_size, move |position: ::sdk_runtime::__private::Position| {
+                pub fn stream(self) -> ::openapi_sdk_runtime::Paginated<'a, #item, ::openapi_sdk_runtime::Error<#err>> {
+                    ::openapi_sdk_runtime::Paginated::for_operation(#operation_name, #first, #page_size, move |position: ::openapi_sdk_runtime::__private::Position| {
                         let request = self.clone();
                         let request = match position { #select };
                         #set_size
@@ -99,7 +101,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                             let next_cursor: Option<String> = #next_cursor;
                             let items = response;
                             #(#steps)*
-                            Ok(::sdk_runtime::__private::Page { items, next_cursor })
+                            Ok(::openapi_sdk_runtime::__private::Page { items, next_cursor })
                         }
                     })
                 }

@@ -1,4 +1,4 @@
-//! A client method per waiter: polls its operation with backoff (`sdk_runtime::waiter::poll`)
+//! A client method per waiter: polls its operation with backoff (`openapi_sdk_runtime::waiter::poll`)
 //! until the status is a success or failure value, or the mandatory maximum wait passes. Each
 //! waiter reports its status as an enum of the values it declares (`VideoStatus::Completed`).
 
@@ -11,12 +11,12 @@ use crate::naming;
 
 fn matcher(m: &Match) -> TokenStream {
     match m {
-        Match::Present => quote!(::sdk_runtime::__private::Match::Present),
+        Match::Present => quote!(::openapi_sdk_runtime::__private::Match::Present),
         Match::AnyOf(values) => {
             let texts = values.iter().map(|v| v.to_string());
-            quote!(::sdk_runtime::__private::Match::AnyOf(&[#(#texts),*]))
+            quote!(::openapi_sdk_runtime::__private::Match::AnyOf(&[#(#texts),*]))
         }
-        Match::Never => quote!(::sdk_runtime::__private::Match::Never),
+        Match::Never => quote!(::openapi_sdk_runtime::__private::Match::Never),
     }
 }
 
@@ -66,7 +66,7 @@ fn status_enum(w: &Waiter, status: &StatusType) -> TokenStream {
                     Other(String),
                 }
 
-                impl ::sdk_runtime::waiter::Status for #name {
+                impl ::openapi_sdk_runtime::waiter::Status for #name {
                     fn from_json(status: &::serde_json::Value) -> Self {
                         match status {
                             #(#arms)*
@@ -129,7 +129,7 @@ fn status_enum(w: &Waiter, status: &StatusType) -> TokenStream {
                     #end
                 }
 
-                impl ::sdk_runtime::waiter::Status for #name {
+                impl ::openapi_sdk_runtime::waiter::Status for #name {
                     fn from_json(status: &::serde_json::Value) -> Self {
                         if status.is_null() { Self::Pending } else { Self::#end_ident }
                     }
@@ -186,13 +186,13 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                 pub async fn #fn_name<I>(
                     &self,
                     #setter: I,
-                    wait: ::sdk_runtime::Wait<#status_ty>,
-                ) -> Result<#out_ty, ::sdk_runtime::WaitError<#err, #out_ty, #status_ty>>
+                    wait: ::openapi_sdk_runtime::Wait<#status_ty>,
+                ) -> Result<#out_ty, ::openapi_sdk_runtime::WaitError<#err, #out_ty, #status_ty>>
                 where
                     I: ::std::convert::TryInto<#param_ty>,
                     I::Error: ::std::fmt::Display,
                 {
-                    const SPEC: ::sdk_runtime::__private::WaiterSpec = ::sdk_runtime::__private::WaiterSpec {
+                    const SPEC: ::openapi_sdk_runtime::__private::WaiterSpec = ::openapi_sdk_runtime::__private::WaiterSpec {
                         status: &[#(#status),*],
                         success: #success,
                         failure: #failure,
@@ -201,12 +201,12 @@ pub fn emit(model: &SdkModel) -> TokenStream {
                     // What the operation's setter takes (text for a UUID, too), checked before
                     // the first poll.
                     let #setter: #param_ty = #setter.try_into().map_err(|e| {
-                        ::sdk_runtime::WaitError::Request(::sdk_runtime::Error::InvalidRequest(
+                        ::openapi_sdk_runtime::WaitError::Request(::openapi_sdk_runtime::Error::InvalidRequest(
                             format!("{}: {e}", #id_text),
                         ))
                     })?;
                     // A client built with `poll_intervals` (a mock's) overrides the wait's.
-                    ::sdk_runtime::__private::poll_named(#waiter_name, #operation_name, &SPEC, self.inner.adjust_wait(wait), || {
+                    ::openapi_sdk_runtime::__private::poll_named(#waiter_name, #operation_name, &SPEC, self.inner.adjust_wait(wait), || {
                         let #setter = #setter.clone();
                         async move { self.#method().#setter(#setter).send().await.map(ResponseValue::into_inner) }
                     })

@@ -1,5 +1,5 @@
 //! A receiver function per webhook: `verify_<name>(credentials, headers, body)` checks a
-//! delivery with the scheme the overlay names (`sdk_runtime::webhooks`, feature `webhooks`) and
+//! delivery with the scheme the overlay names (`openapi_sdk_runtime::webhooks`, feature `webhooks`) and
 //! decodes the event into its component type; unsigned webhooks get `parse_unverified_<name>`.
 
 use proc_macro2::TokenStream;
@@ -16,7 +16,7 @@ pub fn emit(model: &SdkModel) -> TokenStream {
     quote! {
         /// Why a webhook delivery was rejected (bad signature, stale timestamp, undecodable
         /// payload, unusable secret).
-        pub use ::sdk_runtime::webhooks::WebhookError;
+        pub use ::openapi_sdk_runtime::webhooks::WebhookError;
         #(#receivers)*
     }
 }
@@ -50,7 +50,9 @@ fn receiver(webhook: &Webhook) -> TokenStream {
         WebhookScheme::Standard => (
             "Checks the delivery as Standard Webhooks define it (`webhook-id`, `webhook-timestamp`, `webhook-signature`; HMAC-SHA256; timestamps older or newer than 5 minutes are refused), with the endpoint's `whsec_` secret.",
             quote!(secret: &str,),
-            quote!(::sdk_runtime::webhooks::StandardWebhooks::new(secret)?),
+            quote!(::openapi_sdk_runtime::webhooks::StandardWebhooks::new(
+                secret
+            )?),
         ),
         WebhookScheme::HmacSha256 {
             header,
@@ -58,19 +60,21 @@ fn receiver(webhook: &Webhook) -> TokenStream {
             prefix,
         } => {
             let encoding = match encoding {
-                SignatureEncoding::Hex => quote!(::sdk_runtime::webhooks::Encoding::Hex),
-                SignatureEncoding::Base64 => quote!(::sdk_runtime::webhooks::Encoding::Base64),
+                SignatureEncoding::Hex => quote!(::openapi_sdk_runtime::webhooks::Encoding::Hex),
+                SignatureEncoding::Base64 => {
+                    quote!(::openapi_sdk_runtime::webhooks::Encoding::Base64)
+                }
             };
             (
                 "Checks the HMAC-SHA256 signature of the raw body with the shared secret. The scheme binds no timestamp: it does not stop replays.",
                 quote!(secret: &[u8],),
-                quote!(::sdk_runtime::webhooks::HmacSha256::new(secret, #header, #encoding)?.with_prefix(#prefix)),
+                quote!(::openapi_sdk_runtime::webhooks::HmacSha256::new(secret, #header, #encoding)?.with_prefix(#prefix)),
             )
         }
         WebhookScheme::Akool => (
             "Checks Akool's SHA-1 signature and decrypts `dataEncrypt` (AES-CBC: the `clientSecret`, 16, 24 or 32 bytes, is the key; the `clientId`, 16 bytes, the IV). The signature has no secret in it; decrypting with the `clientSecret` is what authenticates the delivery. Still, confirm the job's state by polling before acting on it.",
             quote!(client_id: &str, client_secret: &str,),
-            quote!(::sdk_runtime::webhooks::Akool::new(
+            quote!(::openapi_sdk_runtime::webhooks::Akool::new(
                 client_id,
                 client_secret
             )?),
@@ -78,7 +82,7 @@ fn receiver(webhook: &Webhook) -> TokenStream {
         WebhookScheme::Unsigned => (
             "The API signs nothing: anyone can post to the URL. This only decodes the body; treat the event as a hint and confirm the state by polling the API.",
             TokenStream::new(),
-            quote!(::sdk_runtime::webhooks::Unsigned),
+            quote!(::openapi_sdk_runtime::webhooks::Unsigned),
         ),
     };
     let how = format!(" {how}");
@@ -97,7 +101,7 @@ fn receiver(webhook: &Webhook) -> TokenStream {
             headers: &::reqwest::header::HeaderMap,
             body: &[u8],
         ) -> ::std::result::Result<types::#event, WebhookError> {
-            use ::sdk_runtime::webhooks::Verifier as _;
+            use ::openapi_sdk_runtime::webhooks::Verifier as _;
             #verifier.verify_json(headers, body)
         }
     }

@@ -80,7 +80,7 @@ pub struct Vendor {
     pub runtime_path: String,
     /// Optional crates progenitor's code needs.
     pub uses: Uses,
-    /// The crate declares webhooks: it needs sdk-runtime's `webhooks` feature.
+    /// The crate declares webhooks: it needs openapi-sdk-runtime's `webhooks` feature.
     pub webhooks: bool,
 }
 

@@ -12,7 +12,7 @@ use crate::naming;
 use crate::pointer;
 use crate::syntax;
 
-/// Types `sdk_runtime::pagination::FromPosition` converts page numbers and offsets to.
+/// Types `openapi_sdk_runtime::pagination::FromPosition` converts page numbers and offsets to.
 const INTEGERS: &[&str] = &[
     "i64",
     "i32",

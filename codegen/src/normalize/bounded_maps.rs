@@ -1,6 +1,6 @@
 //! Pass `bounded-maps`: typify ignores `minProperties`/`maxProperties`, so a map the API limits
 //! (Argil's `extras`: at most 10 pairs) would go out unchecked. Maps of primitive values become
-//! `sdk_runtime::BoundedMap<V, MIN, MAX>` (via typify's `x-rust-type`), which checks the count
+//! `openapi_sdk_runtime::BoundedMap<V, MIN, MAX>` (via typify's `x-rust-type`), which checks the count
 //! when the caller builds the request. Maps of object values keep typify's plain map.
 
 use serde_json::{Map, Value, json};
@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::normalize::schemas::for_each_schema;
 use crate::origins::Origins;
 
-pub const RUNTIME_CRATE: &str = "sdk-runtime";
+pub const RUNTIME_CRATE: &str = "openapi-sdk-runtime";
 
 pub fn run(doc: &mut Value, _origins: &Origins) -> Result<()> {
     for_each_schema(doc, &mut |_, schema| {
@@ -47,7 +47,7 @@ fn bounded_map_type(schema: &Map<String, Value>) -> Option<String> {
         return None;
     }
     Some(format!(
-        "sdk_runtime::BoundedMap<{value_type}, {}, {}>",
+        "openapi_sdk_runtime::BoundedMap<{value_type}, {}, {}>",
         min.unwrap_or(0),
         max.map_or_else(|| "{ usize::MAX }".to_string(), |m| m.to_string())
     ))
@@ -70,14 +70,14 @@ mod tests {
         );
         assert_eq!(
             s["x-rust-type"]["path"],
-            "sdk_runtime::BoundedMap<::std::string::String, 0, 10>"
+            "openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>"
         );
         let s = run_on(
             json!({"type": "object", "additionalProperties": {"type": "integer"}, "minProperties": 1}),
         );
         assert_eq!(
             s["x-rust-type"]["path"],
-            "sdk_runtime::BoundedMap<i64, 1, { usize::MAX }>"
+            "openapi_sdk_runtime::BoundedMap<i64, 1, { usize::MAX }>"
         );
     }
 

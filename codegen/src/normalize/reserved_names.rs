@@ -4,7 +4,7 @@
 //! the standard item inside the crate, which then does not compile (Hedra's schema `Default`,
 //! Google Vision's `Result`). Such components are renamed `Model<Name>` (as openapi-generator
 //! does) and every `$ref` follows; each renaming is a warning.
-//! `Error` is reserved too, for another reason: the crate root exports `sdk_runtime::Error`
+//! `Error` is reserved too, for another reason: the crate root exports `openapi_sdk_runtime::Error`
 //! (what every operation returns), so a schema type `Error` would make `use <crate>::*;
 //! use <crate>::types::*;` ambiguous at every use of `Error`. The crate's error keeps the
 //! plain name because every caller names it; the schema becomes `ModelError`, like the rest.

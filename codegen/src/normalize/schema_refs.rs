@@ -331,7 +331,9 @@ mod tests {
         );
         assert!(client.contains("pubstructPostABody{"), "{client}");
         assert!(
-            client.contains("Result<ResponseValue<types::PostABody>,::sdk_runtime::Error<()>>"),
+            client.contains(
+                "Result<ResponseValue<types::PostABody>,::openapi_sdk_runtime::Error<()>>"
+            ),
             "{client}"
         );
         assert!(

@@ -1004,10 +1004,12 @@ request is failed or wrong.
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1207,10 +1209,12 @@ request is failed or wrong.
             }
             pub fn avatar_id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.avatar_id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1264,46 +1268,56 @@ request is failed or wrong.
             }
             pub fn gender<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.gender = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn modify_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.modify_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.name = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn platform<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.platform = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1333,10 +1347,12 @@ request is failed or wrong.
             }
             pub fn thumbnail_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.thumbnail_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1366,19 +1382,23 @@ request is failed or wrong.
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.voice_id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1556,10 +1576,12 @@ request is failed or wrong.
         impl AvatarListItem {
             pub fn avatar_id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.avatar_id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1577,37 +1599,45 @@ request is failed or wrong.
             }
             pub fn gender<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.gender = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.name = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn thumbnail_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.thumbnail_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1795,9 +1825,11 @@ request is failed or wrong.
             }
             pub fn url_from<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptional<super::CreateAvatarRequestUrlFrom>,
+                T: ::openapi_sdk_runtime::IntoOptional<
+                    super::CreateAvatarRequestUrlFrom,
+                >,
             {
-                self.url_from = ::sdk_runtime::IntoOptional::into_optional(value)
+                self.url_from = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for url_from: {e}")
                     });
@@ -1989,10 +2021,12 @@ request is failed or wrong.
             }
             pub fn webhook_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.webhook_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -2184,10 +2218,12 @@ request is failed or wrong.
         impl TalkingAvatarElement {
             pub fn avatar_id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.avatar_id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -2205,10 +2241,12 @@ request is failed or wrong.
             }
             pub fn input_text<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.input_text = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -2274,19 +2312,23 @@ request is failed or wrong.
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.voice_id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -2400,19 +2442,23 @@ request is failed or wrong.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn task_id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.task_id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -2430,27 +2476,35 @@ request is failed or wrong.
             }
             pub fn video<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.video = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn video_id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.video_id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn video_status<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptional<super::TalkingAvatarVideoVideoStatus>,
+                T: ::openapi_sdk_runtime::IntoOptional<
+                    super::TalkingAvatarVideoVideoStatus,
+                >,
             {
-                self.video_status = ::sdk_runtime::IntoOptional::into_optional(value)
+                self.video_status = ::openapi_sdk_runtime::IntoOptional::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for video_status: {e}")
                     });
@@ -2559,10 +2613,12 @@ request is failed or wrong.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -2580,27 +2636,33 @@ request is failed or wrong.
             }
             pub fn video<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.video = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn video_id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.video_id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn video_status<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptional<super::VideoInfoVideoStatus>,
+                T: ::openapi_sdk_runtime::IntoOptional<super::VideoInfoVideoStatus>,
             {
-                self.video_status = ::sdk_runtime::IntoOptional::into_optional(value)
+                self.video_status = ::openapi_sdk_runtime::IntoOptional::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for video_status: {e}")
                     });
@@ -2774,7 +2836,7 @@ request is failed or wrong.
             Self::try_from(value)
         }
     }
-    impl ::sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom>
+    impl ::openapi_sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom>
     for CreateAvatarRequestUrlFrom {
         fn into_optional(
             self,
@@ -2785,7 +2847,7 @@ request is failed or wrong.
             ::std::result::Result::Ok(::std::option::Option::Some(self))
         }
     }
-    impl ::sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom> for i64 {
+    impl ::openapi_sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom> for i64 {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -2797,7 +2859,7 @@ request is failed or wrong.
                 .map_err(|e| ::std::string::ToString::to_string(&e))
         }
     }
-    impl ::sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom> for i32 {
+    impl ::openapi_sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom> for i32 {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -2893,7 +2955,7 @@ request is failed or wrong.
             Self::try_from(value)
         }
     }
-    impl ::sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus>
+    impl ::openapi_sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus>
     for TalkingAvatarVideoVideoStatus {
         fn into_optional(
             self,
@@ -2904,7 +2966,7 @@ request is failed or wrong.
             ::std::result::Result::Ok(::std::option::Option::Some(self))
         }
     }
-    impl ::sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus> for i64 {
+    impl ::openapi_sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus> for i64 {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -2918,7 +2980,7 @@ request is failed or wrong.
                 .map_err(|e| ::std::string::ToString::to_string(&e))
         }
     }
-    impl ::sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus> for i32 {
+    impl ::openapi_sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus> for i32 {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -2946,7 +3008,8 @@ request is failed or wrong.
             Self::try_from(value)
         }
     }
-    impl ::sdk_runtime::IntoOptional<VideoInfoVideoStatus> for VideoInfoVideoStatus {
+    impl ::openapi_sdk_runtime::IntoOptional<VideoInfoVideoStatus>
+    for VideoInfoVideoStatus {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -2956,7 +3019,7 @@ request is failed or wrong.
             ::std::result::Result::Ok(::std::option::Option::Some(self))
         }
     }
-    impl ::sdk_runtime::IntoOptional<VideoInfoVideoStatus> for i64 {
+    impl ::openapi_sdk_runtime::IntoOptional<VideoInfoVideoStatus> for i64 {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -2968,7 +3031,7 @@ request is failed or wrong.
                 .map_err(|e| ::std::string::ToString::to_string(&e))
         }
     }
-    impl ::sdk_runtime::IntoOptional<VideoInfoVideoStatus> for i32 {
+    impl ::openapi_sdk_runtime::IntoOptional<VideoInfoVideoStatus> for i32 {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -2990,7 +3053,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::sdk_runtime::__private::Runtime,
+    pub(crate) inner: ::openapi_sdk_runtime::__private::Runtime,
 }
 impl Client {
     /// A client over an existing `reqwest::Client`; `baseurl` has a scheme and host,
@@ -2998,7 +3061,7 @@ impl Client {
     pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::sdk_runtime::__private::Runtime,
+        inner: ::openapi_sdk_runtime::__private::Runtime,
     ) -> Self {
         Self {
             baseurl: baseurl.trim_end_matches('/').to_string(),
@@ -3007,7 +3070,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::sdk_runtime::__private::Runtime> for Client {
+impl ClientInfo<::openapi_sdk_runtime::__private::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -3017,7 +3080,7 @@ impl ClientInfo<::sdk_runtime::__private::Runtime> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::sdk_runtime::__private::Runtime {
+    fn inner(&self) -> &::openapi_sdk_runtime::__private::Runtime {
         &self.inner
     }
 }
@@ -3107,7 +3170,7 @@ pub mod builder {
         page: Result<Option<i64>, String>,
         size: Result<Option<i64>, String>,
         type_: Result<Option<types::ListAvatarsType>, String>,
-        options: Option<::sdk_runtime::CallOptions>,
+        options: Option<::openapi_sdk_runtime::CallOptions>,
     }
     impl<'a> ListAvatars<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3176,44 +3239,64 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::__private::Request),
-            ::sdk_runtime::Error<()>,
+            (&'a super::Client, ::openapi_sdk_runtime::__private::Request),
+            ::openapi_sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+            static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
                 id: "list_avatars",
                 method: ::reqwest::Method::GET,
                 path: "/api/open/v3/avatar/list",
-                success: &[::sdk_runtime::__private::Status::Code(200u16)],
+                success: &[::openapi_sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
                 stream: false,
             };
             let Self { client, from, page, size, type_, options } = self;
-            let from = from.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let page = page.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let size = size.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let type_ = type_.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::__private::Request::new(
+            let from = from.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let page = page.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let size = size.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let type_ = type_.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let mut request = ::openapi_sdk_runtime::__private::Request::new(
                 &OPERATION,
                 &client.baseurl,
             );
             request.path("/api/open/v3/avatar/list");
             if let Some(value) = &from {
                 request
-                    .query("from", value, ::sdk_runtime::__private::Style::Form, true);
+                    .query(
+                        "from",
+                        value,
+                        ::openapi_sdk_runtime::__private::Style::Form,
+                        true,
+                    );
             }
             if let Some(value) = &page {
                 request
-                    .query("page", value, ::sdk_runtime::__private::Style::Form, true);
+                    .query(
+                        "page",
+                        value,
+                        ::openapi_sdk_runtime::__private::Style::Form,
+                        true,
+                    );
             }
             if let Some(value) = &size {
                 request
-                    .query("size", value, ::sdk_runtime::__private::Style::Form, true);
+                    .query(
+                        "size",
+                        value,
+                        ::openapi_sdk_runtime::__private::Style::Form,
+                        true,
+                    );
             }
             if let Some(value) = &type_ {
                 request
-                    .query("type", value, ::sdk_runtime::__private::Style::Form, true);
+                    .query(
+                        "type",
+                        value,
+                        ::openapi_sdk_runtime::__private::Style::Form,
+                        true,
+                    );
             }
             request.options(options);
             Ok((client, request))
@@ -3223,14 +3306,14 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::AvatarListItem>>,
-            ::sdk_runtime::Error<()>,
+            ::openapi_sdk_runtime::Error<()>,
         > {
             let (client, request) = self.into_request()?;
             let response = client
                 .inner
                 .send_json::<types::AvatarListResponse, ()>(&client.client, request)
                 .await?;
-            ::sdk_runtime::__private::unwrap_data(
+            ::openapi_sdk_runtime::__private::unwrap_data(
                 response,
                 |r: types::AvatarListResponse| Some(r.data),
             )
@@ -3240,8 +3323,8 @@ pub mod builder {
         pub async fn send_raw(
             self,
         ) -> Result<
-            ::sdk_runtime::Raw<types::AvatarListResponse>,
-            ::sdk_runtime::Error<()>,
+            ::openapi_sdk_runtime::Raw<types::AvatarListResponse>,
+            ::openapi_sdk_runtime::Error<()>,
         > {
             let (client, request) = self.into_request()?;
             client
@@ -3253,10 +3336,10 @@ pub mod builder {
         /// retry policy, an overall deadline (`CallOptions`).
         pub async fn send_with(
             mut self,
-            options: ::sdk_runtime::CallOptions,
+            options: ::openapi_sdk_runtime::CallOptions,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::AvatarListItem>>,
-            ::sdk_runtime::Error<()>,
+            ::openapi_sdk_runtime::Error<()>,
         > {
             self.options = Some(options);
             self.send().await
@@ -3269,7 +3352,7 @@ pub mod builder {
     pub struct CreateTalkingAvatar<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateTalkingAvatarRequest, String>,
-        options: Option<::sdk_runtime::CallOptions>,
+        options: Option<::openapi_sdk_runtime::CallOptions>,
     }
     impl<'a> CreateTalkingAvatar<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3307,14 +3390,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::__private::Request),
-            ::sdk_runtime::Error<()>,
+            (&'a super::Client, ::openapi_sdk_runtime::__private::Request),
+            ::openapi_sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+            static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
                 id: "create_talking_avatar",
                 method: ::reqwest::Method::POST,
                 path: "/api/open/v3/talkingavatar/create",
-                success: &[::sdk_runtime::__private::Status::Code(200u16)],
+                success: &[::openapi_sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -3326,8 +3409,8 @@ pub mod builder {
                     types::CreateTalkingAvatarRequest::try_from(v)
                         .map_err(|e| e.to_string())
                 })
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::__private::Request::new(
+                .map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let mut request = ::openapi_sdk_runtime::__private::Request::new(
                 &OPERATION,
                 &client.baseurl,
             );
@@ -3339,7 +3422,10 @@ pub mod builder {
         ///Sends the request: `POST /api/open/v3/talkingavatar/create`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::TalkingAvatarVideo>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            ResponseValue<types::TalkingAvatarVideo>,
+            ::openapi_sdk_runtime::Error<()>,
+        > {
             let (client, request) = self.into_request()?;
             let response = client
                 .inner
@@ -3348,7 +3434,7 @@ pub mod builder {
                     (),
                 >(&client.client, request)
                 .await?;
-            ::sdk_runtime::__private::unwrap_data(
+            ::openapi_sdk_runtime::__private::unwrap_data(
                 response,
                 |r: types::TalkingAvatarCreateResponse| r.data,
             )
@@ -3358,8 +3444,8 @@ pub mod builder {
         pub async fn send_raw(
             self,
         ) -> Result<
-            ::sdk_runtime::Raw<types::TalkingAvatarCreateResponse>,
-            ::sdk_runtime::Error<()>,
+            ::openapi_sdk_runtime::Raw<types::TalkingAvatarCreateResponse>,
+            ::openapi_sdk_runtime::Error<()>,
         > {
             let (client, request) = self.into_request()?;
             client
@@ -3374,8 +3460,11 @@ pub mod builder {
         /// retry policy, an overall deadline (`CallOptions`).
         pub async fn send_with(
             mut self,
-            options: ::sdk_runtime::CallOptions,
-        ) -> Result<ResponseValue<types::TalkingAvatarVideo>, ::sdk_runtime::Error<()>> {
+            options: ::openapi_sdk_runtime::CallOptions,
+        ) -> Result<
+            ResponseValue<types::TalkingAvatarVideo>,
+            ::openapi_sdk_runtime::Error<()>,
+        > {
             self.options = Some(options);
             self.send().await
         }
@@ -3387,7 +3476,7 @@ pub mod builder {
     pub struct GetVideoInfo<'a> {
         client: &'a super::Client,
         video_model_id: Result<::std::string::String, String>,
-        options: Option<::sdk_runtime::CallOptions>,
+        options: Option<::openapi_sdk_runtime::CallOptions>,
     }
     impl<'a> GetVideoInfo<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3414,14 +3503,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::__private::Request),
-            ::sdk_runtime::Error<()>,
+            (&'a super::Client, ::openapi_sdk_runtime::__private::Request),
+            ::openapi_sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+            static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
                 id: "get_video_info",
                 method: ::reqwest::Method::GET,
                 path: "/api/open/v3/content/video/infobymodelid",
-                success: &[::sdk_runtime::__private::Status::Code(200u16)],
+                success: &[::openapi_sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -3429,8 +3518,8 @@ pub mod builder {
             };
             let Self { client, video_model_id, options } = self;
             let video_model_id = video_model_id
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::__private::Request::new(
+                .map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let mut request = ::openapi_sdk_runtime::__private::Request::new(
                 &OPERATION,
                 &client.baseurl,
             );
@@ -3439,7 +3528,7 @@ pub mod builder {
                 .query(
                     "video_model_id",
                     &video_model_id,
-                    ::sdk_runtime::__private::Style::Form,
+                    ::openapi_sdk_runtime::__private::Style::Form,
                     true,
                 );
             request.options(options);
@@ -3448,13 +3537,13 @@ pub mod builder {
         ///Sends the request: `GET /api/open/v3/content/video/infobymodelid`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::VideoInfo>, ::sdk_runtime::Error<()>> {
+        ) -> Result<ResponseValue<types::VideoInfo>, ::openapi_sdk_runtime::Error<()>> {
             let (client, request) = self.into_request()?;
             let response = client
                 .inner
                 .send_json::<types::VideoInfoResponse, ()>(&client.client, request)
                 .await?;
-            ::sdk_runtime::__private::unwrap_data(
+            ::openapi_sdk_runtime::__private::unwrap_data(
                 response,
                 |r: types::VideoInfoResponse| r.data,
             )
@@ -3464,8 +3553,8 @@ pub mod builder {
         pub async fn send_raw(
             self,
         ) -> Result<
-            ::sdk_runtime::Raw<types::VideoInfoResponse>,
-            ::sdk_runtime::Error<()>,
+            ::openapi_sdk_runtime::Raw<types::VideoInfoResponse>,
+            ::openapi_sdk_runtime::Error<()>,
         > {
             let (client, request) = self.into_request()?;
             client
@@ -3477,8 +3566,8 @@ pub mod builder {
         /// retry policy, an overall deadline (`CallOptions`).
         pub async fn send_with(
             mut self,
-            options: ::sdk_runtime::CallOptions,
-        ) -> Result<ResponseValue<types::VideoInfo>, ::sdk_runtime::Error<()>> {
+            options: ::openapi_sdk_runtime::CallOptions,
+        ) -> Result<ResponseValue<types::VideoInfo>, ::openapi_sdk_runtime::Error<()>> {
             self.options = Some(options);
             self.send().await
         }
@@ -3490,7 +3579,7 @@ pub mod builder {
     pub struct GetAvatarDetail<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        options: Option<::sdk_runtime::CallOptions>,
+        options: Option<::openapi_sdk_runtime::CallOptions>,
     }
     impl<'a> GetAvatarDetail<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3517,40 +3606,44 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::__private::Request),
-            ::sdk_runtime::Error<()>,
+            (&'a super::Client, ::openapi_sdk_runtime::__private::Request),
+            ::openapi_sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+            static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
                 id: "get_avatar_detail",
                 method: ::reqwest::Method::GET,
                 path: "/api/open/v3/avatar/detail",
-                success: &[::sdk_runtime::__private::Status::Code(200u16)],
+                success: &[::openapi_sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
                 stream: false,
             };
             let Self { client, id, options } = self;
-            let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::__private::Request::new(
+            let id = id.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let mut request = ::openapi_sdk_runtime::__private::Request::new(
                 &OPERATION,
                 &client.baseurl,
             );
             request.path("/api/open/v3/avatar/detail");
-            request.query("id", &id, ::sdk_runtime::__private::Style::Form, true);
+            request
+                .query("id", &id, ::openapi_sdk_runtime::__private::Style::Form, true);
             request.options(options);
             Ok((client, request))
         }
         ///Sends the request: `GET /api/open/v3/avatar/detail`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            ResponseValue<types::AvatarDetailData>,
+            ::openapi_sdk_runtime::Error<()>,
+        > {
             let (client, request) = self.into_request()?;
             let response = client
                 .inner
                 .send_json::<types::AvatarDetailResponse, ()>(&client.client, request)
                 .await?;
-            ::sdk_runtime::__private::unwrap_data(
+            ::openapi_sdk_runtime::__private::unwrap_data(
                 response,
                 |r: types::AvatarDetailResponse| r.data,
             )
@@ -3560,8 +3653,8 @@ pub mod builder {
         pub async fn send_raw(
             self,
         ) -> Result<
-            ::sdk_runtime::Raw<types::AvatarDetailResponse>,
-            ::sdk_runtime::Error<()>,
+            ::openapi_sdk_runtime::Raw<types::AvatarDetailResponse>,
+            ::openapi_sdk_runtime::Error<()>,
         > {
             let (client, request) = self.into_request()?;
             client
@@ -3576,8 +3669,11 @@ pub mod builder {
         /// retry policy, an overall deadline (`CallOptions`).
         pub async fn send_with(
             mut self,
-            options: ::sdk_runtime::CallOptions,
-        ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
+            options: ::openapi_sdk_runtime::CallOptions,
+        ) -> Result<
+            ResponseValue<types::AvatarDetailData>,
+            ::openapi_sdk_runtime::Error<()>,
+        > {
             self.options = Some(options);
             self.send().await
         }
@@ -3589,7 +3685,7 @@ pub mod builder {
     pub struct CreateAvatar<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateAvatarRequest, String>,
-        options: Option<::sdk_runtime::CallOptions>,
+        options: Option<::openapi_sdk_runtime::CallOptions>,
     }
     impl<'a> CreateAvatar<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -3625,14 +3721,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::__private::Request),
-            ::sdk_runtime::Error<()>,
+            (&'a super::Client, ::openapi_sdk_runtime::__private::Request),
+            ::openapi_sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+            static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
                 id: "create_avatar",
                 method: ::reqwest::Method::POST,
                 path: "/api/open/v3/avatar/create",
-                success: &[::sdk_runtime::__private::Status::Code(200u16)],
+                success: &[::openapi_sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -3643,8 +3739,8 @@ pub mod builder {
                 .and_then(|v| {
                     types::CreateAvatarRequest::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::__private::Request::new(
+                .map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let mut request = ::openapi_sdk_runtime::__private::Request::new(
                 &OPERATION,
                 &client.baseurl,
             );
@@ -3656,13 +3752,16 @@ pub mod builder {
         ///Sends the request: `POST /api/open/v3/avatar/create`. Constraint violations fail before anything is sent. The envelope is checked (a failure code is an `Error::Envelope`) and its `data` returned.
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            ResponseValue<types::AvatarDetailData>,
+            ::openapi_sdk_runtime::Error<()>,
+        > {
             let (client, request) = self.into_request()?;
             let response = client
                 .inner
                 .send_json::<types::CreateAvatarResponse, ()>(&client.client, request)
                 .await?;
-            ::sdk_runtime::__private::unwrap_data(
+            ::openapi_sdk_runtime::__private::unwrap_data(
                 response,
                 |r: types::CreateAvatarResponse| r.data,
             )
@@ -3672,8 +3771,8 @@ pub mod builder {
         pub async fn send_raw(
             self,
         ) -> Result<
-            ::sdk_runtime::Raw<types::CreateAvatarResponse>,
-            ::sdk_runtime::Error<()>,
+            ::openapi_sdk_runtime::Raw<types::CreateAvatarResponse>,
+            ::openapi_sdk_runtime::Error<()>,
         > {
             let (client, request) = self.into_request()?;
             client
@@ -3688,8 +3787,11 @@ pub mod builder {
         /// retry policy, an overall deadline (`CallOptions`).
         pub async fn send_with(
             mut self,
-            options: ::sdk_runtime::CallOptions,
-        ) -> Result<ResponseValue<types::AvatarDetailData>, ::sdk_runtime::Error<()>> {
+            options: ::openapi_sdk_runtime::CallOptions,
+        ) -> Result<
+            ResponseValue<types::AvatarDetailData>,
+            ::openapi_sdk_runtime::Error<()>,
+        > {
             self.options = Some(options);
             self.send().await
         }

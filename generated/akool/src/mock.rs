@@ -5,20 +5,20 @@
 #[allow(unused_imports)]
 use crate::{types, ByteStream, Client};
 /// What `mount` returns (its `calls()`) and what `expect` takes (`1`, `2..`).
-pub use ::sdk_runtime::mock::{Mounted, Times};
+pub use ::openapi_sdk_runtime::mock::{Mounted, Times};
 /// A loopback HTTP server answering like the API: mount an expectation per operation,
 /// call your code with [`client`](MockServer::client), check the calls. Dropping it
 /// checks every `expect(n)`; [`verify`](MockServer::verify) also fails on requests that
 /// matched nothing (they were answered 404 with the reason).
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::sdk_runtime::mock::MockServer,
+    inner: ::openapi_sdk_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts a server on a free loopback port (inside a Tokio runtime).
     pub async fn start() -> Self {
         MockServer {
-            inner: ::sdk_runtime::mock::MockServer::start().await,
+            inner: ::openapi_sdk_runtime::mock::MockServer::start().await,
         }
     }
     /// `http://127.0.0.1:<port>`, the base URL of the API it mocks.
@@ -86,7 +86,7 @@ impl MockServer {
 }
 ///An expected call of [`Client::list_avatars`](crate::Client::list_avatars) (`GET /api/open/v3/avatar/list`), from [`MockServer::list_avatars`]. Each `respond…` call adds an answer: successive requests get successive answers, the last one repeating.
 #[must_use = "an expectation does nothing until `.mount().await`"]
-pub struct ListAvatars<'a>(::sdk_runtime::mock::Expectation<'a>);
+pub struct ListAvatars<'a>(::openapi_sdk_runtime::mock::Expectation<'a>);
 impl ListAvatars<'_> {
     ///Only requests whose query parameter `from` is `value`.
     pub fn from<V>(self, value: V) -> Self
@@ -133,7 +133,8 @@ impl ListAvatars<'_> {
                     types::AvatarListResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
+                    <Client as ::openapi_sdk_runtime::__private::FromParts>::DEFAULTS
+                        .envelope,
                     "data",
                     200u16,
                     &data,
@@ -165,18 +166,18 @@ impl ListAvatars<'_> {
     }
     /// How many calls it expects (`1`, `2..`, `..=3`), checked when the server is
     /// dropped or verified; a dropped connection is not counted (`calls()` counts it).
-    pub fn expect(self, times: impl Into<::sdk_runtime::mock::Times>) -> Self {
+    pub fn expect(self, times: impl Into<::openapi_sdk_runtime::mock::Times>) -> Self {
         Self(self.0.expect(times))
     }
     /// Starts answering; the handle counts the calls. Panics if no answer was given
     /// or a parameter value did not convert.
-    pub async fn mount(self) -> ::sdk_runtime::mock::Mounted {
+    pub async fn mount(self) -> ::openapi_sdk_runtime::mock::Mounted {
         self.0.mount().await
     }
 }
 ///An expected call of [`Client::create_talking_avatar`](crate::Client::create_talking_avatar) (`POST /api/open/v3/talkingavatar/create`), from [`MockServer::create_talking_avatar`]. Each `respond…` call adds an answer: successive requests get successive answers, the last one repeating.
 #[must_use = "an expectation does nothing until `.mount().await`"]
-pub struct CreateTalkingAvatar<'a>(::sdk_runtime::mock::Expectation<'a>);
+pub struct CreateTalkingAvatar<'a>(::openapi_sdk_runtime::mock::Expectation<'a>);
 impl CreateTalkingAvatar<'_> {
     /// Only requests whose JSON body satisfies `predicate` (all of them, when called
     /// again). A body that does not decode as the operation's type does not match.
@@ -208,7 +209,8 @@ impl CreateTalkingAvatar<'_> {
                     types::TalkingAvatarCreateResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
+                    <Client as ::openapi_sdk_runtime::__private::FromParts>::DEFAULTS
+                        .envelope,
                     "data",
                     200u16,
                     &data,
@@ -240,18 +242,18 @@ impl CreateTalkingAvatar<'_> {
     }
     /// How many calls it expects (`1`, `2..`, `..=3`), checked when the server is
     /// dropped or verified; a dropped connection is not counted (`calls()` counts it).
-    pub fn expect(self, times: impl Into<::sdk_runtime::mock::Times>) -> Self {
+    pub fn expect(self, times: impl Into<::openapi_sdk_runtime::mock::Times>) -> Self {
         Self(self.0.expect(times))
     }
     /// Starts answering; the handle counts the calls. Panics if no answer was given
     /// or a parameter value did not convert.
-    pub async fn mount(self) -> ::sdk_runtime::mock::Mounted {
+    pub async fn mount(self) -> ::openapi_sdk_runtime::mock::Mounted {
         self.0.mount().await
     }
 }
 ///An expected call of [`Client::get_video_info`](crate::Client::get_video_info) (`GET /api/open/v3/content/video/infobymodelid`), from [`MockServer::get_video_info`]. Each `respond…` call adds an answer: successive requests get successive answers, the last one repeating.
 #[must_use = "an expectation does nothing until `.mount().await`"]
-pub struct GetVideoInfo<'a>(::sdk_runtime::mock::Expectation<'a>);
+pub struct GetVideoInfo<'a>(::openapi_sdk_runtime::mock::Expectation<'a>);
 impl GetVideoInfo<'_> {
     ///Only requests whose query parameter `video_model_id` is `value`.
     pub fn video_model_id<V>(self, value: V) -> Self
@@ -281,7 +283,8 @@ impl GetVideoInfo<'_> {
                     types::VideoInfoResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
+                    <Client as ::openapi_sdk_runtime::__private::FromParts>::DEFAULTS
+                        .envelope,
                     "data",
                     200u16,
                     &data,
@@ -309,7 +312,8 @@ impl GetVideoInfo<'_> {
                 .respond_statuses::<
                     types::VideoInfoResponse,
                 >(
-                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
+                    <Client as ::openapi_sdk_runtime::__private::FromParts>::DEFAULTS
+                        .envelope,
                     "data",
                     200u16,
                     "/video_status",
@@ -342,18 +346,18 @@ impl GetVideoInfo<'_> {
     }
     /// How many calls it expects (`1`, `2..`, `..=3`), checked when the server is
     /// dropped or verified; a dropped connection is not counted (`calls()` counts it).
-    pub fn expect(self, times: impl Into<::sdk_runtime::mock::Times>) -> Self {
+    pub fn expect(self, times: impl Into<::openapi_sdk_runtime::mock::Times>) -> Self {
         Self(self.0.expect(times))
     }
     /// Starts answering; the handle counts the calls. Panics if no answer was given
     /// or a parameter value did not convert.
-    pub async fn mount(self) -> ::sdk_runtime::mock::Mounted {
+    pub async fn mount(self) -> ::openapi_sdk_runtime::mock::Mounted {
         self.0.mount().await
     }
 }
 ///An expected call of [`Client::get_avatar_detail`](crate::Client::get_avatar_detail) (`GET /api/open/v3/avatar/detail`), from [`MockServer::get_avatar_detail`]. Each `respond…` call adds an answer: successive requests get successive answers, the last one repeating.
 #[must_use = "an expectation does nothing until `.mount().await`"]
-pub struct GetAvatarDetail<'a>(::sdk_runtime::mock::Expectation<'a>);
+pub struct GetAvatarDetail<'a>(::openapi_sdk_runtime::mock::Expectation<'a>);
 impl GetAvatarDetail<'_> {
     ///Only requests whose query parameter `id` is `value`.
     pub fn id<V>(self, value: V) -> Self
@@ -376,7 +380,8 @@ impl GetAvatarDetail<'_> {
                     types::AvatarDetailResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
+                    <Client as ::openapi_sdk_runtime::__private::FromParts>::DEFAULTS
+                        .envelope,
                     "data",
                     200u16,
                     &data,
@@ -404,7 +409,8 @@ impl GetAvatarDetail<'_> {
                 .respond_statuses::<
                     types::AvatarDetailResponse,
                 >(
-                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
+                    <Client as ::openapi_sdk_runtime::__private::FromParts>::DEFAULTS
+                        .envelope,
                     "data",
                     200u16,
                     "/0/status",
@@ -437,18 +443,18 @@ impl GetAvatarDetail<'_> {
     }
     /// How many calls it expects (`1`, `2..`, `..=3`), checked when the server is
     /// dropped or verified; a dropped connection is not counted (`calls()` counts it).
-    pub fn expect(self, times: impl Into<::sdk_runtime::mock::Times>) -> Self {
+    pub fn expect(self, times: impl Into<::openapi_sdk_runtime::mock::Times>) -> Self {
         Self(self.0.expect(times))
     }
     /// Starts answering; the handle counts the calls. Panics if no answer was given
     /// or a parameter value did not convert.
-    pub async fn mount(self) -> ::sdk_runtime::mock::Mounted {
+    pub async fn mount(self) -> ::openapi_sdk_runtime::mock::Mounted {
         self.0.mount().await
     }
 }
 ///An expected call of [`Client::create_avatar`](crate::Client::create_avatar) (`POST /api/open/v3/avatar/create`), from [`MockServer::create_avatar`]. Each `respond…` call adds an answer: successive requests get successive answers, the last one repeating.
 #[must_use = "an expectation does nothing until `.mount().await`"]
-pub struct CreateAvatar<'a>(::sdk_runtime::mock::Expectation<'a>);
+pub struct CreateAvatar<'a>(::openapi_sdk_runtime::mock::Expectation<'a>);
 impl CreateAvatar<'_> {
     /// Only requests whose JSON body satisfies `predicate` (all of them, when called
     /// again). A body that does not decode as the operation's type does not match.
@@ -478,7 +484,8 @@ impl CreateAvatar<'_> {
                     types::CreateAvatarResponse,
                     _,
                 >(
-                    <Client as ::sdk_runtime::__private::FromParts>::DEFAULTS.envelope,
+                    <Client as ::openapi_sdk_runtime::__private::FromParts>::DEFAULTS
+                        .envelope,
                     "data",
                     200u16,
                     &data,
@@ -510,12 +517,12 @@ impl CreateAvatar<'_> {
     }
     /// How many calls it expects (`1`, `2..`, `..=3`), checked when the server is
     /// dropped or verified; a dropped connection is not counted (`calls()` counts it).
-    pub fn expect(self, times: impl Into<::sdk_runtime::mock::Times>) -> Self {
+    pub fn expect(self, times: impl Into<::openapi_sdk_runtime::mock::Times>) -> Self {
         Self(self.0.expect(times))
     }
     /// Starts answering; the handle counts the calls. Panics if no answer was given
     /// or a parameter value did not convert.
-    pub async fn mount(self) -> ::sdk_runtime::mock::Mounted {
+    pub async fn mount(self) -> ::openapi_sdk_runtime::mock::Mounted {
         self.0.mount().await
     }
 }

@@ -4,15 +4,15 @@
 //! extensions add: waiters, pagination streams, webhook receivers.
 #[allow(unused_imports)]
 use crate::{builder, types, ByteStream, Client, ResponseValue};
-const VENDOR_DEFAULTS: ::sdk_runtime::__private::VendorDefaults = ::sdk_runtime::__private::VendorDefaults {
+const VENDOR_DEFAULTS: ::openapi_sdk_runtime::__private::VendorDefaults = ::openapi_sdk_runtime::__private::VendorDefaults {
     base_url: "https://openapi.akool.com",
     env_prefix: "AKOOL",
     auth_schemes: &[
-        ::sdk_runtime::AuthScheme::Header("x-api-key"),
-        ::sdk_runtime::AuthScheme::Bearer,
+        ::openapi_sdk_runtime::AuthScheme::Header("x-api-key"),
+        ::openapi_sdk_runtime::AuthScheme::Bearer,
     ],
     envelope: Some(
-        &::sdk_runtime::__private::EnvelopeSpec {
+        &::openapi_sdk_runtime::__private::EnvelopeSpec {
             code: "/code",
             message: "/msg",
             success: &[1000i64],
@@ -27,35 +27,37 @@ const VENDOR_DEFAULTS: ::sdk_runtime::__private::VendorDefaults = ::sdk_runtime:
         },
     ),
     security: &[
-        &[::sdk_runtime::AuthScheme::Header("x-api-key")],
-        &[::sdk_runtime::AuthScheme::Bearer],
+        &[::openapi_sdk_runtime::AuthScheme::Header("x-api-key")],
+        &[::openapi_sdk_runtime::AuthScheme::Bearer],
     ],
 };
-impl ::sdk_runtime::__private::FromParts for Client {
-    const DEFAULTS: &'static ::sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
+impl ::openapi_sdk_runtime::__private::FromParts for Client {
+    const DEFAULTS: &'static ::openapi_sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
     const USER_AGENT: &'static str = concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        runtime: ::sdk_runtime::__private::Runtime,
+        runtime: ::openapi_sdk_runtime::__private::Runtime,
     ) -> Self {
         Self::new_with_client(base_url, http, runtime)
     }
 }
 impl Client {
     ///A client with the given API key for `https://openapi.akool.com`, with default timeouts and retries.
-    pub fn new(api_key: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
+    pub fn new(
+        api_key: impl Into<String>,
+    ) -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
         Self::builder().api_key(api_key).build()
     }
     ///A client configured from the environment: `AKOOL_API_KEY` (the credentials the API's security schemes take; one is required) and `AKOOL_BASE_URL` (optional, default `https://openapi.akool.com`).
-    pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError> {
+    pub fn from_env() -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
     /// Configures a client: API key, base URL, auth scheme, timeouts, deadline, retry policy, user agent.
-    pub fn builder() -> ::sdk_runtime::ClientConfig<Client> {
-        ::sdk_runtime::ClientConfig::default()
+    pub fn builder() -> ::openapi_sdk_runtime::ClientConfig<Client> {
+        ::openapi_sdk_runtime::ClientConfig::default()
     }
 }
 ///The status [`Client::wait_for_video`] reports: the values the API documents, and `Other` with the text of any value it does not (the API may add some).
@@ -73,7 +75,7 @@ pub enum VideoStatus {
     /// any other value (`null` while the API reports none).
     Other(String),
 }
-impl ::sdk_runtime::waiter::Status for VideoStatus {
+impl ::openapi_sdk_runtime::waiter::Status for VideoStatus {
     fn from_json(status: &::serde_json::Value) -> Self {
         match status {
             v if v.as_i64() == Some(1i64) => Self::Queueing,
@@ -123,31 +125,31 @@ Polls [`Client::get_video_info`] with jittered backoff until the status at /vide
     pub async fn wait_for_video<I>(
         &self,
         video_model_id: I,
-        wait: ::sdk_runtime::Wait<VideoStatus>,
+        wait: ::openapi_sdk_runtime::Wait<VideoStatus>,
     ) -> Result<
         types::VideoInfo,
-        ::sdk_runtime::WaitError<(), types::VideoInfo, VideoStatus>,
+        ::openapi_sdk_runtime::WaitError<(), types::VideoInfo, VideoStatus>,
     >
     where
         I: ::std::convert::TryInto<::std::string::String>,
         I::Error: ::std::fmt::Display,
     {
-        const SPEC: ::sdk_runtime::__private::WaiterSpec = ::sdk_runtime::__private::WaiterSpec {
+        const SPEC: ::openapi_sdk_runtime::__private::WaiterSpec = ::openapi_sdk_runtime::__private::WaiterSpec {
             status: &["/video_status"],
-            success: ::sdk_runtime::__private::Match::AnyOf(&["3"]),
-            failure: ::sdk_runtime::__private::Match::AnyOf(&["4"]),
+            success: ::openapi_sdk_runtime::__private::Match::AnyOf(&["3"]),
+            failure: ::openapi_sdk_runtime::__private::Match::AnyOf(&["4"]),
             reason: &[],
         };
         let video_model_id: ::std::string::String = video_model_id
             .try_into()
             .map_err(|e| {
-                ::sdk_runtime::WaitError::Request(
-                    ::sdk_runtime::Error::InvalidRequest(
+                ::openapi_sdk_runtime::WaitError::Request(
+                    ::openapi_sdk_runtime::Error::InvalidRequest(
                         format!("{}: {e}", "video_model_id is not a valid string"),
                     ),
                 )
             })?;
-        ::sdk_runtime::__private::poll_named(
+        ::openapi_sdk_runtime::__private::poll_named(
                 "wait_for_video",
                 "get_video_info",
                 &SPEC,
@@ -181,7 +183,7 @@ pub enum AvatarStatus {
     /// any other value (`null` while the API reports none).
     Other(String),
 }
-impl ::sdk_runtime::waiter::Status for AvatarStatus {
+impl ::openapi_sdk_runtime::waiter::Status for AvatarStatus {
     fn from_json(status: &::serde_json::Value) -> Self {
         match status {
             v if v.as_i64() == Some(1i64) => Self::Queueing,
@@ -231,31 +233,31 @@ Polls [`Client::get_avatar_detail`] with jittered backoff until the status at /0
     pub async fn wait_for_avatar<I>(
         &self,
         id: I,
-        wait: ::sdk_runtime::Wait<AvatarStatus>,
+        wait: ::openapi_sdk_runtime::Wait<AvatarStatus>,
     ) -> Result<
         types::AvatarDetailData,
-        ::sdk_runtime::WaitError<(), types::AvatarDetailData, AvatarStatus>,
+        ::openapi_sdk_runtime::WaitError<(), types::AvatarDetailData, AvatarStatus>,
     >
     where
         I: ::std::convert::TryInto<::std::string::String>,
         I::Error: ::std::fmt::Display,
     {
-        const SPEC: ::sdk_runtime::__private::WaiterSpec = ::sdk_runtime::__private::WaiterSpec {
+        const SPEC: ::openapi_sdk_runtime::__private::WaiterSpec = ::openapi_sdk_runtime::__private::WaiterSpec {
             status: &["/0/status", "/status"],
-            success: ::sdk_runtime::__private::Match::AnyOf(&["3"]),
-            failure: ::sdk_runtime::__private::Match::AnyOf(&["4"]),
+            success: ::openapi_sdk_runtime::__private::Match::AnyOf(&["3"]),
+            failure: ::openapi_sdk_runtime::__private::Match::AnyOf(&["4"]),
             reason: &[],
         };
         let id: ::std::string::String = id
             .try_into()
             .map_err(|e| {
-                ::sdk_runtime::WaitError::Request(
-                    ::sdk_runtime::Error::InvalidRequest(
+                ::openapi_sdk_runtime::WaitError::Request(
+                    ::openapi_sdk_runtime::Error::InvalidRequest(
                         format!("{}: {e}", "id is not a valid string"),
                     ),
                 )
             })?;
-        ::sdk_runtime::__private::poll_named(
+        ::openapi_sdk_runtime::__private::poll_named(
                 "wait_for_avatar",
                 "get_avatar_detail",
                 &SPEC,
@@ -278,31 +280,35 @@ impl<'a> builder::ListAvatars<'a> {
     ///Every item of every page of [`Client::list_avatars`], fetched one page at a time as the stream is read (with `next().await`, `collect_up_to(max)` or as a `futures::Stream`); it ends after the last page or the first error. Pages of 100 are asked for; a shorter page is the last. The page selection set on this builder is replaced by the stream's.
     pub fn stream(
         self,
-    ) -> ::sdk_runtime::Paginated<'a, types::AvatarListItem, ::sdk_runtime::Error<()>> {
-        ::sdk_runtime::Paginated::for_operation(
+    ) -> ::openapi_sdk_runtime::Paginated<
+        'a,
+        types::AvatarListItem,
+        ::openapi_sdk_runtime::Error<()>,
+    > {
+        ::openapi_sdk_runtime::Paginated::for_operation(
             "list_avatars",
-            ::sdk_runtime::__private::Position::Page(1i64),
+            ::openapi_sdk_runtime::__private::Position::Page(1i64),
             Some(100usize),
-            move |position: ::sdk_runtime::__private::Position| {
+            move |position: ::openapi_sdk_runtime::__private::Position| {
                 let request = self.clone();
                 let request = match position {
-                    ::sdk_runtime::__private::Position::Page(n)
-                    | ::sdk_runtime::__private::Position::Offset(n) => {
-                        match <i64 as ::sdk_runtime::__private::FromPosition>::from_position(
+                    ::openapi_sdk_runtime::__private::Position::Page(n)
+                    | ::openapi_sdk_runtime::__private::Position::Offset(n) => {
+                        match <i64 as ::openapi_sdk_runtime::__private::FromPosition>::from_position(
                             n,
                         ) {
                             Some(value) => request.page(value),
                             None => request,
                         }
                     }
-                    ::sdk_runtime::__private::Position::Cursor(_) => request,
+                    ::openapi_sdk_runtime::__private::Position::Cursor(_) => request,
                 };
                 let request = request.size(100i64);
                 async move {
                     let response = request.send().await?.into_inner();
                     let next_cursor: Option<String> = None;
                     let items = response;
-                    Ok(::sdk_runtime::__private::Page {
+                    Ok(::openapi_sdk_runtime::__private::Page {
                         items,
                         next_cursor,
                     })
@@ -313,7 +319,7 @@ impl<'a> builder::ListAvatars<'a> {
 }
 /// Why a webhook delivery was rejected (bad signature, stale timestamp, undecodable
 /// payload, unusable secret).
-pub use ::sdk_runtime::webhooks::WebhookError;
+pub use ::openapi_sdk_runtime::webhooks::WebhookError;
 /// A job update Akool POSTs to the `webhookUrl` (answer HTTP 200, or Akool sends it again). Akool documents no timestamp window and no delivery schedule.
 ///
 /// Sent to the callback URL given to `create_talking_avatar`.
@@ -326,8 +332,8 @@ pub fn verify_job_status(
     headers: &::reqwest::header::HeaderMap,
     body: &[u8],
 ) -> ::std::result::Result<types::AkoolWebhookEvent, WebhookError> {
-    use ::sdk_runtime::webhooks::Verifier as _;
-    ::sdk_runtime::webhooks::Akool::new(client_id, client_secret)?
+    use ::openapi_sdk_runtime::webhooks::Verifier as _;
+    ::openapi_sdk_runtime::webhooks::Akool::new(client_id, client_secret)?
         .verify_json(headers, body)
 }
 impl ::std::convert::TryFrom<types::builder::AvatarDetail> for types::AvatarDetailData {

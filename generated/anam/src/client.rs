@@ -298,10 +298,12 @@ pub mod types {
         impl Avatar {
             pub fn active_version<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.active_version = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -335,28 +337,34 @@ pub mod types {
             }
             pub fn created_by_organization_id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.created_by_organization_id = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.description = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn display_name<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.display_name = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -374,53 +382,63 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptional<::uuid::Uuid>,
+                T: ::openapi_sdk_runtime::IntoOptional<::uuid::Uuid>,
             {
-                self.id = ::sdk_runtime::IntoOptional::into_optional(value)
+                self.id = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn idle_video_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.idle_video_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn image_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.image_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn landscape_image_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.landscape_image_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn portrait_image_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.portrait_image_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn render_style<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptional<super::AvatarRenderStyle>,
+                T: ::openapi_sdk_runtime::IntoOptional<super::AvatarRenderStyle>,
             {
-                self.render_style = ::sdk_runtime::IntoOptional::into_optional(value)
+                self.render_style = ::openapi_sdk_runtime::IntoOptional::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for render_style: {e}")
                     });
@@ -442,19 +460,23 @@ pub mod types {
             }
             pub fn variant_name<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.variant_name = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn video_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.video_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -533,10 +555,12 @@ pub mod types {
         impl CreateAvatarBody {
             pub fn avatar_model<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.avatar_model = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -619,7 +643,7 @@ pub mod types {
             }
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarRenderStyle> for AvatarRenderStyle {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle> for AvatarRenderStyle {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -629,7 +653,7 @@ pub mod types {
             ::std::result::Result::Ok(::std::option::Option::Some(self))
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarRenderStyle> for &str {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle> for &str {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -641,26 +665,28 @@ pub mod types {
                 .map_err(|e| ::std::string::ToString::to_string(&e))
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarRenderStyle> for ::std::string::String {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle>
+    for ::std::string::String {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
             ::std::option::Option<AvatarRenderStyle>,
             ::std::string::String,
         > {
-            ::sdk_runtime::IntoOptional::<
+            ::openapi_sdk_runtime::IntoOptional::<
                 AvatarRenderStyle,
             >::into_optional(self.as_str())
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarRenderStyle> for &::std::string::String {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle>
+    for &::std::string::String {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
             ::std::option::Option<AvatarRenderStyle>,
             ::std::string::String,
         > {
-            ::sdk_runtime::IntoOptional::<
+            ::openapi_sdk_runtime::IntoOptional::<
                 AvatarRenderStyle,
             >::into_optional(self.as_str())
         }
@@ -675,7 +701,7 @@ Version: 1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::sdk_runtime::__private::Runtime,
+    pub(crate) inner: ::openapi_sdk_runtime::__private::Runtime,
 }
 impl Client {
     /// A client over an existing `reqwest::Client`; `baseurl` has a scheme and host,
@@ -683,7 +709,7 @@ impl Client {
     pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::sdk_runtime::__private::Runtime,
+        inner: ::openapi_sdk_runtime::__private::Runtime,
     ) -> Self {
         Self {
             baseurl: baseurl.trim_end_matches('/').to_string(),
@@ -692,7 +718,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::sdk_runtime::__private::Runtime> for Client {
+impl ClientInfo<::openapi_sdk_runtime::__private::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0"
     }
@@ -702,7 +728,7 @@ impl ClientInfo<::sdk_runtime::__private::Runtime> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::sdk_runtime::__private::Runtime {
+    fn inner(&self) -> &::openapi_sdk_runtime::__private::Runtime {
         &self.inner
     }
 }
@@ -742,7 +768,7 @@ pub mod builder {
     pub struct CreateAvatar<'a> {
         client: &'a super::Client,
         body: Result<types::builder::CreateAvatarBody, String>,
-        options: Option<::sdk_runtime::CallOptions>,
+        options: Option<::openapi_sdk_runtime::CallOptions>,
     }
     impl<'a> CreateAvatar<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -778,14 +804,14 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::__private::Request),
-            ::sdk_runtime::Error<()>,
+            (&'a super::Client, ::openapi_sdk_runtime::__private::Request),
+            ::openapi_sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+            static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
                 id: "create_avatar",
                 method: ::reqwest::Method::POST,
                 path: "/v1/avatars",
-                success: &[::sdk_runtime::__private::Status::Code(201u16)],
+                success: &[::openapi_sdk_runtime::__private::Status::Code(201u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
@@ -796,8 +822,8 @@ pub mod builder {
                 .and_then(|v| {
                     types::CreateAvatarBody::try_from(v).map_err(|e| e.to_string())
                 })
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::__private::Request::new(
+                .map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let mut request = ::openapi_sdk_runtime::__private::Request::new(
                 &OPERATION,
                 &client.baseurl,
             );
@@ -809,7 +835,7 @@ pub mod builder {
         ///Sends the request: `POST /v1/avatars`. Constraint violations fail before anything is sent.
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+        ) -> Result<ResponseValue<types::Avatar>, ::openapi_sdk_runtime::Error<()>> {
             let (client, request) = self.into_request()?;
             client.inner.send_json::<types::Avatar, ()>(&client.client, request).await
         }
@@ -817,7 +843,10 @@ pub mod builder {
         /// decoded value.
         pub async fn send_raw(
             self,
-        ) -> Result<::sdk_runtime::Raw<types::Avatar>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            ::openapi_sdk_runtime::Raw<types::Avatar>,
+            ::openapi_sdk_runtime::Error<()>,
+        > {
             let (client, request) = self.into_request()?;
             client
                 .inner
@@ -828,8 +857,8 @@ pub mod builder {
         /// retry policy, an overall deadline (`CallOptions`).
         pub async fn send_with(
             mut self,
-            options: ::sdk_runtime::CallOptions,
-        ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+            options: ::openapi_sdk_runtime::CallOptions,
+        ) -> Result<ResponseValue<types::Avatar>, ::openapi_sdk_runtime::Error<()>> {
             self.options = Some(options);
             self.send().await
         }
@@ -841,7 +870,7 @@ pub mod builder {
     pub struct GetAvatar<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
-        options: Option<::sdk_runtime::CallOptions>,
+        options: Option<::openapi_sdk_runtime::CallOptions>,
     }
     impl<'a> GetAvatar<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -866,35 +895,40 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::__private::Request),
-            ::sdk_runtime::Error<()>,
+            (&'a super::Client, ::openapi_sdk_runtime::__private::Request),
+            ::openapi_sdk_runtime::Error<()>,
         > {
-            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+            static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
                 id: "get_avatar",
                 method: ::reqwest::Method::GET,
                 path: "/v1/avatars/{id}",
-                success: &[::sdk_runtime::__private::Status::Code(200u16)],
+                success: &[::openapi_sdk_runtime::__private::Status::Code(200u16)],
                 errors: &[],
                 accept: "application/json",
                 security: None,
                 stream: false,
             };
             let Self { client, id, options } = self;
-            let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::__private::Request::new(
+            let id = id.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let mut request = ::openapi_sdk_runtime::__private::Request::new(
                 &OPERATION,
                 &client.baseurl,
             );
             request.path("/v1/avatars/");
             request
-                .path_param("id", &id, ::sdk_runtime::__private::Style::Simple, false);
+                .path_param(
+                    "id",
+                    &id,
+                    ::openapi_sdk_runtime::__private::Style::Simple,
+                    false,
+                );
             request.options(options);
             Ok((client, request))
         }
         ///Sends the request: `GET /v1/avatars/{id}`. Constraint violations fail before anything is sent.
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+        ) -> Result<ResponseValue<types::Avatar>, ::openapi_sdk_runtime::Error<()>> {
             let (client, request) = self.into_request()?;
             client.inner.send_json::<types::Avatar, ()>(&client.client, request).await
         }
@@ -902,7 +936,10 @@ pub mod builder {
         /// decoded value.
         pub async fn send_raw(
             self,
-        ) -> Result<::sdk_runtime::Raw<types::Avatar>, ::sdk_runtime::Error<()>> {
+        ) -> Result<
+            ::openapi_sdk_runtime::Raw<types::Avatar>,
+            ::openapi_sdk_runtime::Error<()>,
+        > {
             let (client, request) = self.into_request()?;
             client
                 .inner
@@ -913,8 +950,8 @@ pub mod builder {
         /// retry policy, an overall deadline (`CallOptions`).
         pub async fn send_with(
             mut self,
-            options: ::sdk_runtime::CallOptions,
-        ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+            options: ::openapi_sdk_runtime::CallOptions,
+        ) -> Result<ResponseValue<types::Avatar>, ::openapi_sdk_runtime::Error<()>> {
             self.options = Some(options);
             self.send().await
         }

@@ -4,38 +4,40 @@
 //! extensions add: waiters, pagination streams, webhook receivers.
 #[allow(unused_imports)]
 use crate::{builder, types, ByteStream, Client, ResponseValue};
-const VENDOR_DEFAULTS: ::sdk_runtime::__private::VendorDefaults = ::sdk_runtime::__private::VendorDefaults {
+const VENDOR_DEFAULTS: ::openapi_sdk_runtime::__private::VendorDefaults = ::openapi_sdk_runtime::__private::VendorDefaults {
     base_url: "https://api.anam.ai",
     env_prefix: "ANAM",
-    auth_schemes: &[::sdk_runtime::AuthScheme::Bearer],
+    auth_schemes: &[::openapi_sdk_runtime::AuthScheme::Bearer],
     envelope: None,
-    security: &[&[::sdk_runtime::AuthScheme::Bearer]],
+    security: &[&[::openapi_sdk_runtime::AuthScheme::Bearer]],
 };
-impl ::sdk_runtime::__private::FromParts for Client {
-    const DEFAULTS: &'static ::sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
+impl ::openapi_sdk_runtime::__private::FromParts for Client {
+    const DEFAULTS: &'static ::openapi_sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
     const USER_AGENT: &'static str = concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        runtime: ::sdk_runtime::__private::Runtime,
+        runtime: ::openapi_sdk_runtime::__private::Runtime,
     ) -> Self {
         Self::new_with_client(base_url, http, runtime)
     }
 }
 impl Client {
     ///A client with the given API key for `https://api.anam.ai`, with default timeouts and retries.
-    pub fn new(api_key: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
+    pub fn new(
+        api_key: impl Into<String>,
+    ) -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
         Self::builder().api_key(api_key).build()
     }
     ///A client configured from the environment: `ANAM_API_KEY` (the credentials the API's security schemes take; one is required) and `ANAM_BASE_URL` (optional, default `https://api.anam.ai`).
-    pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError> {
+    pub fn from_env() -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
     /// Configures a client: API key, base URL, auth scheme, timeouts, deadline, retry policy, user agent.
-    pub fn builder() -> ::sdk_runtime::ClientConfig<Client> {
-        ::sdk_runtime::ClientConfig::default()
+    pub fn builder() -> ::openapi_sdk_runtime::ClientConfig<Client> {
+        ::openapi_sdk_runtime::ClientConfig::default()
     }
 }
 ///The status [`Client::wait_for_preview`] reports: whether the API gives a value at /videoUrl yet.
@@ -46,7 +48,7 @@ pub enum PreviewStatus {
     /// The value exists.
     Ready,
 }
-impl ::sdk_runtime::waiter::Status for PreviewStatus {
+impl ::openapi_sdk_runtime::waiter::Status for PreviewStatus {
     fn from_json(status: &::serde_json::Value) -> Self {
         if status.is_null() { Self::Pending } else { Self::Ready }
     }
@@ -69,31 +71,31 @@ Polls [`Client::get_avatar`] with jittered backoff until the status at /videoUrl
     pub async fn wait_for_preview<I>(
         &self,
         id: I,
-        wait: ::sdk_runtime::Wait<PreviewStatus>,
+        wait: ::openapi_sdk_runtime::Wait<PreviewStatus>,
     ) -> Result<
         types::Avatar,
-        ::sdk_runtime::WaitError<(), types::Avatar, PreviewStatus>,
+        ::openapi_sdk_runtime::WaitError<(), types::Avatar, PreviewStatus>,
     >
     where
         I: ::std::convert::TryInto<::uuid::Uuid>,
         I::Error: ::std::fmt::Display,
     {
-        const SPEC: ::sdk_runtime::__private::WaiterSpec = ::sdk_runtime::__private::WaiterSpec {
+        const SPEC: ::openapi_sdk_runtime::__private::WaiterSpec = ::openapi_sdk_runtime::__private::WaiterSpec {
             status: &["/videoUrl"],
-            success: ::sdk_runtime::__private::Match::Present,
-            failure: ::sdk_runtime::__private::Match::Never,
+            success: ::openapi_sdk_runtime::__private::Match::Present,
+            failure: ::openapi_sdk_runtime::__private::Match::Never,
             reason: &[],
         };
         let id: ::uuid::Uuid = id
             .try_into()
             .map_err(|e| {
-                ::sdk_runtime::WaitError::Request(
-                    ::sdk_runtime::Error::InvalidRequest(
+                ::openapi_sdk_runtime::WaitError::Request(
+                    ::openapi_sdk_runtime::Error::InvalidRequest(
                         format!("{}: {e}", "id is not a valid UUID"),
                     ),
                 )
             })?;
-        ::sdk_runtime::__private::poll_named(
+        ::openapi_sdk_runtime::__private::poll_named(
                 "wait_for_preview",
                 "get_avatar",
                 &SPEC,
@@ -117,10 +119,10 @@ Polls [`Client::get_avatar`] with jittered backoff until the status at /videoUrl
 pub struct CreateAvatarMultipart<'a> {
     client: &'a Client,
     display_name: Option<String>,
-    image_file: Option<::sdk_runtime::FilePart>,
+    image_file: Option<::openapi_sdk_runtime::FilePart>,
     image_url: Option<String>,
     avatar_model: Option<String>,
-    options: Option<::sdk_runtime::CallOptions>,
+    options: Option<::openapi_sdk_runtime::CallOptions>,
 }
 impl Client {
     ///`POST /v1/avatars` as `multipart/form-data` (the JSON form is [`Client::create_avatar`]): text fields and file parts.
@@ -142,7 +144,7 @@ impl<'a> CreateAvatarMultipart<'a> {
         self
     }
     ///Image file to create the avatar from (JPEG, PNG, or WebP, max 4.5MB). Either imageFile or imageUrl must be provided, but not both.
-    pub fn image_file(mut self, file: ::sdk_runtime::FilePart) -> Self {
+    pub fn image_file(mut self, file: ::openapi_sdk_runtime::FilePart) -> Self {
         self.image_file = Some(file);
         self
     }
@@ -160,7 +162,7 @@ impl<'a> CreateAvatarMultipart<'a> {
     /// builds the form again from its parts (a form is a stream, sent once).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+    ) -> Result<ResponseValue<types::Avatar>, ::openapi_sdk_runtime::Error<()>> {
         let (client, request) = self.into_request()?;
         client.inner.send_json::<types::Avatar, ()>(&client.client, request).await
     }
@@ -168,7 +170,10 @@ impl<'a> CreateAvatarMultipart<'a> {
     /// decoded value.
     pub async fn send_raw(
         self,
-    ) -> Result<::sdk_runtime::Raw<types::Avatar>, ::sdk_runtime::Error<()>> {
+    ) -> Result<
+        ::openapi_sdk_runtime::Raw<types::Avatar>,
+        ::openapi_sdk_runtime::Error<()>,
+    > {
         let (client, request) = self.into_request()?;
         client.inner.send_json_raw::<types::Avatar, ()>(&client.client, request).await
     }
@@ -176,14 +181,14 @@ impl<'a> CreateAvatarMultipart<'a> {
     fn into_request(
         self,
     ) -> Result<
-        (&'a Client, ::sdk_runtime::__private::Request),
-        ::sdk_runtime::Error<()>,
+        (&'a Client, ::openapi_sdk_runtime::__private::Request),
+        ::openapi_sdk_runtime::Error<()>,
     > {
-        static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+        static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
             id: "create_avatar_multipart",
             method: ::reqwest::Method::POST,
             path: "/v1/avatars",
-            success: &[::sdk_runtime::__private::Status::Code(201u16)],
+            success: &[::openapi_sdk_runtime::__private::Status::Code(201u16)],
             errors: &[],
             accept: "application/json",
             security: None,
@@ -199,10 +204,12 @@ impl<'a> CreateAvatarMultipart<'a> {
         } = self;
         if display_name.is_none() {
             return Err(
-                ::sdk_runtime::Error::InvalidRequest("displayName is required".into()),
+                ::openapi_sdk_runtime::Error::InvalidRequest(
+                    "displayName is required".into(),
+                ),
             );
         }
-        let mut request = ::sdk_runtime::__private::Request::new(
+        let mut request = ::openapi_sdk_runtime::__private::Request::new(
             &OPERATION,
             &client.baseurl,
         );
@@ -226,8 +233,8 @@ impl<'a> CreateAvatarMultipart<'a> {
     /// retry policy, an overall deadline.
     pub async fn send_with(
         mut self,
-        options: ::sdk_runtime::CallOptions,
-    ) -> Result<ResponseValue<types::Avatar>, ::sdk_runtime::Error<()>> {
+        options: ::openapi_sdk_runtime::CallOptions,
+    ) -> Result<ResponseValue<types::Avatar>, ::openapi_sdk_runtime::Error<()>> {
         self.options = Some(options);
         self.send().await
     }

@@ -34,7 +34,7 @@ pub mod types {
         ///A dictionary of custom key-value pairs to extend the Avatar metadata. Maximum of 5 key-value pairs of 256 characters allowed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extras: ::std::option::Option<
-            ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+            ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
         >,
         ///A list of labelized gestures available for your avatar.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -82,7 +82,7 @@ pub mod types {
         ///Optional dictionary of custom key-value pairs to extend the video metadata. Maximum of 5 key-value pairs of 256 characters allowed
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extras: ::std::option::Option<
-            ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+            ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
         >,
         ///Name of the avatar
         pub name: AvatarCreateArgsName,
@@ -247,7 +247,7 @@ pub mod types {
         ///Optional dictionary of custom key-value pairs to extend the avatar metadata. Maximum of 10 key-value pairs of 256 characters allowed
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extras: ::std::option::Option<
-            ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+            ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
         >,
         ///Name of the avatar
         pub name: AvatarCreateArgsImageName,
@@ -886,7 +886,7 @@ pub mod types {
             >,
             extras: ::std::result::Result<
                 ::std::option::Option<
-                    ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+                    ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                 >,
                 ::std::string::String,
             >,
@@ -955,19 +955,23 @@ pub mod types {
         impl Avatar {
             pub fn actor_name<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.actor_name = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn cover_image_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.cover_image_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1003,7 +1007,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+                        ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1041,17 +1045,17 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptional<::uuid::Uuid>,
+                T: ::openapi_sdk_runtime::IntoOptional<::uuid::Uuid>,
             {
-                self.id = ::sdk_runtime::IntoOptional::into_optional(value)
+                self.id = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptional<super::AvatarModel>,
+                T: ::openapi_sdk_runtime::IntoOptional<super::AvatarModel>,
             {
-                self.model = ::sdk_runtime::IntoOptional::into_optional(value)
+                self.model = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for model: {e}")
                     });
@@ -1059,18 +1063,22 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.name = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn orientation<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptional<super::AvatarOrientation>,
+                T: ::openapi_sdk_runtime::IntoOptional<super::AvatarOrientation>,
             {
-                self.orientation = ::sdk_runtime::IntoOptional::into_optional(value)
+                self.orientation = ::openapi_sdk_runtime::IntoOptional::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for orientation: {e}")
                     });
@@ -1078,9 +1086,9 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptional<super::AvatarStatus>,
+                T: ::openapi_sdk_runtime::IntoOptional<super::AvatarStatus>,
             {
-                self.status = ::sdk_runtime::IntoOptional::into_optional(value)
+                self.status = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -1088,10 +1096,12 @@ pub mod types {
             }
             pub fn thumbnail_url<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.thumbnail_url = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1179,7 +1189,7 @@ pub mod types {
             >,
             extras: ::std::result::Result<
                 ::std::option::Option<
-                    ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+                    ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                 >,
                 ::std::string::String,
             >,
@@ -1231,7 +1241,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+                        ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1373,7 +1383,7 @@ pub mod types {
             >,
             extras: ::std::result::Result<
                 ::std::option::Option<
-                    ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+                    ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                 >,
                 ::std::string::String,
             >,
@@ -1420,7 +1430,7 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+                        ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -1458,9 +1468,9 @@ pub mod types {
             }
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptional<::uuid::Uuid>,
+                T: ::openapi_sdk_runtime::IntoOptional<::uuid::Uuid>,
             {
-                self.voice_id = ::sdk_runtime::IntoOptional::into_optional(value)
+                self.voice_id = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for voice_id: {e}")
                     });
@@ -1521,19 +1531,23 @@ pub mod types {
         impl AvatarGesturesItem {
             pub fn label<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.label = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
             pub fn slug<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.slug = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1605,10 +1619,12 @@ pub mod types {
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::sdk_runtime::IntoOptionalString,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
                 self.message = Ok(
-                    ::sdk_runtime::IntoOptionalString::into_optional_string(value),
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
                 );
                 self
             }
@@ -1665,7 +1681,7 @@ pub mod types {
             }
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarModel> for AvatarModel {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for AvatarModel {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -1675,7 +1691,7 @@ pub mod types {
             ::std::result::Result::Ok(::std::option::Option::Some(self))
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarModel> for &str {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for &str {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -1687,27 +1703,31 @@ pub mod types {
                 .map_err(|e| ::std::string::ToString::to_string(&e))
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarModel> for ::std::string::String {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for ::std::string::String {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
             ::std::option::Option<AvatarModel>,
             ::std::string::String,
         > {
-            ::sdk_runtime::IntoOptional::<AvatarModel>::into_optional(self.as_str())
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarModel,
+            >::into_optional(self.as_str())
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarModel> for &::std::string::String {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for &::std::string::String {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
             ::std::option::Option<AvatarModel>,
             ::std::string::String,
         > {
-            ::sdk_runtime::IntoOptional::<AvatarModel>::into_optional(self.as_str())
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarModel,
+            >::into_optional(self.as_str())
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarOrientation> for AvatarOrientation {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation> for AvatarOrientation {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -1717,7 +1737,7 @@ pub mod types {
             ::std::result::Result::Ok(::std::option::Option::Some(self))
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarOrientation> for &str {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation> for &str {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -1729,31 +1749,33 @@ pub mod types {
                 .map_err(|e| ::std::string::ToString::to_string(&e))
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarOrientation> for ::std::string::String {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation>
+    for ::std::string::String {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
             ::std::option::Option<AvatarOrientation>,
             ::std::string::String,
         > {
-            ::sdk_runtime::IntoOptional::<
+            ::openapi_sdk_runtime::IntoOptional::<
                 AvatarOrientation,
             >::into_optional(self.as_str())
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarOrientation> for &::std::string::String {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation>
+    for &::std::string::String {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
             ::std::option::Option<AvatarOrientation>,
             ::std::string::String,
         > {
-            ::sdk_runtime::IntoOptional::<
+            ::openapi_sdk_runtime::IntoOptional::<
                 AvatarOrientation,
             >::into_optional(self.as_str())
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarStatus> for AvatarStatus {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for AvatarStatus {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -1763,7 +1785,7 @@ pub mod types {
             ::std::result::Result::Ok(::std::option::Option::Some(self))
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarStatus> for &str {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for &str {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
@@ -1775,24 +1797,28 @@ pub mod types {
                 .map_err(|e| ::std::string::ToString::to_string(&e))
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarStatus> for ::std::string::String {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for ::std::string::String {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
             ::std::option::Option<AvatarStatus>,
             ::std::string::String,
         > {
-            ::sdk_runtime::IntoOptional::<AvatarStatus>::into_optional(self.as_str())
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarStatus,
+            >::into_optional(self.as_str())
         }
     }
-    impl ::sdk_runtime::IntoOptional<AvatarStatus> for &::std::string::String {
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for &::std::string::String {
         fn into_optional(
             self,
         ) -> ::std::result::Result<
             ::std::option::Option<AvatarStatus>,
             ::std::string::String,
         > {
-            ::sdk_runtime::IntoOptional::<AvatarStatus>::into_optional(self.as_str())
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarStatus,
+            >::into_optional(self.as_str())
         }
     }
 }
@@ -1805,7 +1831,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::sdk_runtime::__private::Runtime,
+    pub(crate) inner: ::openapi_sdk_runtime::__private::Runtime,
 }
 impl Client {
     /// A client over an existing `reqwest::Client`; `baseurl` has a scheme and host,
@@ -1813,7 +1839,7 @@ impl Client {
     pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::sdk_runtime::__private::Runtime,
+        inner: ::openapi_sdk_runtime::__private::Runtime,
     ) -> Self {
         Self {
             baseurl: baseurl.trim_end_matches('/').to_string(),
@@ -1822,7 +1848,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::sdk_runtime::__private::Runtime> for Client {
+impl ClientInfo<::openapi_sdk_runtime::__private::Runtime> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -1832,7 +1858,7 @@ impl ClientInfo<::sdk_runtime::__private::Runtime> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::sdk_runtime::__private::Runtime {
+    fn inner(&self) -> &::openapi_sdk_runtime::__private::Runtime {
         &self.inner
     }
 }
@@ -1872,7 +1898,7 @@ pub mod builder {
     pub struct CreateAvatar<'a> {
         client: &'a super::Client,
         body: Result<types::AvatarCreateRequest, String>,
-        options: Option<::sdk_runtime::CallOptions>,
+        options: Option<::openapi_sdk_runtime::CallOptions>,
     }
     impl<'a> CreateAvatar<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1898,22 +1924,22 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::__private::Request),
-            ::sdk_runtime::Error<types::ErrorBody>,
+            (&'a super::Client, ::openapi_sdk_runtime::__private::Request),
+            ::openapi_sdk_runtime::Error<types::ErrorBody>,
         > {
-            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+            static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
                 id: "create_avatar",
                 method: ::reqwest::Method::POST,
                 path: "/avatars",
-                success: &[::sdk_runtime::__private::Status::Code(201u16)],
-                errors: &[::sdk_runtime::__private::Status::Code(400u16)],
+                success: &[::openapi_sdk_runtime::__private::Status::Code(201u16)],
+                errors: &[::openapi_sdk_runtime::__private::Status::Code(400u16)],
                 accept: "application/json",
                 security: None,
                 stream: false,
             };
             let Self { client, body, options } = self;
-            let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::__private::Request::new(
+            let body = body.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let mut request = ::openapi_sdk_runtime::__private::Request::new(
                 &OPERATION,
                 &client.baseurl,
             );
@@ -1927,7 +1953,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::Avatar>,
-            ::sdk_runtime::Error<types::ErrorBody>,
+            ::openapi_sdk_runtime::Error<types::ErrorBody>,
         > {
             let (client, request) = self.into_request()?;
             client
@@ -1940,8 +1966,8 @@ pub mod builder {
         pub async fn send_raw(
             self,
         ) -> Result<
-            ::sdk_runtime::Raw<types::Avatar>,
-            ::sdk_runtime::Error<types::ErrorBody>,
+            ::openapi_sdk_runtime::Raw<types::Avatar>,
+            ::openapi_sdk_runtime::Error<types::ErrorBody>,
         > {
             let (client, request) = self.into_request()?;
             client
@@ -1956,10 +1982,10 @@ pub mod builder {
         /// retry policy, an overall deadline (`CallOptions`).
         pub async fn send_with(
             mut self,
-            options: ::sdk_runtime::CallOptions,
+            options: ::openapi_sdk_runtime::CallOptions,
         ) -> Result<
             ResponseValue<types::Avatar>,
-            ::sdk_runtime::Error<types::ErrorBody>,
+            ::openapi_sdk_runtime::Error<types::ErrorBody>,
         > {
             self.options = Some(options);
             self.send().await
@@ -1972,7 +1998,7 @@ pub mod builder {
     pub struct GetAvatar<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
-        options: Option<::sdk_runtime::CallOptions>,
+        options: Option<::openapi_sdk_runtime::CallOptions>,
     }
     impl<'a> GetAvatar<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1997,28 +2023,33 @@ pub mod builder {
         fn into_request(
             self,
         ) -> Result<
-            (&'a super::Client, ::sdk_runtime::__private::Request),
-            ::sdk_runtime::Error<types::ErrorBody>,
+            (&'a super::Client, ::openapi_sdk_runtime::__private::Request),
+            ::openapi_sdk_runtime::Error<types::ErrorBody>,
         > {
-            static OPERATION: ::sdk_runtime::__private::Operation = ::sdk_runtime::__private::Operation {
+            static OPERATION: ::openapi_sdk_runtime::__private::Operation = ::openapi_sdk_runtime::__private::Operation {
                 id: "get_avatar",
                 method: ::reqwest::Method::GET,
                 path: "/avatars/{id}",
-                success: &[::sdk_runtime::__private::Status::Code(200u16)],
-                errors: &[::sdk_runtime::__private::Status::Code(404u16)],
+                success: &[::openapi_sdk_runtime::__private::Status::Code(200u16)],
+                errors: &[::openapi_sdk_runtime::__private::Status::Code(404u16)],
                 accept: "application/json",
                 security: None,
                 stream: false,
             };
             let Self { client, id, options } = self;
-            let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let mut request = ::sdk_runtime::__private::Request::new(
+            let id = id.map_err(::openapi_sdk_runtime::Error::InvalidRequest)?;
+            let mut request = ::openapi_sdk_runtime::__private::Request::new(
                 &OPERATION,
                 &client.baseurl,
             );
             request.path("/avatars/");
             request
-                .path_param("id", &id, ::sdk_runtime::__private::Style::Simple, false);
+                .path_param(
+                    "id",
+                    &id,
+                    ::openapi_sdk_runtime::__private::Style::Simple,
+                    false,
+                );
             request.options(options);
             Ok((client, request))
         }
@@ -2027,7 +2058,7 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::Avatar>,
-            ::sdk_runtime::Error<types::ErrorBody>,
+            ::openapi_sdk_runtime::Error<types::ErrorBody>,
         > {
             let (client, request) = self.into_request()?;
             client
@@ -2040,8 +2071,8 @@ pub mod builder {
         pub async fn send_raw(
             self,
         ) -> Result<
-            ::sdk_runtime::Raw<types::Avatar>,
-            ::sdk_runtime::Error<types::ErrorBody>,
+            ::openapi_sdk_runtime::Raw<types::Avatar>,
+            ::openapi_sdk_runtime::Error<types::ErrorBody>,
         > {
             let (client, request) = self.into_request()?;
             client
@@ -2056,10 +2087,10 @@ pub mod builder {
         /// retry policy, an overall deadline (`CallOptions`).
         pub async fn send_with(
             mut self,
-            options: ::sdk_runtime::CallOptions,
+            options: ::openapi_sdk_runtime::CallOptions,
         ) -> Result<
             ResponseValue<types::Avatar>,
-            ::sdk_runtime::Error<types::ErrorBody>,
+            ::openapi_sdk_runtime::Error<types::ErrorBody>,
         > {
             self.options = Some(options);
             self.send().await

@@ -34,12 +34,13 @@ pub use sdk::*;
 #[rustfmt::skip]
 pub mod mock;
 /// The error every operation returns; it keeps status, headers and body of any response.
-pub use sdk_runtime::Error;
-pub use sdk_runtime::{AuthScheme, CallOptions, ConfigError, FilePart, Paginated};
-pub use sdk_runtime::{BoundedMap, IntoOptional, IntoOptionalString};
+pub use openapi_sdk_runtime::Error;
+pub use openapi_sdk_runtime::{AuthScheme, CallOptions, ConfigError, FilePart, Paginated};
+pub use openapi_sdk_runtime::{BoundedMap, IntoOptional, IntoOptionalString};
 /// Hooks around every attempt of every call (`Client::builder().interceptor(..)`).
-pub use sdk_runtime::{Interceptor, interceptor};
+pub use openapi_sdk_runtime::{Interceptor, interceptor};
 /// Request ids, `Retry-After` and rate limits of success values (`ResponseExt`); saving a
 /// download to a file (`SaveTo`).
-pub use sdk_runtime::{RateLimit, Raw, ResponseExt, SaveTo};
-pub use sdk_runtime::{RawResponse, RetryPolicy, Wait, WaitError, http_client_builder};
+pub use openapi_sdk_runtime::{RateLimit, Raw, ResponseExt, SaveTo};
+pub use openapi_sdk_runtime::{RawResponse, RetryPolicy};
+pub use openapi_sdk_runtime::{Wait, WaitError, http_client_builder};

@@ -5,20 +5,20 @@
 #[allow(unused_imports)]
 use crate::{types, ByteStream, Client};
 /// What `mount` returns (its `calls()`) and what `expect` takes (`1`, `2..`).
-pub use ::sdk_runtime::mock::{Mounted, Times};
+pub use ::openapi_sdk_runtime::mock::{Mounted, Times};
 /// A loopback HTTP server answering like the API: mount an expectation per operation,
 /// call your code with [`client`](MockServer::client), check the calls. Dropping it
 /// checks every `expect(n)`; [`verify`](MockServer::verify) also fails on requests that
 /// matched nothing (they were answered 404 with the reason).
 #[derive(Debug)]
 pub struct MockServer {
-    inner: ::sdk_runtime::mock::MockServer,
+    inner: ::openapi_sdk_runtime::mock::MockServer,
 }
 impl MockServer {
     /// Starts a server on a free loopback port (inside a Tokio runtime).
     pub async fn start() -> Self {
         MockServer {
-            inner: ::sdk_runtime::mock::MockServer::start().await,
+            inner: ::openapi_sdk_runtime::mock::MockServer::start().await,
         }
     }
     /// `http://127.0.0.1:<port>`, the base URL of the API it mocks.
@@ -50,7 +50,7 @@ impl MockServer {
 }
 ///An expected call of [`Client::create_avatar`](crate::Client::create_avatar) (`POST /avatars`), from [`MockServer::create_avatar`]. Each `respond…` call adds an answer: successive requests get successive answers, the last one repeating.
 #[must_use = "an expectation does nothing until `.mount().await`"]
-pub struct CreateAvatar<'a>(::sdk_runtime::mock::Expectation<'a>);
+pub struct CreateAvatar<'a>(::openapi_sdk_runtime::mock::Expectation<'a>);
 impl CreateAvatar<'_> {
     /// Only requests whose JSON body satisfies `predicate` (all of them, when called
     /// again). A body that does not decode as the operation's type does not match.
@@ -100,18 +100,18 @@ impl CreateAvatar<'_> {
     }
     /// How many calls it expects (`1`, `2..`, `..=3`), checked when the server is
     /// dropped or verified; a dropped connection is not counted (`calls()` counts it).
-    pub fn expect(self, times: impl Into<::sdk_runtime::mock::Times>) -> Self {
+    pub fn expect(self, times: impl Into<::openapi_sdk_runtime::mock::Times>) -> Self {
         Self(self.0.expect(times))
     }
     /// Starts answering; the handle counts the calls. Panics if no answer was given
     /// or a parameter value did not convert.
-    pub async fn mount(self) -> ::sdk_runtime::mock::Mounted {
+    pub async fn mount(self) -> ::openapi_sdk_runtime::mock::Mounted {
         self.0.mount().await
     }
 }
 ///An expected call of [`Client::get_avatar`](crate::Client::get_avatar) (`GET /avatars/{id}`), from [`MockServer::get_avatar`]. Each `respond…` call adds an answer: successive requests get successive answers, the last one repeating.
 #[must_use = "an expectation does nothing until `.mount().await`"]
-pub struct GetAvatar<'a>(::sdk_runtime::mock::Expectation<'a>);
+pub struct GetAvatar<'a>(::openapi_sdk_runtime::mock::Expectation<'a>);
 impl GetAvatar<'_> {
     ///Only requests whose path parameter `id` is `value`.
     pub fn id<V>(self, value: V) -> Self
@@ -180,12 +180,12 @@ impl GetAvatar<'_> {
     }
     /// How many calls it expects (`1`, `2..`, `..=3`), checked when the server is
     /// dropped or verified; a dropped connection is not counted (`calls()` counts it).
-    pub fn expect(self, times: impl Into<::sdk_runtime::mock::Times>) -> Self {
+    pub fn expect(self, times: impl Into<::openapi_sdk_runtime::mock::Times>) -> Self {
         Self(self.0.expect(times))
     }
     /// Starts answering; the handle counts the calls. Panics if no answer was given
     /// or a parameter value did not convert.
-    pub async fn mount(self) -> ::sdk_runtime::mock::Mounted {
+    pub async fn mount(self) -> ::openapi_sdk_runtime::mock::Mounted {
         self.0.mount().await
     }
 }

@@ -4,38 +4,40 @@
 //! extensions add: waiters, pagination streams, webhook receivers.
 #[allow(unused_imports)]
 use crate::{builder, types, ByteStream, Client, ResponseValue};
-const VENDOR_DEFAULTS: ::sdk_runtime::__private::VendorDefaults = ::sdk_runtime::__private::VendorDefaults {
+const VENDOR_DEFAULTS: ::openapi_sdk_runtime::__private::VendorDefaults = ::openapi_sdk_runtime::__private::VendorDefaults {
     base_url: "https://api.argil.ai/v1",
     env_prefix: "ARGIL",
-    auth_schemes: &[::sdk_runtime::AuthScheme::Header("x-api-key")],
+    auth_schemes: &[::openapi_sdk_runtime::AuthScheme::Header("x-api-key")],
     envelope: None,
-    security: &[&[::sdk_runtime::AuthScheme::Header("x-api-key")]],
+    security: &[&[::openapi_sdk_runtime::AuthScheme::Header("x-api-key")]],
 };
-impl ::sdk_runtime::__private::FromParts for Client {
-    const DEFAULTS: &'static ::sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
+impl ::openapi_sdk_runtime::__private::FromParts for Client {
+    const DEFAULTS: &'static ::openapi_sdk_runtime::__private::VendorDefaults = &VENDOR_DEFAULTS;
     const USER_AGENT: &'static str = concat!(
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        runtime: ::sdk_runtime::__private::Runtime,
+        runtime: ::openapi_sdk_runtime::__private::Runtime,
     ) -> Self {
         Self::new_with_client(base_url, http, runtime)
     }
 }
 impl Client {
     ///A client with the given API key for `https://api.argil.ai/v1`, with default timeouts and retries.
-    pub fn new(api_key: impl Into<String>) -> Result<Self, ::sdk_runtime::ConfigError> {
+    pub fn new(
+        api_key: impl Into<String>,
+    ) -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
         Self::builder().api_key(api_key).build()
     }
     ///A client configured from the environment: `ARGIL_API_KEY` (the credentials the API's security schemes take; one is required) and `ARGIL_BASE_URL` (optional, default `https://api.argil.ai/v1`).
-    pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError> {
+    pub fn from_env() -> Result<Self, ::openapi_sdk_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
     /// Configures a client: API key, base URL, auth scheme, timeouts, deadline, retry policy, user agent.
-    pub fn builder() -> ::sdk_runtime::ClientConfig<Client> {
-        ::sdk_runtime::ClientConfig::default()
+    pub fn builder() -> ::openapi_sdk_runtime::ClientConfig<Client> {
+        ::openapi_sdk_runtime::ClientConfig::default()
     }
 }
 ///The status [`Client::wait_for_training`] reports: the values the API documents, and `Other` with the text of any value it does not (the API may add some).
@@ -55,7 +57,7 @@ pub enum TrainingStatus {
     /// any other value (`null` while the API reports none).
     Other(String),
 }
-impl ::sdk_runtime::waiter::Status for TrainingStatus {
+impl ::openapi_sdk_runtime::waiter::Status for TrainingStatus {
     fn from_json(status: &::serde_json::Value) -> Self {
         match status {
             ::serde_json::Value::String(s) if s == "NOT_TRAINED" => Self::NotTrained,
@@ -110,19 +112,19 @@ Polls [`Client::get_avatar`] with jittered backoff until the status at /status i
     pub async fn wait_for_training<I>(
         &self,
         id: I,
-        wait: ::sdk_runtime::Wait<TrainingStatus>,
+        wait: ::openapi_sdk_runtime::Wait<TrainingStatus>,
     ) -> Result<
         types::Avatar,
-        ::sdk_runtime::WaitError<types::ErrorBody, types::Avatar, TrainingStatus>,
+        ::openapi_sdk_runtime::WaitError<types::ErrorBody, types::Avatar, TrainingStatus>,
     >
     where
         I: ::std::convert::TryInto<::uuid::Uuid>,
         I::Error: ::std::fmt::Display,
     {
-        const SPEC: ::sdk_runtime::__private::WaiterSpec = ::sdk_runtime::__private::WaiterSpec {
+        const SPEC: ::openapi_sdk_runtime::__private::WaiterSpec = ::openapi_sdk_runtime::__private::WaiterSpec {
             status: &["/status"],
-            success: ::sdk_runtime::__private::Match::AnyOf(&["\"IDLE\""]),
-            failure: ::sdk_runtime::__private::Match::AnyOf(
+            success: ::openapi_sdk_runtime::__private::Match::AnyOf(&["\"IDLE\""]),
+            failure: ::openapi_sdk_runtime::__private::Match::AnyOf(
                 &["\"TRAINING_FAILED\"", "\"REFUSED\""],
             ),
             reason: &[],
@@ -130,13 +132,13 @@ Polls [`Client::get_avatar`] with jittered backoff until the status at /status i
         let id: ::uuid::Uuid = id
             .try_into()
             .map_err(|e| {
-                ::sdk_runtime::WaitError::Request(
-                    ::sdk_runtime::Error::InvalidRequest(
+                ::openapi_sdk_runtime::WaitError::Request(
+                    ::openapi_sdk_runtime::Error::InvalidRequest(
                         format!("{}: {e}", "id is not a valid UUID"),
                     ),
                 )
             })?;
-        ::sdk_runtime::__private::poll_named(
+        ::openapi_sdk_runtime::__private::poll_named(
                 "wait_for_training",
                 "get_avatar",
                 &SPEC,

@@ -123,6 +123,6 @@ pub(super) fn dropped(sequence: &Sequence) -> std::io::Error {
     sequence.calls.fetch_add(1, Ordering::SeqCst);
     std::io::Error::new(
         std::io::ErrorKind::ConnectionAborted,
-        "sdk-runtime mock: connection dropped as the expectation asked",
+        "openapi-sdk-runtime mock: connection dropped as the expectation asked",
     )
 }

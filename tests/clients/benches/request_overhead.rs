@@ -106,8 +106,11 @@ async fn main() {
             .base_url(server.uri())
             .build()
             .unwrap(),
-        raw: sdk_runtime::http_client_builder().unwrap().build().unwrap(),
-        raw_with_timeouts: sdk_runtime::http_client_builder()
+        raw: openapi_sdk_runtime::http_client_builder()
+            .unwrap()
+            .build()
+            .unwrap(),
+        raw_with_timeouts: openapi_sdk_runtime::http_client_builder()
             .unwrap()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))

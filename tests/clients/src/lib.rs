@@ -17,9 +17,9 @@ pub fn root() -> PathBuf {
 pub const TEST_KEY: &str = "sk-test-key-6f1d2c";
 
 /// Fast retries so retry tests take milliseconds.
-pub fn fast_retries() -> sdk_runtime::RetryPolicy {
+pub fn fast_retries() -> openapi_sdk_runtime::RetryPolicy {
     // Set through its methods: the policy is #[non_exhaustive] (it may grow).
-    sdk_runtime::RetryPolicy::default()
+    openapi_sdk_runtime::RetryPolicy::default()
         .max_attempts(3)
         .max_elapsed(std::time::Duration::from_secs(10))
         .initial_delay(std::time::Duration::from_millis(10))

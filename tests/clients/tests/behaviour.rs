@@ -839,9 +839,9 @@ mod waiters {
     fn fast<S: Clone + Send + 'static>(
         max: Duration,
         seen: &Arc<Mutex<Vec<S>>>,
-    ) -> sdk_runtime::Wait<S> {
+    ) -> openapi_sdk_runtime::Wait<S> {
         let seen = seen.clone();
-        sdk_runtime::Wait::up_to(max)
+        openapi_sdk_runtime::Wait::up_to(max)
             .interval(Duration::from_millis(5))
             .max_interval(Duration::from_millis(20))
             .on_status(move |s: &S| seen.lock().unwrap().push(s.clone()))
@@ -1141,7 +1141,7 @@ mod tracing_spans {
                 .with_writer(move || writer.clone())
                 .with_ansi(false)
                 .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
-                    !meta.target().starts_with("sdk_runtime")
+                    !meta.target().starts_with("openapi_sdk_runtime")
                         && *meta.level() <= tracing::Level::INFO
                 })),
         );

@@ -4,7 +4,7 @@
 //! the client actually sent.
 
 use client_tests::{akool, argil};
-use sdk_runtime::Error;
+use openapi_sdk_runtime::Error;
 use serde_json::json;
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -262,7 +262,7 @@ mod akool_ops {
 mod argil_ops {
     use super::*;
     use argil_client::{Error, types};
-    use sdk_runtime::BoundedMap;
+    use openapi_sdk_runtime::BoundedMap;
 
     const AVATAR_ID: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
 

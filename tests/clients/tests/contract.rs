@@ -288,7 +288,10 @@ async fn anam_operations_satisfy_the_spec() {
 async fn prism_rejects_an_invalid_request() {
     let prism = start("argil");
     // Built the way the crates' README tells users to: reqwest alone has no crypto provider here.
-    let http = sdk_runtime::http_client_builder().unwrap().build().unwrap();
+    let http = openapi_sdk_runtime::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let response = http
         .post(format!("{}/avatars", prism.url))
         .header("x-api-key", TEST_KEY)

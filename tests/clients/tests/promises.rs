@@ -26,7 +26,7 @@ mod waits {
             vec![training(), training().set_delay(Duration::from_secs(3))],
         )
         .await;
-        let wait = sdk_runtime::Wait::up_to(Duration::from_secs(1))
+        let wait = openapi_sdk_runtime::Wait::up_to(Duration::from_secs(1))
             .interval(Duration::from_millis(10))
             .max_interval(Duration::from_millis(10));
         let start = Instant::now();
@@ -204,7 +204,7 @@ mod request_bodies {
             .into_inner();
         assert_eq!(avatar.extras.as_ref().map(|e| e.len()), Some(12));
         assert_eq!(serde_json::to_value(&avatar).unwrap()["extras"], extras(12));
-        let wait = sdk_runtime::Wait::up_to(Duration::from_secs(5));
+        let wait = openapi_sdk_runtime::Wait::up_to(Duration::from_secs(5));
         let avatar = argil(&server)
             .wait_for_training("00000000-0000-4000-8000-613100000000", wait)
             .await
@@ -314,7 +314,7 @@ mod error_messages {
         // 200 ms of timeout, printed as "201.3ms" (later on a loaded machine, never sooner).
         assert!(took.ends_with("ms") || took.ends_with('s'), "{text}");
         assert!(
-            matches!(err, sdk_runtime::Error::Transport { attempts: 1, elapsed, .. } if elapsed >= Duration::from_millis(200)),
+            matches!(err, openapi_sdk_runtime::Error::Transport { attempts: 1, elapsed, .. } if elapsed >= Duration::from_millis(200)),
             "{err:?}"
         );
     }
@@ -330,7 +330,7 @@ mod error_messages {
         let client = argil_client::Client::builder()
             .api_key(TEST_KEY)
             .base_url(url)
-            .retry_policy(sdk_runtime::RetryPolicy::none())
+            .retry_policy(openapi_sdk_runtime::RetryPolicy::none())
             .build()
             .unwrap();
         let err = client

@@ -248,8 +248,8 @@ fn d_id_authenticates_with_http_basic() {
     let sdk = &generated.files["src/sdk.rs"];
     assert!(
         sdk.contains(
-            "auth_schemes: &[::sdk_runtime::AuthScheme::Bearer, ::sdk_runtime::AuthScheme::Basic]"
-        ) && sdk.contains("security: &[&[::sdk_runtime::AuthScheme::Bearer]]"),
+            "auth_schemes: &[::openapi_sdk_runtime::AuthScheme::Bearer, ::openapi_sdk_runtime::AuthScheme::Basic]"
+        ) && sdk.contains("security: &[&[::openapi_sdk_runtime::AuthScheme::Bearer]]"),
         "{}",
         &sdk[..sdk.len().min(3000)]
     );
@@ -260,8 +260,7 @@ fn d_id_authenticates_with_http_basic() {
         .flat_map(|f| f.chars())
         .filter(|c| !c.is_whitespace())
         .collect();
-    let per_operation =
-        "security:Some(&[&[::sdk_runtime::AuthScheme::Basic],&[::sdk_runtime::AuthScheme::Bearer]";
+    let per_operation = "security:Some(&[&[::openapi_sdk_runtime::AuthScheme::Basic],&[::openapi_sdk_runtime::AuthScheme::Bearer]";
     assert_eq!(
         client.matches(per_operation).count(),
         generated.stats.operations,

@@ -110,8 +110,8 @@ fn operations_never_take_the_clients_names() {
         &generated.files["src/sdk.rs"],
     );
     // Our constructors stay what they are.
-    assert!(sdk.contains("pub fn new() -> Result<Self, ::sdk_runtime::ConfigError>"));
-    assert!(sdk.contains("pub fn from_env() -> Result<Self, ::sdk_runtime::ConfigError>"));
+    assert!(sdk.contains("pub fn new() -> Result<Self, ::openapi_sdk_runtime::ConfigError>"));
+    assert!(sdk.contains("pub fn from_env() -> Result<Self, ::openapi_sdk_runtime::ConfigError>"));
     // Each operation is a method of its own, sending its own request.
     // Builder names written out: what progenitor names a builder, not what our naming says.
     for (method, builder, http, path) in [
