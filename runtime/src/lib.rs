@@ -88,5 +88,5 @@ pub mod __private {
     pub use crate::params::Style;
     pub use crate::request::{Operation, Request, Status};
     pub use crate::runtime::Runtime;
-    pub use crate::waiter::{Match, WaiterSpec, poll, poll_named};
+    pub use crate::waiter::{Match, WaiterSpec, poll_named};
 }

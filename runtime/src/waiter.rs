@@ -232,34 +232,11 @@ fn intervals(first: Duration, largest: Duration) -> impl Iterator<Item = Duratio
 }
 
 #[doc(hidden)]
-/// Polls `call` until `spec` says the job is done. Matching works on the JSON status; what the
-/// caller sees (callback, errors) is that status converted to `S`. Generated waiters call
-/// [`poll_named`], whose span names them.
-pub async fn poll<T, E, S, F, Fut>(
-    spec: &WaiterSpec,
-    wait: Wait<S>,
-    call: F,
-) -> Result<T, WaitError<E, T, S>>
-where
-    T: Serialize,
-    S: Status,
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, Error<E>>>,
-{
-    let span = tracing::info_span!(
-        "waiter",
-        waiter = tracing::field::Empty,
-        operation = tracing::field::Empty,
-        polls = tracing::field::Empty,
-        status = tracing::field::Empty,
-    );
-    run(spec, wait, call, span.clone()).instrument(span).await
-}
-
-#[doc(hidden)]
-/// [`poll`] in a span named for the waiter (`wait_for_video`) and the operation it polls
-/// (`get_video_info`): the span records how many polls ran and the last raw status, and each
-/// poll's `http_request` span is its child.
+/// Polls `call` until `spec` says the job is done, in a span named for the waiter
+/// (`wait_for_video`) and the operation it polls (`get_video_info`): the span records how many
+/// polls ran and the last raw status, and each poll's `http_request` span is its child.
+/// Matching works on the JSON status; what the caller sees (callback, errors) is that status
+/// converted to `S`.
 pub async fn poll_named<T, E, S, F, Fut>(
     waiter: &'static str,
     operation: &'static str,

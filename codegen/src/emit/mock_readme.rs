@@ -3,7 +3,7 @@
 //! program), and the failures a user's retries and timeouts meet (a dropped connection, a
 //! slow answer, a request id).
 
-use crate::model::{SdkModel, StatusKind, Waiter};
+use crate::model::{Operation, Parameter, SdkModel, StatusKind, Waiter};
 use crate::naming;
 
 use super::mocks::{Body, body_kind, param_setter, server_method};
@@ -52,11 +52,13 @@ pub fn readme_section(model: &SdkModel, lib: &str) -> String {
     out
 }
 
-/// A doctest of what a user's retries and timeouts meet, on the operation a waiter polls (its
-/// parameter written as a literal): a dropped connection the client retries, a slow answer
-/// with a request id, and a timeout shorter than the delay.
-fn failures_test(model: &SdkModel, w: &Waiter, lib: &str) -> Option<String> {
-    use std::fmt::Write;
+/// The operation a waiter polls, its polled parameter and a literal for it (`"job-1"`, a
+/// UUID); `None` when the doctests cannot show it (a non-JSON answer, another parameter type).
+fn polled<'m>(
+    model: &'m SdkModel,
+    w: &Waiter,
+    lib: &str,
+) -> Option<(&'m Operation, &'m Parameter, String)> {
     let op = &model.operations[w.operation];
     if !matches!(body_kind(&op.ok), Body::Json) {
         return None;
@@ -69,6 +71,15 @@ fn failures_test(model: &SdkModel, w: &Waiter, lib: &str) -> Option<String> {
     } else {
         return None;
     };
+    Some((op, param, id))
+}
+
+/// A doctest of what a user's retries and timeouts meet, on the operation a waiter polls (its
+/// parameter written as a literal): a dropped connection the client retries, a slow answer
+/// with a request id, and a timeout shorter than the delay.
+fn failures_test(model: &SdkModel, w: &Waiter, lib: &str) -> Option<String> {
+    use std::fmt::Write;
+    let (op, param, id) = polled(model, w, lib)?;
     let status = &w.status_type.name;
     let done = match &w.status_type.kind {
         StatusKind::Values(variants) => {
@@ -100,18 +111,7 @@ fn failures_test(model: &SdkModel, w: &Waiter, lib: &str) -> Option<String> {
 /// waiter returns, after three calls.
 fn waiter_test(model: &SdkModel, w: &Waiter, lib: &str) -> Option<String> {
     use std::fmt::Write;
-    let op = &model.operations[w.operation];
-    if !matches!(body_kind(&op.ok), Body::Json) {
-        return None;
-    }
-    let param = op.parameters.iter().find(|p| p.name == w.parameter)?;
-    let id = if param.plain_string {
-        "\"job-1\"".to_string()
-    } else if crate::syntax::is_uuid(&w.parameter_type) {
-        format!("{lib}::uuid::Uuid::from_u128(1)")
-    } else {
-        return None;
-    };
+    let (op, param, id) = polled(model, w, lib)?;
     let status = &w.status_type.name;
     let sequence: Vec<String> = match &w.status_type.kind {
         StatusKind::Values(variants) => {

@@ -1,4 +1,4 @@
-//! A client method per waiter: polls its operation with backoff (`openapi_sdk_runtime::waiter::poll`)
+//! A client method per waiter: polls its operation with backoff (`openapi_sdk_runtime::__private::poll_named`)
 //! until the status is a success or failure value, or the mandatory maximum wait passes. Each
 //! waiter reports its status as an enum of the values it declares (`VideoStatus::Completed`).
 

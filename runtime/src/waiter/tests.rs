@@ -26,7 +26,9 @@ async fn reaches_success_reporting_every_status() {
         json!({"data": {"status": 3}}),
     ]
     .into_iter();
-    let done = poll::<_, (), Value, _, _>(
+    let done = poll_named::<_, (), Value, _, _>(
+        "wait_for_job",
+        "get_job",
         &SPEC,
         fast(Duration::from_secs(5)).on_status(move |s| log.lock().unwrap().push(s.clone())),
         || {
@@ -42,9 +44,13 @@ async fn reaches_success_reporting_every_status() {
 
 #[tokio::test]
 async fn failure_carries_status_and_reason() {
-    let err = poll::<_, (), Value, _, _>(&SPEC, fast(Duration::from_secs(5)), || async {
-        Ok(json!({"data": {"status": 4, "reason": "bad video"}}))
-    })
+    let err = poll_named::<_, (), Value, _, _>(
+        "wait_for_job",
+        "get_job",
+        &SPEC,
+        fast(Duration::from_secs(5)),
+        || async { Ok(json!({"data": {"status": 4, "reason": "bad video"}})) },
+    )
     .await
     .unwrap_err();
     assert_eq!(err.raw_status(), Some(json!(4)));
@@ -59,9 +65,13 @@ async fn failure_carries_status_and_reason() {
 
 #[tokio::test]
 async fn times_out_with_the_last_status() {
-    let err = poll::<_, (), Value, _, _>(&SPEC, fast(Duration::from_millis(20)), || async {
-        Ok(json!({"data": {"status": 2}}))
-    })
+    let err = poll_named::<_, (), Value, _, _>(
+        "wait_for_job",
+        "get_job",
+        &SPEC,
+        fast(Duration::from_millis(20)),
+        || async { Ok(json!({"data": {"status": 2}})) },
+    )
     .await
     .unwrap_err();
     let WaitError::TimedOut {
@@ -80,17 +90,23 @@ async fn times_out_with_the_last_status() {
 async fn the_maximum_cuts_off_a_poll_in_flight() {
     let mut polls = 0;
     let start = Instant::now();
-    let waiting = poll::<Value, (), Value, _, _>(&SPEC, fast(Duration::from_millis(50)), || {
-        polls += 1;
-        let first = polls == 1;
-        async move {
-            if first {
-                Ok(json!({"data": {"status": 2}}))
-            } else {
-                std::future::pending().await
+    let waiting = poll_named::<Value, (), Value, _, _>(
+        "wait_for_job",
+        "get_job",
+        &SPEC,
+        fast(Duration::from_millis(50)),
+        || {
+            polls += 1;
+            let first = polls == 1;
+            async move {
+                if first {
+                    Ok(json!({"data": {"status": 2}}))
+                } else {
+                    std::future::pending().await
+                }
             }
-        }
-    });
+        },
+    );
     let err = tokio::time::timeout(Duration::from_secs(2), waiting)
         .await
         .expect("the wait ends at its maximum")
@@ -166,7 +182,9 @@ impl fmt::Display for Job {
 /// is not repeated.
 #[tokio::test]
 async fn a_failure_gives_the_apis_raw_value() {
-    let err = poll::<_, (), Job, _, _>(
+    let err = poll_named::<_, (), Job, _, _>(
+        "wait_for_job",
+        "get_job",
         &SPEC,
         Wait::up_to(Duration::from_secs(5)).interval(Duration::from_millis(1)),
         || async { Ok(json!({"data": {"status": 4}})) },
