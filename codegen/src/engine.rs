@@ -160,8 +160,9 @@ fn type_of(space: &TypeSpace, id: &TypeId) -> Result<syn::Type, String> {
 }
 
 /// What progenitor's own generator produces (tokens, then prettyplease) for the same document,
-/// for benchmarks that compare the pipeline with the engine it replaced. Returns the line count.
-pub fn progenitor_only(spec: &OpenAPI) -> usize {
+/// for benchmarks that compare the pipeline with the engine it replaced: the line count, or why
+/// progenitor could not generate the document (a benchmark must not time a failure as a run).
+pub fn progenitor_only(spec: &OpenAPI) -> std::result::Result<usize, String> {
     install_quiet_hook();
     QUIET.with(|q| q.set(true));
     let lines = catch_unwind(AssertUnwindSafe(|| {
@@ -170,13 +171,11 @@ pub fn progenitor_only(spec: &OpenAPI) -> usize {
             .with_interface(progenitor_impl::InterfaceStyle::Builder)
             .with_tag(progenitor_impl::TagStyle::Merged);
         let mut generator = progenitor_impl::Generator::new(&settings);
-        generator
-            .generate_tokens(spec)
-            .ok()
-            .and_then(|tokens| syn::parse2::<syn::File>(tokens).ok())
-            .map_or(0, |file| prettyplease::unparse(&file).lines().count())
+        let tokens = generator.generate_tokens(spec).map_err(|e| e.to_string())?;
+        let file = syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string())?;
+        Ok(prettyplease::unparse(&file).lines().count())
     }))
-    .unwrap_or(0);
+    .unwrap_or_else(|_| Err("progenitor panicked".to_string()));
     QUIET.with(|q| q.set(false));
     lines
 }

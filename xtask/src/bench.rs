@@ -87,6 +87,7 @@ pub fn run(root: &Path, folders: &[String], iterations: usize) -> Result<String>
         let mut stages: Vec<Vec<Duration>> = vec![Vec::new(); STAGES.len()];
         let mut totals = Vec::new();
         let mut engine = Vec::new();
+        let mut progenitor_failed: Option<String> = None;
         for _ in 0..iterations {
             let start = Instant::now();
             for f in &files {
@@ -117,19 +118,38 @@ pub fn run(root: &Path, folders: &[String], iterations: usize) -> Result<String>
             let effective =
                 codegen::effective_document(&input).map_err(|e| anyhow::anyhow!("{e}"))?;
             let start = Instant::now();
-            codegen::engine::progenitor_only(&effective.spec);
-            engine.push(start.elapsed());
+            match codegen::engine::progenitor_only(&effective.spec) {
+                Ok(_) => engine.push(start.elapsed()),
+                // Not a baseline: progenitor stopped early on this document.
+                Err(reason) => progenitor_failed = Some(reason),
+            }
         }
         let total = median(totals);
-        let progenitor = median(engine);
         let cells: Vec<String> = stages.into_iter().map(|s| ms(median(s))).collect();
+        let (progenitor, ratio) = match &progenitor_failed {
+            Some(reason) => (
+                format!(
+                    "failed: {}",
+                    reason.lines().next().unwrap_or_default().replace('|', "/")
+                ),
+                "n/a".to_string(),
+            ),
+            None => {
+                let progenitor = median(engine);
+                (
+                    ms(progenitor),
+                    format!(
+                        "{:.2}",
+                        total.as_secs_f64() / progenitor.as_secs_f64().max(1e-9)
+                    ),
+                )
+            }
+        };
         out.push_str(&format!(
-            "| {folder} | {kb} | {} | {} | {} | {} | {:.2} |\n",
+            "| {folder} | {kb} | {} | {} | {} | {progenitor} | {ratio} |\n",
             ms(median(parse)),
             cells.join(" | "),
             ms(total),
-            ms(progenitor),
-            total.as_secs_f64() / progenitor.as_secs_f64().max(1e-9),
         ));
         // Progress on stderr: big inputs take a while.
         eprintln!("{folder}: done");

@@ -218,3 +218,17 @@ fn typify_fed_by_the_conversion_prints_the_types_progenitor_prints() {
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// The benchmark's baseline must not time a document progenitor refuses as if it had run.
+#[test]
+fn progenitor_only_reports_what_progenitor_refuses() {
+    let spec: openapiv3::OpenAPI = serde_json::from_str(
+        r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"post": {
+            "operationId": "postA",
+            "requestBody": {"content": {"*/*": {"schema": {"type": "string"}}}},
+            "responses": {"204": {"description": "none"}}}}}}"#,
+    )
+    .unwrap();
+    let err = super::progenitor_only(&spec).unwrap_err();
+    assert!(err.contains("*/*"), "{err}");
+}
