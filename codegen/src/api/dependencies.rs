@@ -91,10 +91,13 @@ pub fn diff(old: &ApiModel, new: &ApiModel) -> (Vec<Change>, Vec<(String, String
         let Some(b) = new.dependencies.get(name) else {
             continue;
         };
-        if !(old.names_crate(name) || new.names_crate(name)) {
+        let replaced = a.package != b.package;
+        let incompatible = compatible(&a.requirement) != compatible(&b.requirement);
+        // Searching the API copies it: only for a dependency that changed.
+        if !(replaced || incompatible) || !(old.names_crate(name) || new.names_crate(name)) {
             continue;
         }
-        if a.package != b.package {
+        if replaced {
             changes.push(Change {
                 impact: Impact::Breaking,
                 line: format!(
@@ -103,7 +106,7 @@ pub fn diff(old: &ApiModel, new: &ApiModel) -> (Vec<Change>, Vec<(String, String
                     b.package, a.package, a.package
                 ),
             });
-        } else if compatible(&a.requirement) != compatible(&b.requirement) {
+        } else {
             changes.push(Change {
                 impact: Impact::Breaking,
                 line: format!(

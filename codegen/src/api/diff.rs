@@ -829,6 +829,31 @@ mod tests {
         );
     }
 
+    /// The same name in Rust, another package on crates.io (`package = ".."`): its types are
+    /// another crate's.
+    #[test]
+    fn a_dependency_pointing_at_another_package_breaks() {
+        let old = with_dependencies(
+            &format!("{DEPS}sdk-runtime = {{ path = \"r\", version = \"0.1.0\" }}\n"),
+            "sdk_runtime",
+        );
+        let new = with_dependencies(
+            &format!(
+                "{DEPS}sdk-runtime = {{ package = \"forked-runtime\", path = \"r\", version = \"0.1.0\" }}\n"
+            ),
+            "sdk_runtime",
+        );
+        assert_eq!(
+            lines(&old, &new),
+            [(
+                Breaking,
+                "public dependency `sdk_runtime` is now the package `forked-runtime` instead of \
+                 `sdk-runtime`: its types are not the ones code depending on `sdk-runtime` names"
+                    .to_string()
+            )]
+        );
+    }
+
     /// Cargo's semver guide: a new major version of a public dependency breaks; a compatible
     /// one, or any version of a dependency the API does not name (`regress`), does not.
     #[test]
