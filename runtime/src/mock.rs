@@ -19,7 +19,7 @@ use serde_json::Value;
 use wiremock::{Mock, Request, ResponseTemplate};
 
 use crate::config::{ClientConfig, FromParts};
-use answers::{Answer, Answers, DropsNext, Sequence};
+use answers::{Answer, Answers, DropsNext, Kind, Sequence};
 use matcher::{Matcher, Matching, Part, parse_template};
 
 mod answers;
@@ -352,11 +352,16 @@ impl Expectation<'_> {
                     .map_err(|e| format!("header `{name}` value `{value}`: {e}"))
             });
         match (header, self.answers.last_mut()) {
-            (Ok(header), Some(answer)) => answer.headers.push(header),
             (Err(e), _) => self.problems.push(e),
             (_, None) => self.problems.push(format!(
                 "`with_header({name:?}, ..)` before any answer: it applies to the answer added last"
             )),
+            // A closed connection sends no headers: keeping quiet would let a test believe
+            // its client saw one.
+            (_, Some(answer)) if matches!(answer.kind, Kind::Drop) => self.problems.push(format!(
+                "`with_header({name:?}, ..)` after `drop_connection()`: a dropped connection has no response to carry it"
+            )),
+            (Ok(header), Some(answer)) => answer.headers.push(header),
         }
         self
     }
@@ -365,6 +370,10 @@ impl Expectation<'_> {
     /// response (headers and body) is written only after it.
     pub fn with_delay(mut self, delay: Duration) -> Self {
         match self.answers.last_mut() {
+            // The connection is closed at once; a delay would be silently ignored.
+            Some(answer) if matches!(answer.kind, Kind::Drop) => self.problems.push(
+                "`with_delay(..)` after `drop_connection()`: a dropped connection is closed at once".into(),
+            ),
             Some(answer) => answer.delay = Some(delay),
             None => self.problems.push(
                 "`with_delay(..)` before any answer: it applies to the answer added last".into(),

@@ -103,6 +103,32 @@ async fn an_expectation_without_an_answer_is_refused() {
     server.expectation("op", "GET", "/").mount().await;
 }
 
+/// Shaping a dropped connection's answer is a mistake in the test, refused at `mount`
+/// rather than ignored.
+#[tokio::test]
+#[should_panic(expected = "after `drop_connection()`: a dropped connection has no response")]
+async fn a_header_on_a_dropped_connection_is_refused() {
+    let server = MockServer::start().await;
+    server
+        .expectation("op", "GET", "/")
+        .drop_connection()
+        .with_header("retry-after", "1")
+        .mount()
+        .await;
+}
+
+#[tokio::test]
+#[should_panic(expected = "after `drop_connection()`: a dropped connection is closed at once")]
+async fn a_delay_on_a_dropped_connection_is_refused() {
+    let server = MockServer::start().await;
+    server
+        .expectation("op", "GET", "/")
+        .drop_connection()
+        .with_delay(Duration::from_millis(10))
+        .mount()
+        .await;
+}
+
 #[test]
 fn pointers_build_nested_objects() {
     let mut body = Value::Null;
