@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
-use codegen::{SourceFile, Stage, VendorInput};
+use anyhow::{Result, bail};
+use codegen::{Stage, VendorInput};
 
 const STAGES: [Stage; 6] = [
     Stage::Load,
@@ -24,21 +24,6 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
-}
-
-fn read_folder(dir: &Path) -> Result<Vec<SourceFile>> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if codegen::source::is_input_file(&name) {
-            files.push(SourceFile {
-                name,
-                text: std::fs::read_to_string(entry.path())?,
-            });
-        }
-    }
-    Ok(files)
 }
 
 /// The default folders: every vendor folder under `<root>/specs/` that `cargo xtask gen` would
@@ -68,7 +53,7 @@ pub fn run(root: &Path, folders: &[String], iterations: usize) -> Result<String>
     );
     for folder in folders {
         let dir = root.join(folder);
-        let files = read_folder(&dir)?;
+        let files = crate::gen_cmd::read_vendor(&dir, folder, folder)?;
         if files.is_empty() {
             bail!("{folder}: no input files");
         }

@@ -98,9 +98,10 @@ pub fn vendor_dirs(options: &GenOptions) -> Result<Vec<(String, PathBuf)>> {
     Ok(vendors)
 }
 
-/// The input files of a vendor folder (`shown`: the folder as messages name it). A file that is
-/// not UTF-8 is an error naming it (as shown), the line and the column.
-fn read_vendor(dir: &Path, vendor: &str, shown: &str) -> Result<Vec<SourceFile>> {
+/// The input files of a vendor folder, verbatim and sorted by name (`shown`: the folder as
+/// messages name it). A file that is not UTF-8 is an error naming it (as shown), the line and
+/// the column. `gen`, `update` and `bench` all read folders through it.
+pub(crate) fn read_vendor(dir: &Path, vendor: &str, shown: &str) -> Result<Vec<SourceFile>> {
     let mut files = Vec::new();
     for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let entry = entry?;
@@ -114,6 +115,7 @@ fn read_vendor(dir: &Path, vendor: &str, shown: &str) -> Result<Vec<SourceFile>>
             files.push(SourceFile { name, text });
         }
     }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
 }
 
@@ -130,8 +132,7 @@ fn read_sources(options: &GenOptions, generator: &str) -> Result<Vec<VendorSourc
     for (vendor, dir) in vendor_dirs(options)? {
         // The folder's display name is an input too: it appears in every generated header.
         let shown = options.display(&dir);
-        let mut files = read_vendor(&dir, &vendor, &shown)?;
-        files.sort_by(|a, b| a.name.cmp(&b.name));
+        let files = read_vendor(&dir, &vendor, &shown)?;
         let mut parts: Vec<&[u8]> = vec![generator.as_bytes(), shown.as_bytes()];
         for f in &files {
             parts.push(f.name.as_bytes());

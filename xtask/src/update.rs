@@ -85,22 +85,6 @@ fn short(sha: &str) -> &str {
     &sha[..sha.len().min(12)]
 }
 
-/// The vendor folder's files as `cargo xtask gen` reads them.
-fn read_folder(dir: &Path) -> Result<Vec<SourceFile>> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type()?.is_file() && codegen::source::is_input_file(&name) {
-            let text = fs::read_to_string(entry.path())
-                .with_context(|| format!("reading {}", entry.path().display()))?;
-            files.push(SourceFile { name, text });
-        }
-    }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(files)
-}
-
 fn generate(
     options: &GenOptions,
     vendor: &str,
@@ -139,7 +123,7 @@ pub fn run(options: &GenOptions, vendor: &str, mode: Mode) -> Result<Outcome> {
              url = \"https://...\", sha256 = \"<sha256 of the stored file>\"; `sha256sum` prints it)"
         );
     }
-    let files = read_folder(&dir)?;
+    let files = gen_cmd::read_vendor(&dir, vendor, &shown)?;
     // The stored documents must be the versions vendor.toml records: the comparison starts
     // from them, and an edited upstream file breaks the rule that fixes go in overlays.
     for u in &upstream {
