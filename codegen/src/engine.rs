@@ -1,5 +1,6 @@
 //! Engine stage: typify, progenitor's type generator, turns the document's schemas into `mod
-//! types` (structs, enums, serde, checked conversions, builders). Every operation is ours; the
+//! types` (structs, enums, serde, checked conversions); the builders of those structs are ours,
+//! generated from typify's type details ([`shapes`]). Every operation is ours; the
 //! engine only names the Rust type of each schema an operation uses, exactly as progenitor did
 //! (`<operationId>-body`, `-response`, `-<parameter>`), so the crates' types keep their names.
 //! typify panics on some input; a panic becomes an error naming what it was given.
@@ -13,6 +14,9 @@ use proc_macro2::TokenStream;
 use typify::{CrateVers, TypeDetails, TypeId, TypeSpace, TypeSpaceSettings};
 
 use crate::schema_conv::to_schemars;
+
+mod shapes;
+pub use shapes::{FieldShape, Kind, Optional, StructShape};
 
 /// What the generated crate needs from its Cargo.toml beyond the fixed dependencies.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,15 +36,16 @@ pub struct Types {
 pub struct Named {
     pub ty: syn::Type,
     pub inner_of_option: Option<syn::Type>,
-    /// typify's builder for the type (`types::builder::X`), when it makes one.
+    /// The body builder of the type (`types::builder::X`) when it is a struct.
     pub builder: Option<syn::Type>,
 }
 
-/// The settings progenitor gives typify for the builder interface, with the runtime crate for
-/// the types the normalize passes point at with `x-rust-type`.
+/// The settings progenitor gives typify, with the runtime crate for the types the normalize
+/// passes point at with `x-rust-type`. No struct builders: ours are generated from the type
+/// details (`emit::builders`).
 fn settings() -> TypeSpaceSettings {
     let mut settings = TypeSpaceSettings::default();
-    settings.with_type_mod("types").with_struct_builder(true);
+    settings.with_type_mod("types").with_struct_builder(false);
     // Data types grow as vendors add fields and enum values: non-exhaustive, such an addition
     // is additive for the crate's users (they build values with builders or decode them).
     settings.with_attr("#[non_exhaustive]".to_string());
@@ -123,13 +128,14 @@ impl Types {
                 Some(inner) => Some(type_of(space, &inner)?),
                 None => None,
             };
-            let builder = match space.get_type(&id).ok().and_then(|t| t.builder()) {
-                Some(tokens) => Some(
-                    syn::parse2(tokens)
-                        .map_err(|e| format!("typify named a builder that does not parse: {e}"))?,
-                ),
-                None => None,
-            };
+            let builder = space
+                .get_type(&id)
+                .ok()
+                .filter(|t| matches!(t.details(), TypeDetails::Struct(_)))
+                .map(|t| {
+                    let name = quote::format_ident!("{}", t.name());
+                    syn::parse_quote!(types::builder::#name)
+                });
             Ok(Named {
                 ty,
                 inner_of_option,
@@ -138,8 +144,9 @@ impl Types {
         })
     }
 
-    /// `mod types`' content and the optional crates it uses.
-    pub fn finish(self) -> Result<(TokenStream, Uses), String> {
+    /// `mod types`' content, the optional crates it uses, and the structs the body builders are
+    /// generated from.
+    pub fn finish(self) -> Result<(TokenStream, Uses, Vec<StructShape>), String> {
         let space = self.space;
         guarded(|| {
             let uses = Uses {
@@ -147,7 +154,8 @@ impl Types {
                 uuid: space.uses_uuid(),
                 regress: space.uses_regress(),
             };
-            Ok((space.to_stream(), uses))
+            let shapes = shapes::structs(&space)?;
+            Ok((space.to_stream(), uses, shapes))
         })
     }
 }

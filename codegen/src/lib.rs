@@ -207,10 +207,9 @@ pub fn generate_observed(
     let (operations, mut left_out) =
         model::operations::build(spec, &mut types, &effective.origins)?;
     left_out.splice(0..0, effective.left_out.iter().cloned());
-    let (type_tokens, uses) = types.finish().map_err(engine_error)?;
+    let (type_tokens, uses, shapes) = types.finish().map_err(engine_error)?;
+    // Wrapped as in the crate, for the model's reads of typify's types.
     let engine = syntax::parse_file(quote::quote! {
-        /// Types used as operation parameters and responses.
-        #[allow(clippy::all)]
         pub mod types {
             #type_tokens
         }
@@ -247,7 +246,7 @@ pub fn generate_observed(
         mut files,
         client,
         sdk,
-    } = emit::crate_files(&model, engine)?;
+    } = emit::crate_files(&model, &engine, &shapes)?;
     // The effective document is published beside the crate, with the shapes normalize set aside.
     let mut json = serde_json::to_string_pretty(&normalize::published(&effective.document))
         .map_err(|e| Error::bug(source_dir, e.to_string()))?;

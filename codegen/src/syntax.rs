@@ -2,7 +2,7 @@
 //! their fields, `send` signatures. Shared by the model (which reads) and emit (which patches).
 
 use proc_macro2::TokenStream;
-use syn::{GenericArgument, ImplItem, Item, PathArguments, Type};
+use syn::{GenericArgument, Item, PathArguments, Type};
 
 /// The items of `mod name { .. }` at the top of `file`.
 pub fn module<'a>(items: &'a [Item], name: &str) -> Vec<&'a Item> {
@@ -149,58 +149,6 @@ pub fn type_name(ty: &Type) -> Option<String> {
     }
 }
 
-/// The `send` signature of every builder of `mod builder`: (builder name, T, E).
-pub fn sends(file: &syn::File) -> Vec<(String, Type, Type)> {
-    let mut found = Vec::new();
-    for item in module(&file.items, "builder") {
-        let Item::Impl(imp) = item else { continue };
-        let Some(name) = type_name(&imp.self_ty) else {
-            continue;
-        };
-        for f in &imp.items {
-            if let ImplItem::Fn(f) = f
-                && f.sig.ident == "send"
-                && let syn::ReturnType::Type(_, ty) = &f.sig.output
-                && let Some((ok, err)) = result_parts(ty)
-            {
-                found.push((name.clone(), ok, err));
-            }
-        }
-    }
-    found
-}
-
-/// The type a builder keeps for a parameter or body: its field is `Result<T, String>`.
-pub fn builder_field_type(file: &syn::File, builder: &str, field: &str) -> Option<Type> {
-    module(&file.items, "builder")
-        .into_iter()
-        .find_map(|item| match item {
-            Item::Struct(s) if s.ident == builder => s
-                .fields
-                .iter()
-                .find(|f| f.ident.as_ref().is_some_and(|i| i == field))
-                .and_then(|f| generic_args(&f.ty)?.into_iter().next()),
-            _ => None,
-        })
-}
-
-/// Every type a builder takes (its fields are `Result<T, String>`): bodies and parameters.
-pub fn builder_inputs(file: &syn::File) -> Vec<Type> {
-    module(&file.items, "builder")
-        .into_iter()
-        .filter_map(|item| match item {
-            Item::Struct(s) => Some(
-                s.fields
-                    .iter()
-                    .filter_map(|f| generic_args(&f.ty)?.into_iter().next())
-                    .collect::<Vec<_>>(),
-            ),
-            _ => None,
-        })
-        .flatten()
-        .collect()
-}
-
 /// The type of field `field` (a JSON property name) of struct `types::X` where `ty` is
 /// `types::X`: (inner type, whether it was an `Option`). Names of `mod types` items in it are
 /// qualified with `types::`, so the type means the same outside that module.
@@ -248,20 +196,17 @@ fn type_names(file: &syn::File) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-/// Variants of `mod types` enums whose payload is a struct with a typify builder: (enum,
-/// variant, struct). A payload type two variants share is left out (either would fit).
+/// Variants of `mod types` enums whose payload is a struct with named fields (each has a body
+/// builder; newtypes do not): (enum, variant, struct). A payload type two variants share is
+/// left out (either would fit).
 pub fn builder_variants(file: &syn::File) -> Vec<(String, String, String)> {
     let types = module(&file.items, "types");
     let builders: std::collections::BTreeSet<String> = types
         .iter()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .into_iter()
-        .flat_map(|(_, items)| items)
         .filter_map(|item| match item {
-            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
+                Some(s.ident.to_string())
+            }
             _ => None,
         })
         .collect();

@@ -1,4 +1,4 @@
-//! `src/client.rs`: typify's `mod types`, the `Client` struct, the operation layer
+//! `src/client.rs`: `mod types` (typify's types and our builders beside them), the `Client` struct, the operation layer
 //! ([`super::operations`]) and the prelude; and which of the types only responses reach, so
 //! they tolerate what a newer server sends (see `forward_compat`).
 
@@ -7,7 +7,12 @@ use quote::quote;
 
 use crate::model::SdkModel;
 
-pub fn emit(model: &SdkModel, types: syn::File, operations: TokenStream) -> TokenStream {
+pub fn emit(
+    model: &SdkModel,
+    typify: &[&syn::Item],
+    additions: TokenStream,
+    operations: TokenStream,
+) -> TokenStream {
     let vendor = &model.vendor;
     let mut doc = format!("Client for {}", vendor.title);
     if !vendor.description.is_empty() {
@@ -16,13 +21,17 @@ pub fn emit(model: &SdkModel, types: syn::File, operations: TokenStream) -> Toke
     }
     doc.push_str(&format!("\n\nVersion: {}", vendor.version));
     let version = &vendor.version;
-    let types = types.items;
     quote! {
         // Re-exports of the types the public interface uses.
         #[allow(unused_imports)]
         pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 
-        #(#types)*
+        /// Types used as operation parameters and responses.
+        #[allow(clippy::all)]
+        pub mod types {
+            #(#typify)*
+            #additions
+        }
 
         #[derive(Clone, Debug)]
         #[doc = #doc]

@@ -1,26 +1,29 @@
 //! The named values of integer enums (`x-enum-varnames`, read by the model) become associated
-//! constants in `mod types`, next to the newtype typify generates, the only place its private
-//! field can be set: `CreateAvatarRequestUrlFrom::AKOOL` reads better than `1` at a call site.
+//! constants in `mod types`, beside the newtype typify generates (in its module, the only place
+//! its private field can be set): `CreateAvatarRequestUrlFrom::AKOOL` reads better than `1` at a
+//! call site.
 
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::error::{Error, Result};
 use crate::model::SdkModel;
-use crate::syntax;
 
-pub fn apply(client: &mut syn::File, model: &SdkModel) -> Result<()> {
-    if model.enum_names.is_empty() {
-        return Ok(());
-    }
+/// The constants; `typify` is typify's `mod types`, which must hold each named newtype.
+pub fn emit(model: &SdkModel, typify: &[&syn::Item]) -> Result<TokenStream> {
     let source_dir = model.vendor.source_dir.as_str();
-    let Some(types) = syntax::module_mut(client, "types") else {
-        return Err(Error::bug(
-            source_dir,
-            "no `mod types` for the enum constants",
-        ));
-    };
+    let mut out = TokenStream::new();
     for names in &model.enum_names {
         let ty = format_ident!("{}", names.type_name);
+        if !typify
+            .iter()
+            .any(|i| matches!(i, syn::Item::Struct(s) if s.ident == ty))
+        {
+            return Err(Error::bug(
+                source_dir,
+                format!("no `types::{ty}` for its named values"),
+            ));
+        }
         let constants = names.constants.iter().map(|(name, value)| {
             let name = format_ident!("{name}");
             let literal = proc_macro2::Literal::i64_unsuffixed(*value);
@@ -30,25 +33,13 @@ pub fn apply(client: &mut syn::File, model: &SdkModel) -> Result<()> {
                 pub const #name: Self = Self(#literal);
             }
         });
-        let item: syn::Item = syn::parse2(quote! {
+        out.extend(quote! {
             impl #ty {
                 #(#constants)*
             }
-        })
-        .map_err(|e| Error::bug(source_dir, e.to_string()))?;
-        // Right after the type, where a reader of the generated code looks for its API.
-        let Some(at) = types
-            .iter()
-            .position(|i| matches!(i, syn::Item::Struct(s) if s.ident == ty))
-        else {
-            return Err(Error::bug(
-                source_dir,
-                format!("no `types::{ty}` for its named values"),
-            ));
-        };
-        types.insert(at + 1, item);
+        });
     }
-    Ok(())
+    Ok(out)
 }
 
 #[cfg(test)]

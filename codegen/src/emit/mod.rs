@@ -2,9 +2,11 @@
 //! src/client.rs, src/sdk.rs, examples) from the [`SdkModel`] and typify's `mod types`,
 //! formatted and deterministic. No emitter reads the OpenAPI document.
 
+mod builders;
 mod cargo_toml;
 mod client;
 pub(crate) mod constructors;
+mod conversions;
 mod enum_constants;
 mod enum_errors;
 mod examples;
@@ -12,11 +14,8 @@ mod forward_compat;
 mod mock_readme;
 mod mocks;
 mod operations;
-mod optional_text;
-mod optional_values;
 mod pagination;
 mod readme;
-mod single_values;
 mod unions;
 mod waiters;
 mod webhooks;
@@ -44,21 +43,28 @@ pub struct CrateFiles {
     pub sdk: syn::File,
 }
 
-/// Renders the crate; `types` is typify's `mod types`, which the builder passes adjust.
-pub fn crate_files(model: &SdkModel, types: syn::File) -> Result<CrateFiles> {
+/// Renders the crate; `types` is typify's `mod types`, `shapes` its structs (for the builders).
+pub fn crate_files(
+    model: &SdkModel,
+    types: &syn::File,
+    shapes: &[crate::engine::StructShape],
+) -> Result<CrateFiles> {
     let source_dir = model.vendor.source_dir.as_str();
     let header = header(source_dir);
     let mut files = BTreeMap::new();
     let lib = format_file(lib_tokens(&model.vendor.uses), source_dir)?;
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
     let (operations, root_builders) = operations::emit(model);
-    let mut client = parse_file(client::emit(model, types, operations), source_dir)?;
+    let typify = crate::syntax::module(&types.items, "types");
+    // Ours, beside typify's types in `mod types`.
+    let mut additions = builders::emit(shapes, &typify);
+    additions.extend(enum_constants::emit(model, &typify)?);
+    let mut client = parse_file(
+        client::emit(model, &typify, additions, operations),
+        source_dir,
+    )?;
     client::relax_response_types(&mut client, model);
-    optional_text::apply(&mut client, source_dir)?;
-    optional_values::apply(&mut client, source_dir)?;
     enum_errors::apply(&mut client, source_dir)?;
-    single_values::apply(&mut client, source_dir)?;
-    enum_constants::apply(&mut client, model)?;
     files.insert(
         "src/client.rs".to_string(),
         format!("// {header}\n\n{}", prettyplease::unparse(&client)),

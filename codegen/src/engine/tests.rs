@@ -60,10 +60,11 @@ fn through_progenitor(spec: &openapiv3::OpenAPI) -> String {
     let mut components_only = spec.clone();
     components_only.paths = Default::default();
     outcome(|| {
-        // The settings the engine gave progenitor before it called typify itself.
+        // The settings the engine gave progenitor before it called typify itself, but positional:
+        // the struct builders are ours now (`emit::builders`), not typify's.
         let mut settings = progenitor_impl::GenerationSettings::default();
         settings
-            .with_interface(progenitor_impl::InterfaceStyle::Builder)
+            .with_interface(progenitor_impl::InterfaceStyle::Positional)
             .with_tag(progenitor_impl::TagStyle::Merged)
             .with_crate(
                 crate::normalize::RUNTIME_CRATE,
@@ -87,7 +88,7 @@ fn through_progenitor(spec: &openapiv3::OpenAPI) -> String {
 /// differs.
 fn through_typify(spec: &openapiv3::OpenAPI) -> String {
     outcome(|| {
-        let (types, _) = crate::engine::Types::new(spec)?.finish()?;
+        let (types, _, _) = crate::engine::Types::new(spec)?.finish()?;
         Ok(types.to_string().replace("# [non_exhaustive] ", ""))
     })
 }
@@ -102,7 +103,7 @@ fn every_type_is_non_exhaustive() {
         }}
     }))
     .unwrap();
-    let (types, _) = crate::engine::Types::new(&spec).unwrap().finish().unwrap();
+    let (types, _, _) = crate::engine::Types::new(&spec).unwrap().finish().unwrap();
     let text = types.to_string();
     for item in ["pub struct S", "pub enum E"] {
         let at = text

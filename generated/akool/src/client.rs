@@ -21,11 +21,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl AkoolWebhookEvent {
-        pub fn builder() -> builder::AkoolWebhookEvent {
-            Default::default()
-        }
-    }
     ///`ApiResponse`
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -34,11 +29,6 @@ pub mod types {
         pub code: i64,
         ///Interface returns status information
         pub msg: ::std::string::String,
-    }
-    impl ApiResponse {
-        pub fn builder() -> builder::ApiResponse {
-            Default::default()
-        }
     }
     ///`AvatarDetail`
     #[non_exhaustive]
@@ -102,11 +92,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice_id: ::std::option::Option<::std::string::String>,
     }
-    impl AvatarDetail {
-        pub fn builder() -> builder::AvatarDetail {
-            Default::default()
-        }
-    }
     ///One avatar, or a list of avatars, as the endpoints return either.
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -146,11 +131,6 @@ request is failed or wrong.
         ///Interface returns status information
         pub msg: ::std::string::String,
     }
-    impl AvatarDetailResponse {
-        pub fn builder() -> builder::AvatarDetailResponse {
-            Default::default()
-        }
-    }
     ///One avatar of the avatar list.
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -177,11 +157,6 @@ request is failed or wrong.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
-    impl AvatarListItem {
-        pub fn builder() -> builder::AvatarListItem {
-            Default::default()
-        }
-    }
     ///Response envelope of Get Talking Avatar List.
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -204,11 +179,6 @@ request is failed or wrong.
         ///Interface returns status information
         pub msg: ::std::string::String,
     }
-    impl AvatarListResponse {
-        pub fn builder() -> builder::AvatarListResponse {
-            Default::default()
-        }
-    }
     ///`CreateAvatarRequest`
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -225,11 +195,6 @@ request is failed or wrong.
         ///URL source, 1 means akool and other links, 2 means other third-party links (currently only supports YouTube / TikTok / X / Google Drive). Documented for streaming avatars (type 2); the talking-avatar page (type 1) does not send it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url_from: ::std::option::Option<CreateAvatarRequestUrlFrom>,
-    }
-    impl CreateAvatarRequest {
-        pub fn builder() -> builder::CreateAvatarRequest {
-            Default::default()
-        }
     }
     ///Avatar unique ID, can only contain alphanumeric characters
     #[non_exhaustive]
@@ -293,12 +258,6 @@ request is failed or wrong.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateAvatarRequestType(i64);
-    impl CreateAvatarRequestType {
-        ///`1` in the API.
-        pub const TALKING_AVATAR: Self = Self(1);
-        ///`2` in the API.
-        pub const STREAMING_AVATAR: Self = Self(2);
-    }
     impl ::std::ops::Deref for CreateAvatarRequestType {
         type Target = i64;
         fn deref(&self) -> &i64 {
@@ -339,12 +298,6 @@ request is failed or wrong.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateAvatarRequestUrlFrom(i64);
-    impl CreateAvatarRequestUrlFrom {
-        ///`1` in the API.
-        pub const AKOOL: Self = Self(1);
-        ///`2` in the API.
-        pub const THIRD_PARTY: Self = Self(2);
-    }
     impl ::std::ops::Deref for CreateAvatarRequestUrlFrom {
         type Target = i64;
         fn deref(&self) -> &i64 {
@@ -391,11 +344,6 @@ request is failed or wrong.
         ///Interface returns status information
         pub msg: ::std::string::String,
     }
-    impl CreateAvatarResponse {
-        pub fn builder() -> builder::CreateAvatarResponse {
-            Default::default()
-        }
-    }
     ///Body of Create Talking avatar.
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -415,22 +363,11 @@ request is failed or wrong.
         ///Set the output video width,must be 3840
         pub width: CreateTalkingAvatarRequestWidth,
     }
-    impl CreateTalkingAvatarRequest {
-        pub fn builder() -> builder::CreateTalkingAvatarRequest {
-            Default::default()
-        }
-    }
     ///You use the avatar from of the avatar model, and you can get from [Get TalkingAvatar List](https://docs.akool.com/ai-tools-suite/talking-avatar#get-avatar-list) api, you will obtain the field 【from】 and pass it here. If you provide an avatar URL yourself, avatar_from must be 3.
     #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct CreateTalkingAvatarRequestAvatarFrom(i64);
-    impl CreateTalkingAvatarRequestAvatarFrom {
-        ///`2` in the API.
-        pub const OFFICIAL: Self = Self(2);
-        ///`3` in the API.
-        pub const OWN: Self = Self(3);
-    }
     impl ::std::ops::Deref for CreateTalkingAvatarRequestAvatarFrom {
         type Target = i64;
         fn deref(&self) -> &i64 {
@@ -551,12 +488,6 @@ request is failed or wrong.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct ListAvatarsFrom(i64);
-    impl ListAvatarsFrom {
-        ///`2` in the API.
-        pub const OFFICIAL: Self = Self(2);
-        ///`3` in the API.
-        pub const OWN: Self = Self(3);
-    }
     impl ::std::ops::Deref for ListAvatarsFrom {
         type Target = i64;
         fn deref(&self) -> &i64 {
@@ -597,12 +528,6 @@ request is failed or wrong.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct ListAvatarsType(i64);
-    impl ListAvatarsType {
-        ///`1` in the API.
-        pub const TALKING_AVATAR: Self = Self(1);
-        ///`2` in the API.
-        pub const STREAMING_AVATAR: Self = Self(2);
-    }
     impl ::std::ops::Deref for ListAvatarsType {
         type Target = i64;
         fn deref(&self) -> &i64 {
@@ -659,11 +584,6 @@ request is failed or wrong.
         ///Interface returns status information
         pub msg: ::std::string::String,
     }
-    impl TalkingAvatarCreateResponse {
-        pub fn builder() -> builder::TalkingAvatarCreateResponse {
-            Default::default()
-        }
-    }
     ///One element of the video (avatar, image or audio).
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -701,11 +621,6 @@ request is failed or wrong.
         ///The width of the element
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub width: ::std::option::Option<i64>,
-    }
-    impl TalkingAvatarElement {
-        pub fn builder() -> builder::TalkingAvatarElement {
-            Default::default()
-        }
     }
     ///Element type（avatar、image、audio）
     #[non_exhaustive]
@@ -801,11 +716,6 @@ request is failed or wrong.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_status: ::std::option::Option<TalkingAvatarVideoVideoStatus>,
     }
-    impl TalkingAvatarVideo {
-        pub fn builder() -> builder::TalkingAvatarVideo {
-            Default::default()
-        }
-    }
     ///the status of video: 【1:queueing, 2:processing, 3:completed, 4:failed】. The generated video link can only be obtained when video_status is equal to 3.
     #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug)]
@@ -873,11 +783,6 @@ request is failed or wrong.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_status: ::std::option::Option<VideoInfoVideoStatus>,
     }
-    impl VideoInfo {
-        pub fn builder() -> builder::VideoInfo {
-            Default::default()
-        }
-    }
     ///Response envelope of Get Video Info.
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -898,11 +803,6 @@ request is failed or wrong.
         pub data: ::std::option::Option<VideoInfo>,
         ///Interface returns status information
         pub msg: ::std::string::String,
-    }
-    impl VideoInfoResponse {
-        pub fn builder() -> builder::VideoInfoResponse {
-            Default::default()
-        }
     }
     ///current status of video： 【1：queueing（The requested operation is being processed），2：processing（The requested operation is being processing），3：completed（The request operation has been processed successfully），4：failed（The request operation processing failed, the reason for the failure can be viewed in the video translation details.）】
     #[non_exhaustive]
@@ -945,54 +845,835 @@ request is failed or wrong.
             ::serde::Deserialize::deserialize(deserializer).map(Self)
         }
     }
+    /// Error types.
+    pub mod error {
+        /// Error from a `TryFrom` or `FromStr` implementation.
+        pub struct ConversionError(::std::borrow::Cow<'static, str>);
+        impl ::std::error::Error for ConversionError {}
+        impl ::std::fmt::Display for ConversionError {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+        impl ::std::fmt::Debug for ConversionError {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
+                ::std::fmt::Debug::fmt(&self.0, f)
+            }
+        }
+        impl From<&'static str> for ConversionError {
+            fn from(value: &'static str) -> Self {
+                Self(value.into())
+            }
+        }
+        impl From<String> for ConversionError {
+            fn from(value: String) -> Self {
+                Self(value.into())
+            }
+        }
+    }
+    impl AvatarListResponse {
+        pub fn builder() -> builder::AvatarListResponse {
+            Default::default()
+        }
+    }
+    impl AvatarListItem {
+        pub fn builder() -> builder::AvatarListItem {
+            Default::default()
+        }
+    }
+    impl CreateTalkingAvatarRequest {
+        pub fn builder() -> builder::CreateTalkingAvatarRequest {
+            Default::default()
+        }
+    }
+    impl TalkingAvatarElement {
+        pub fn builder() -> builder::TalkingAvatarElement {
+            Default::default()
+        }
+    }
+    impl TalkingAvatarCreateResponse {
+        pub fn builder() -> builder::TalkingAvatarCreateResponse {
+            Default::default()
+        }
+    }
+    impl TalkingAvatarVideo {
+        pub fn builder() -> builder::TalkingAvatarVideo {
+            Default::default()
+        }
+    }
+    impl VideoInfoResponse {
+        pub fn builder() -> builder::VideoInfoResponse {
+            Default::default()
+        }
+    }
+    impl VideoInfo {
+        pub fn builder() -> builder::VideoInfo {
+            Default::default()
+        }
+    }
+    impl AvatarDetailResponse {
+        pub fn builder() -> builder::AvatarDetailResponse {
+            Default::default()
+        }
+    }
+    impl CreateAvatarRequest {
+        pub fn builder() -> builder::CreateAvatarRequest {
+            Default::default()
+        }
+    }
+    impl ApiResponse {
+        pub fn builder() -> builder::ApiResponse {
+            Default::default()
+        }
+    }
+    impl AvatarDetail {
+        pub fn builder() -> builder::AvatarDetail {
+            Default::default()
+        }
+    }
+    impl AkoolWebhookEvent {
+        pub fn builder() -> builder::AkoolWebhookEvent {
+            Default::default()
+        }
+    }
+    impl CreateAvatarResponse {
+        pub fn builder() -> builder::CreateAvatarResponse {
+            Default::default()
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for CreateAvatarRequestType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for CreateAvatarRequestUrlFrom {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom>
+    for CreateAvatarRequestUrlFrom {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<CreateAvatarRequestUrlFrom>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom> for i64 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<CreateAvatarRequestUrlFrom>,
+            ::std::string::String,
+        > {
+            <CreateAvatarRequestUrlFrom as ::std::convert::TryFrom<i64>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom> for i32 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<CreateAvatarRequestUrlFrom>,
+            ::std::string::String,
+        > {
+            <CreateAvatarRequestUrlFrom as ::std::convert::TryFrom<i32>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for CreateTalkingAvatarRequestAvatarFrom {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for CreateTalkingAvatarRequestHeight {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for CreateTalkingAvatarRequestWidth {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for ListAvatarsFrom {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for ListAvatarsType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for TalkingAvatarVideoVideoStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus>
+    for TalkingAvatarVideoVideoStatus {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<TalkingAvatarVideoVideoStatus>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus> for i64 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<TalkingAvatarVideoVideoStatus>,
+            ::std::string::String,
+        > {
+            <TalkingAvatarVideoVideoStatus as ::std::convert::TryFrom<
+                i64,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus> for i32 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<TalkingAvatarVideoVideoStatus>,
+            ::std::string::String,
+        > {
+            <TalkingAvatarVideoVideoStatus as ::std::convert::TryFrom<
+                i32,
+            >>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    /// A plain integer literal is an `i32` unless something else decides, so required setters
+    /// and `try_from` take one as they take the spec's integer type.
+    impl ::std::convert::TryFrom<i32> for VideoInfoVideoStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: i32,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            let value = <i64>::try_from(value)
+                .map_err(|e| self::error::ConversionError::from(
+                    ::std::string::ToString::to_string(&e),
+                ))?;
+            Self::try_from(value)
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<VideoInfoVideoStatus>
+    for VideoInfoVideoStatus {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<VideoInfoVideoStatus>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<VideoInfoVideoStatus> for i64 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<VideoInfoVideoStatus>,
+            ::std::string::String,
+        > {
+            <VideoInfoVideoStatus as ::std::convert::TryFrom<i64>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<VideoInfoVideoStatus> for i32 {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<VideoInfoVideoStatus>,
+            ::std::string::String,
+        > {
+            <VideoInfoVideoStatus as ::std::convert::TryFrom<i32>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct AkoolWebhookEvent {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            status: ::std::result::Result<i64, ::std::string::String>,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        pub struct AvatarListResponse {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::AvatarListItem>,
+                ::std::string::String,
+            >,
+            msg: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AvatarListResponse {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Ok(Default::default()),
+                    msg: Err("no value supplied for msg".to_string()),
+                }
+            }
+        }
+        impl AvatarListResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AvatarListItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn msg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.msg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for msg: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AvatarListResponse> for super::AvatarListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AvatarListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    msg: value.msg?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AvatarListResponse> for AvatarListResponse {
+            fn from(value: super::AvatarListResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    msg: Ok(value.msg),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AvatarListItem {
+            avatar_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            from: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            gender: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            thumbnail_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AkoolWebhookEvent {
+        impl ::std::default::Default for AvatarListItem {
             fn default() -> Self {
                 Self {
-                    id: Err("no value supplied for id".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    avatar_id: Ok(Default::default()),
+                    from: Ok(Default::default()),
+                    gender: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    thumbnail_url: Ok(Default::default()),
                     url: Ok(Default::default()),
                 }
             }
         }
-        impl AkoolWebhookEvent {
-            pub fn id<T>(mut self, value: T) -> Self
+        impl AvatarListItem {
+            pub fn avatar_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self.avatar_id = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status = value
+                self.from = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
+                        format!("error converting supplied value for from: {e}")
+                    });
+                self
+            }
+            pub fn gender<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.gender = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.name = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn thumbnail_url<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.thumbnail_url = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.url = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AvatarListItem> for super::AvatarListItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AvatarListItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar_id: value.avatar_id?,
+                    from: value.from?,
+                    gender: value.gender?,
+                    name: value.name?,
+                    thumbnail_url: value.thumbnail_url?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AvatarListItem> for AvatarListItem {
+            fn from(value: super::AvatarListItem) -> Self {
+                Self {
+                    avatar_id: Ok(value.avatar_id),
+                    from: Ok(value.from),
+                    gender: Ok(value.gender),
+                    name: Ok(value.name),
+                    thumbnail_url: Ok(value.thumbnail_url),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateTalkingAvatarRequest {
+            avatar_from: ::std::result::Result<
+                super::CreateTalkingAvatarRequestAvatarFrom,
+                ::std::string::String,
+            >,
+            elements: ::std::result::Result<
+                ::std::vec::Vec<super::TalkingAvatarElement>,
+                ::std::string::String,
+            >,
+            height: ::std::result::Result<
+                super::CreateTalkingAvatarRequestHeight,
+                ::std::string::String,
+            >,
+            webhook_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            width: ::std::result::Result<
+                super::CreateTalkingAvatarRequestWidth,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateTalkingAvatarRequest {
+            fn default() -> Self {
+                Self {
+                    avatar_from: Err("no value supplied for avatar_from".to_string()),
+                    elements: Err("no value supplied for elements".to_string()),
+                    height: <super::CreateTalkingAvatarRequestHeight as ::std::convert::TryFrom<
+                        i64,
+                    >>::try_from(2160)
+                        .map_err(|e| e.to_string()),
+                    webhook_url: Ok(Default::default()),
+                    width: <super::CreateTalkingAvatarRequestWidth as ::std::convert::TryFrom<
+                        i64,
+                    >>::try_from(3840)
+                        .map_err(|e| e.to_string()),
+                }
+            }
+        }
+        impl CreateTalkingAvatarRequest {
+            pub fn avatar_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateTalkingAvatarRequestAvatarFrom>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar_from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar_from: {e}")
+                    });
+                self
+            }
+            pub fn elements<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TalkingAvatarElement>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.elements = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for elements: {e}")
+                    });
+                self
+            }
+            pub fn height<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateTalkingAvatarRequestHeight>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.height = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for height: {e}")
+                    });
+                self
+            }
+            pub fn webhook_url<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.webhook_url = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn width<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateTalkingAvatarRequestWidth>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.width = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for width: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateTalkingAvatarRequest>
+        for super::CreateTalkingAvatarRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateTalkingAvatarRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar_from: value.avatar_from?,
+                    elements: value.elements?,
+                    height: value.height?,
+                    webhook_url: value.webhook_url?,
+                    width: value.width?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateTalkingAvatarRequest>
+        for CreateTalkingAvatarRequest {
+            fn from(value: super::CreateTalkingAvatarRequest) -> Self {
+                Self {
+                    avatar_from: Ok(value.avatar_from),
+                    elements: Ok(value.elements),
+                    height: Ok(value.height),
+                    webhook_url: Ok(value.webhook_url),
+                    width: Ok(value.width),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TalkingAvatarElement {
+            avatar_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            height: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            input_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            offset_x: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            offset_y: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            scale_x: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            scale_y: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::TalkingAvatarElementType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            voice_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            width: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TalkingAvatarElement {
+            fn default() -> Self {
+                Self {
+                    avatar_id: Ok(Default::default()),
+                    height: Ok(Default::default()),
+                    input_text: Ok(Default::default()),
+                    offset_x: Ok(Default::default()),
+                    offset_y: Ok(Default::default()),
+                    scale_x: Ok(Default::default()),
+                    scale_y: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Ok(Default::default()),
+                    voice_id: Ok(Default::default()),
+                    width: Ok(Default::default()),
+                }
+            }
+        }
+        impl TalkingAvatarElement {
+            pub fn avatar_id<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.avatar_id = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn height<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.height = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for height: {e}")
+                    });
+                self
+            }
+            pub fn input_text<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.input_text = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn offset_x<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset_x = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset_x: {e}")
+                    });
+                self
+            }
+            pub fn offset_y<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset_y = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset_y: {e}")
+                    });
+                self
+            }
+            pub fn scale_x<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scale_x = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scale_x: {e}")
+                    });
+                self
+            }
+            pub fn scale_y<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scale_y = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scale_y: {e}")
                     });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::TalkingAvatarElementType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -1013,27 +1694,734 @@ request is failed or wrong.
                 );
                 self
             }
+            pub fn voice_id<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.voice_id = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn width<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.width = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for width: {e}")
+                    });
+                self
+            }
         }
-        impl ::std::convert::TryFrom<AkoolWebhookEvent> for super::AkoolWebhookEvent {
+        impl ::std::convert::TryFrom<TalkingAvatarElement>
+        for super::TalkingAvatarElement {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AkoolWebhookEvent,
+                value: TalkingAvatarElement,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    id: value.id?,
-                    status: value.status?,
+                    avatar_id: value.avatar_id?,
+                    height: value.height?,
+                    input_text: value.input_text?,
+                    offset_x: value.offset_x?,
+                    offset_y: value.offset_y?,
+                    scale_x: value.scale_x?,
+                    scale_y: value.scale_y?,
                     type_: value.type_?,
                     url: value.url?,
+                    voice_id: value.voice_id?,
+                    width: value.width?,
                 })
             }
         }
-        impl ::std::convert::From<super::AkoolWebhookEvent> for AkoolWebhookEvent {
-            fn from(value: super::AkoolWebhookEvent) -> Self {
+        impl ::std::convert::From<super::TalkingAvatarElement> for TalkingAvatarElement {
+            fn from(value: super::TalkingAvatarElement) -> Self {
                 Self {
-                    id: Ok(value.id),
-                    status: Ok(value.status),
+                    avatar_id: Ok(value.avatar_id),
+                    height: Ok(value.height),
+                    input_text: Ok(value.input_text),
+                    offset_x: Ok(value.offset_x),
+                    offset_y: Ok(value.offset_y),
+                    scale_x: Ok(value.scale_x),
+                    scale_y: Ok(value.scale_y),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                    voice_id: Ok(value.voice_id),
+                    width: Ok(value.width),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TalkingAvatarCreateResponse {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::option::Option<super::TalkingAvatarVideo>,
+                ::std::string::String,
+            >,
+            msg: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for TalkingAvatarCreateResponse {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Ok(Default::default()),
+                    msg: Err("no value supplied for msg".to_string()),
+                }
+            }
+        }
+        impl TalkingAvatarCreateResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TalkingAvatarVideo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn msg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.msg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for msg: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TalkingAvatarCreateResponse>
+        for super::TalkingAvatarCreateResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TalkingAvatarCreateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    msg: value.msg?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TalkingAvatarCreateResponse>
+        for TalkingAvatarCreateResponse {
+            fn from(value: super::TalkingAvatarCreateResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    msg: Ok(value.msg),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TalkingAvatarVideo {
+            create_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            task_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            uid: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            video: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            video_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            video_status: ::std::result::Result<
+                ::std::option::Option<super::TalkingAvatarVideoVideoStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TalkingAvatarVideo {
+            fn default() -> Self {
+                Self {
+                    create_time: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    task_id: Ok(Default::default()),
+                    uid: Ok(Default::default()),
+                    video: Ok(Default::default()),
+                    video_id: Ok(Default::default()),
+                    video_status: Ok(Default::default()),
+                }
+            }
+        }
+        impl TalkingAvatarVideo {
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.id = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn task_id<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.task_id = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uid: {e}")
+                    });
+                self
+            }
+            pub fn video<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.video = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn video_id<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.video_id = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn video_status<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptional<
+                    super::TalkingAvatarVideoVideoStatus,
+                >,
+            {
+                self.video_status = ::openapi_sdk_runtime::IntoOptional::into_optional(
+                        value,
+                    )
+                    .map_err(|e| {
+                        format!("error converting supplied value for video_status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TalkingAvatarVideo> for super::TalkingAvatarVideo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TalkingAvatarVideo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    create_time: value.create_time?,
+                    id: value.id?,
+                    task_id: value.task_id?,
+                    uid: value.uid?,
+                    video: value.video?,
+                    video_id: value.video_id?,
+                    video_status: value.video_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TalkingAvatarVideo> for TalkingAvatarVideo {
+            fn from(value: super::TalkingAvatarVideo) -> Self {
+                Self {
+                    create_time: Ok(value.create_time),
+                    id: Ok(value.id),
+                    task_id: Ok(value.task_id),
+                    uid: Ok(value.uid),
+                    video: Ok(value.video),
+                    video_id: Ok(value.video_id),
+                    video_status: Ok(value.video_status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoInfoResponse {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::option::Option<super::VideoInfo>,
+                ::std::string::String,
+            >,
+            msg: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for VideoInfoResponse {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Ok(Default::default()),
+                    msg: Err("no value supplied for msg".to_string()),
+                }
+            }
+        }
+        impl VideoInfoResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::VideoInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn msg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.msg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for msg: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoInfoResponse> for super::VideoInfoResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoInfoResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    msg: value.msg?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoInfoResponse> for VideoInfoResponse {
+            fn from(value: super::VideoInfoResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    msg: Ok(value.msg),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VideoInfo {
+            create_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            deduction_duration: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            uid: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            video: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            video_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            video_status: ::std::result::Result<
+                ::std::option::Option<super::VideoInfoVideoStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VideoInfo {
+            fn default() -> Self {
+                Self {
+                    create_time: Ok(Default::default()),
+                    deduction_duration: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    uid: Ok(Default::default()),
+                    video: Ok(Default::default()),
+                    video_id: Ok(Default::default()),
+                    video_status: Ok(Default::default()),
+                }
+            }
+        }
+        impl VideoInfo {
+            pub fn create_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.create_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for create_time: {e}")
+                    });
+                self
+            }
+            pub fn deduction_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.deduction_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for deduction_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.id = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for uid: {e}")
+                    });
+                self
+            }
+            pub fn video<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.video = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn video_id<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.video_id = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
+                    ),
+                );
+                self
+            }
+            pub fn video_status<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptional<super::VideoInfoVideoStatus>,
+            {
+                self.video_status = ::openapi_sdk_runtime::IntoOptional::into_optional(
+                        value,
+                    )
+                    .map_err(|e| {
+                        format!("error converting supplied value for video_status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VideoInfo> for super::VideoInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VideoInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    create_time: value.create_time?,
+                    deduction_duration: value.deduction_duration?,
+                    id: value.id?,
+                    uid: value.uid?,
+                    video: value.video?,
+                    video_id: value.video_id?,
+                    video_status: value.video_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VideoInfo> for VideoInfo {
+            fn from(value: super::VideoInfo) -> Self {
+                Self {
+                    create_time: Ok(value.create_time),
+                    deduction_duration: Ok(value.deduction_duration),
+                    id: Ok(value.id),
+                    uid: Ok(value.uid),
+                    video: Ok(value.video),
+                    video_id: Ok(value.video_id),
+                    video_status: Ok(value.video_status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AvatarDetailResponse {
+            code: ::std::result::Result<i64, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::option::Option<super::AvatarDetailData>,
+                ::std::string::String,
+            >,
+            msg: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for AvatarDetailResponse {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    data: Ok(Default::default()),
+                    msg: Err("no value supplied for msg".to_string()),
+                }
+            }
+        }
+        impl AvatarDetailResponse {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AvatarDetailData>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn msg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.msg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for msg: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AvatarDetailResponse>
+        for super::AvatarDetailResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AvatarDetailResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    data: value.data?,
+                    msg: value.msg?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AvatarDetailResponse> for AvatarDetailResponse {
+            fn from(value: super::AvatarDetailResponse) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    data: Ok(value.data),
+                    msg: Ok(value.msg),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateAvatarRequest {
+            avatar_id: ::std::result::Result<
+                super::CreateAvatarRequestAvatarId,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::CreateAvatarRequestType,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url_from: ::std::result::Result<
+                ::std::option::Option<super::CreateAvatarRequestUrlFrom>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateAvatarRequest {
+            fn default() -> Self {
+                Self {
+                    avatar_id: Err("no value supplied for avatar_id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    url: Err("no value supplied for url".to_string()),
+                    url_from: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateAvatarRequest {
+            pub fn avatar_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateAvatarRequestAvatarId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.avatar_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for avatar_id: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateAvatarRequestType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn url_from<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptional<
+                    super::CreateAvatarRequestUrlFrom,
+                >,
+            {
+                self.url_from = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
+                    .map_err(|e| {
+                        format!("error converting supplied value for url_from: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateAvatarRequest>
+        for super::CreateAvatarRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateAvatarRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    avatar_id: value.avatar_id?,
+                    name: value.name?,
+                    type_: value.type_?,
+                    url: value.url?,
+                    url_from: value.url_from?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateAvatarRequest> for CreateAvatarRequest {
+            fn from(value: super::CreateAvatarRequest) -> Self {
+                Self {
+                    avatar_id: Ok(value.avatar_id),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                    url_from: Ok(value.url_from),
                 }
             }
         }
@@ -1455,179 +2843,58 @@ request is failed or wrong.
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AvatarDetailResponse {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            data: ::std::result::Result<
-                ::std::option::Option<super::AvatarDetailData>,
-                ::std::string::String,
-            >,
-            msg: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AvatarDetailResponse {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Ok(Default::default()),
-                    msg: Err("no value supplied for msg".to_string()),
-                }
-            }
-        }
-        impl AvatarDetailResponse {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AvatarDetailData>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AvatarDetailResponse>
-        for super::AvatarDetailResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AvatarDetailResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    msg: value.msg?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AvatarDetailResponse> for AvatarDetailResponse {
-            fn from(value: super::AvatarDetailResponse) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    msg: Ok(value.msg),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AvatarListItem {
-            avatar_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            from: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            gender: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            thumbnail_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+        pub struct AkoolWebhookEvent {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
             url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AvatarListItem {
+        impl ::std::default::Default for AkoolWebhookEvent {
             fn default() -> Self {
                 Self {
-                    avatar_id: Ok(Default::default()),
-                    from: Ok(Default::default()),
-                    gender: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    thumbnail_url: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
                     url: Ok(Default::default()),
                 }
             }
         }
-        impl AvatarListItem {
-            pub fn avatar_id<T>(mut self, value: T) -> Self
+        impl AkoolWebhookEvent {
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.avatar_id = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn from<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.from = value
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for from: {e}")
+                        format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn gender<T>(mut self, value: T) -> Self
+            pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.gender = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.name = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn thumbnail_url<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.thumbnail_url = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -1642,223 +2909,26 @@ request is failed or wrong.
                 self
             }
         }
-        impl ::std::convert::TryFrom<AvatarListItem> for super::AvatarListItem {
+        impl ::std::convert::TryFrom<AkoolWebhookEvent> for super::AkoolWebhookEvent {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AvatarListItem,
+                value: AkoolWebhookEvent,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    avatar_id: value.avatar_id?,
-                    from: value.from?,
-                    gender: value.gender?,
-                    name: value.name?,
-                    thumbnail_url: value.thumbnail_url?,
-                    url: value.url?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AvatarListItem> for AvatarListItem {
-            fn from(value: super::AvatarListItem) -> Self {
-                Self {
-                    avatar_id: Ok(value.avatar_id),
-                    from: Ok(value.from),
-                    gender: Ok(value.gender),
-                    name: Ok(value.name),
-                    thumbnail_url: Ok(value.thumbnail_url),
-                    url: Ok(value.url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AvatarListResponse {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::AvatarListItem>,
-                ::std::string::String,
-            >,
-            msg: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for AvatarListResponse {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Ok(Default::default()),
-                    msg: Err("no value supplied for msg".to_string()),
-                }
-            }
-        }
-        impl AvatarListResponse {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::AvatarListItem>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AvatarListResponse> for super::AvatarListResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AvatarListResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    msg: value.msg?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AvatarListResponse> for AvatarListResponse {
-            fn from(value: super::AvatarListResponse) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    msg: Ok(value.msg),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateAvatarRequest {
-            avatar_id: ::std::result::Result<
-                super::CreateAvatarRequestAvatarId,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<
-                super::CreateAvatarRequestType,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            url_from: ::std::result::Result<
-                ::std::option::Option<super::CreateAvatarRequestUrlFrom>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateAvatarRequest {
-            fn default() -> Self {
-                Self {
-                    avatar_id: Err("no value supplied for avatar_id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    url: Err("no value supplied for url".to_string()),
-                    url_from: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateAvatarRequest {
-            pub fn avatar_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CreateAvatarRequestAvatarId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.avatar_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for avatar_id: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CreateAvatarRequestType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn url_from<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptional<
-                    super::CreateAvatarRequestUrlFrom,
-                >,
-            {
-                self.url_from = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
-                    .map_err(|e| {
-                        format!("error converting supplied value for url_from: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateAvatarRequest>
-        for super::CreateAvatarRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateAvatarRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    avatar_id: value.avatar_id?,
-                    name: value.name?,
+                    id: value.id?,
+                    status: value.status?,
                     type_: value.type_?,
                     url: value.url?,
-                    url_from: value.url_from?,
                 })
             }
         }
-        impl ::std::convert::From<super::CreateAvatarRequest> for CreateAvatarRequest {
-            fn from(value: super::CreateAvatarRequest) -> Self {
+        impl ::std::convert::From<super::AkoolWebhookEvent> for AkoolWebhookEvent {
+            fn from(value: super::AkoolWebhookEvent) -> Self {
                 Self {
-                    avatar_id: Ok(value.avatar_id),
-                    name: Ok(value.name),
+                    id: Ok(value.id),
+                    status: Ok(value.status),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
-                    url_from: Ok(value.url_from),
                 }
             }
         }
@@ -1942,1106 +3012,36 @@ request is failed or wrong.
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct CreateTalkingAvatarRequest {
-            avatar_from: ::std::result::Result<
-                super::CreateTalkingAvatarRequestAvatarFrom,
-                ::std::string::String,
-            >,
-            elements: ::std::result::Result<
-                ::std::vec::Vec<super::TalkingAvatarElement>,
-                ::std::string::String,
-            >,
-            height: ::std::result::Result<
-                super::CreateTalkingAvatarRequestHeight,
-                ::std::string::String,
-            >,
-            webhook_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            width: ::std::result::Result<
-                super::CreateTalkingAvatarRequestWidth,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateTalkingAvatarRequest {
-            fn default() -> Self {
-                Self {
-                    avatar_from: Err("no value supplied for avatar_from".to_string()),
-                    elements: Err("no value supplied for elements".to_string()),
-                    height: <super::CreateTalkingAvatarRequestHeight as ::std::convert::TryFrom<
-                        i64,
-                    >>::try_from(2160)
-                        .map_err(|e| e.to_string()),
-                    webhook_url: Ok(Default::default()),
-                    width: <super::CreateTalkingAvatarRequestWidth as ::std::convert::TryFrom<
-                        i64,
-                    >>::try_from(3840)
-                        .map_err(|e| e.to_string()),
-                }
-            }
-        }
-        impl CreateTalkingAvatarRequest {
-            pub fn avatar_from<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CreateTalkingAvatarRequestAvatarFrom>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.avatar_from = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for avatar_from: {e}")
-                    });
-                self
-            }
-            pub fn elements<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TalkingAvatarElement>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.elements = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for elements: {e}")
-                    });
-                self
-            }
-            pub fn height<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CreateTalkingAvatarRequestHeight>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.height = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for height: {e}")
-                    });
-                self
-            }
-            pub fn webhook_url<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.webhook_url = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn width<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CreateTalkingAvatarRequestWidth>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.width = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for width: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateTalkingAvatarRequest>
-        for super::CreateTalkingAvatarRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateTalkingAvatarRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    avatar_from: value.avatar_from?,
-                    elements: value.elements?,
-                    height: value.height?,
-                    webhook_url: value.webhook_url?,
-                    width: value.width?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateTalkingAvatarRequest>
-        for CreateTalkingAvatarRequest {
-            fn from(value: super::CreateTalkingAvatarRequest) -> Self {
-                Self {
-                    avatar_from: Ok(value.avatar_from),
-                    elements: Ok(value.elements),
-                    height: Ok(value.height),
-                    webhook_url: Ok(value.webhook_url),
-                    width: Ok(value.width),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TalkingAvatarCreateResponse {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            data: ::std::result::Result<
-                ::std::option::Option<super::TalkingAvatarVideo>,
-                ::std::string::String,
-            >,
-            msg: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for TalkingAvatarCreateResponse {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Ok(Default::default()),
-                    msg: Err("no value supplied for msg".to_string()),
-                }
-            }
-        }
-        impl TalkingAvatarCreateResponse {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TalkingAvatarVideo>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TalkingAvatarCreateResponse>
-        for super::TalkingAvatarCreateResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TalkingAvatarCreateResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    msg: value.msg?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TalkingAvatarCreateResponse>
-        for TalkingAvatarCreateResponse {
-            fn from(value: super::TalkingAvatarCreateResponse) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    msg: Ok(value.msg),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TalkingAvatarElement {
-            avatar_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            height: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            input_text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            offset_x: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            offset_y: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            scale_x: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            scale_y: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::TalkingAvatarElementType,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            voice_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            width: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TalkingAvatarElement {
-            fn default() -> Self {
-                Self {
-                    avatar_id: Ok(Default::default()),
-                    height: Ok(Default::default()),
-                    input_text: Ok(Default::default()),
-                    offset_x: Ok(Default::default()),
-                    offset_y: Ok(Default::default()),
-                    scale_x: Ok(Default::default()),
-                    scale_y: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    url: Ok(Default::default()),
-                    voice_id: Ok(Default::default()),
-                    width: Ok(Default::default()),
-                }
-            }
-        }
-        impl TalkingAvatarElement {
-            pub fn avatar_id<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.avatar_id = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn height<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.height = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for height: {e}")
-                    });
-                self
-            }
-            pub fn input_text<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.input_text = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn offset_x<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.offset_x = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for offset_x: {e}")
-                    });
-                self
-            }
-            pub fn offset_y<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.offset_y = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for offset_y: {e}")
-                    });
-                self
-            }
-            pub fn scale_x<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scale_x = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scale_x: {e}")
-                    });
-                self
-            }
-            pub fn scale_y<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scale_y = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scale_y: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TalkingAvatarElementType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.url = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn voice_id<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.voice_id = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn width<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.width = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for width: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TalkingAvatarElement>
-        for super::TalkingAvatarElement {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TalkingAvatarElement,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    avatar_id: value.avatar_id?,
-                    height: value.height?,
-                    input_text: value.input_text?,
-                    offset_x: value.offset_x?,
-                    offset_y: value.offset_y?,
-                    scale_x: value.scale_x?,
-                    scale_y: value.scale_y?,
-                    type_: value.type_?,
-                    url: value.url?,
-                    voice_id: value.voice_id?,
-                    width: value.width?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TalkingAvatarElement> for TalkingAvatarElement {
-            fn from(value: super::TalkingAvatarElement) -> Self {
-                Self {
-                    avatar_id: Ok(value.avatar_id),
-                    height: Ok(value.height),
-                    input_text: Ok(value.input_text),
-                    offset_x: Ok(value.offset_x),
-                    offset_y: Ok(value.offset_y),
-                    scale_x: Ok(value.scale_x),
-                    scale_y: Ok(value.scale_y),
-                    type_: Ok(value.type_),
-                    url: Ok(value.url),
-                    voice_id: Ok(value.voice_id),
-                    width: Ok(value.width),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TalkingAvatarVideo {
-            create_time: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            task_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            uid: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            video: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            video_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            video_status: ::std::result::Result<
-                ::std::option::Option<super::TalkingAvatarVideoVideoStatus>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TalkingAvatarVideo {
-            fn default() -> Self {
-                Self {
-                    create_time: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    task_id: Ok(Default::default()),
-                    uid: Ok(Default::default()),
-                    video: Ok(Default::default()),
-                    video_id: Ok(Default::default()),
-                    video_status: Ok(Default::default()),
-                }
-            }
-        }
-        impl TalkingAvatarVideo {
-            pub fn create_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_time: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.id = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn task_id<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.task_id = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn uid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.uid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for uid: {e}")
-                    });
-                self
-            }
-            pub fn video<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.video = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn video_id<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.video_id = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn video_status<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptional<
-                    super::TalkingAvatarVideoVideoStatus,
-                >,
-            {
-                self.video_status = ::openapi_sdk_runtime::IntoOptional::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for video_status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TalkingAvatarVideo> for super::TalkingAvatarVideo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TalkingAvatarVideo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    create_time: value.create_time?,
-                    id: value.id?,
-                    task_id: value.task_id?,
-                    uid: value.uid?,
-                    video: value.video?,
-                    video_id: value.video_id?,
-                    video_status: value.video_status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TalkingAvatarVideo> for TalkingAvatarVideo {
-            fn from(value: super::TalkingAvatarVideo) -> Self {
-                Self {
-                    create_time: Ok(value.create_time),
-                    id: Ok(value.id),
-                    task_id: Ok(value.task_id),
-                    uid: Ok(value.uid),
-                    video: Ok(value.video),
-                    video_id: Ok(value.video_id),
-                    video_status: Ok(value.video_status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct VideoInfo {
-            create_time: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            deduction_duration: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            uid: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            video: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            video_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            video_status: ::std::result::Result<
-                ::std::option::Option<super::VideoInfoVideoStatus>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for VideoInfo {
-            fn default() -> Self {
-                Self {
-                    create_time: Ok(Default::default()),
-                    deduction_duration: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    uid: Ok(Default::default()),
-                    video: Ok(Default::default()),
-                    video_id: Ok(Default::default()),
-                    video_status: Ok(Default::default()),
-                }
-            }
-        }
-        impl VideoInfo {
-            pub fn create_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_time: {e}")
-                    });
-                self
-            }
-            pub fn deduction_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.deduction_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for deduction_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.id = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn uid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.uid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for uid: {e}")
-                    });
-                self
-            }
-            pub fn video<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.video = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn video_id<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.video_id = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
-            pub fn video_status<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptional<super::VideoInfoVideoStatus>,
-            {
-                self.video_status = ::openapi_sdk_runtime::IntoOptional::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for video_status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<VideoInfo> for super::VideoInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VideoInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    create_time: value.create_time?,
-                    deduction_duration: value.deduction_duration?,
-                    id: value.id?,
-                    uid: value.uid?,
-                    video: value.video?,
-                    video_id: value.video_id?,
-                    video_status: value.video_status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::VideoInfo> for VideoInfo {
-            fn from(value: super::VideoInfo) -> Self {
-                Self {
-                    create_time: Ok(value.create_time),
-                    deduction_duration: Ok(value.deduction_duration),
-                    id: Ok(value.id),
-                    uid: Ok(value.uid),
-                    video: Ok(value.video),
-                    video_id: Ok(value.video_id),
-                    video_status: Ok(value.video_status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct VideoInfoResponse {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            data: ::std::result::Result<
-                ::std::option::Option<super::VideoInfo>,
-                ::std::string::String,
-            >,
-            msg: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for VideoInfoResponse {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                    data: Ok(Default::default()),
-                    msg: Err("no value supplied for msg".to_string()),
-                }
-            }
-        }
-        impl VideoInfoResponse {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::VideoInfo>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<VideoInfoResponse> for super::VideoInfoResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VideoInfoResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    data: value.data?,
-                    msg: value.msg?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::VideoInfoResponse> for VideoInfoResponse {
-            fn from(value: super::VideoInfoResponse) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    data: Ok(value.data),
-                    msg: Ok(value.msg),
-                }
-            }
-        }
     }
-    /// Error types.
-    pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
-        pub struct ConversionError(::std::borrow::Cow<'static, str>);
-        impl ::std::error::Error for ConversionError {}
-        impl ::std::fmt::Display for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-        impl ::std::fmt::Debug for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Debug::fmt(&self.0, f)
-            }
-        }
-        impl From<&'static str> for ConversionError {
-            fn from(value: &'static str) -> Self {
-                Self(value.into())
-            }
-        }
-        impl From<String> for ConversionError {
-            fn from(value: String) -> Self {
-                Self(value.into())
-            }
-        }
+    impl CreateTalkingAvatarRequestAvatarFrom {
+        ///`2` in the API.
+        pub const OFFICIAL: Self = Self(2);
+        ///`3` in the API.
+        pub const OWN: Self = Self(3);
     }
-    /// A plain integer literal is an `i32` unless something else decides, so required setters
-    /// and `try_from` take one as they take the spec's integer type.
-    impl ::std::convert::TryFrom<i32> for CreateAvatarRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            let value = <i64>::try_from(value)
-                .map_err(|e| self::error::ConversionError::from(
-                    ::std::string::ToString::to_string(&e),
-                ))?;
-            Self::try_from(value)
-        }
+    impl CreateAvatarRequestType {
+        ///`1` in the API.
+        pub const TALKING_AVATAR: Self = Self(1);
+        ///`2` in the API.
+        pub const STREAMING_AVATAR: Self = Self(2);
     }
-    /// A plain integer literal is an `i32` unless something else decides, so required setters
-    /// and `try_from` take one as they take the spec's integer type.
-    impl ::std::convert::TryFrom<i32> for CreateAvatarRequestUrlFrom {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            let value = <i64>::try_from(value)
-                .map_err(|e| self::error::ConversionError::from(
-                    ::std::string::ToString::to_string(&e),
-                ))?;
-            Self::try_from(value)
-        }
+    impl CreateAvatarRequestUrlFrom {
+        ///`1` in the API.
+        pub const AKOOL: Self = Self(1);
+        ///`2` in the API.
+        pub const THIRD_PARTY: Self = Self(2);
     }
-    impl ::openapi_sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom>
-    for CreateAvatarRequestUrlFrom {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<CreateAvatarRequestUrlFrom>,
-            ::std::string::String,
-        > {
-            ::std::result::Result::Ok(::std::option::Option::Some(self))
-        }
+    impl ListAvatarsFrom {
+        ///`2` in the API.
+        pub const OFFICIAL: Self = Self(2);
+        ///`3` in the API.
+        pub const OWN: Self = Self(3);
     }
-    impl ::openapi_sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom> for i64 {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<CreateAvatarRequestUrlFrom>,
-            ::std::string::String,
-        > {
-            <CreateAvatarRequestUrlFrom as ::std::convert::TryFrom<i64>>::try_from(self)
-                .map(::std::option::Option::Some)
-                .map_err(|e| ::std::string::ToString::to_string(&e))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<CreateAvatarRequestUrlFrom> for i32 {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<CreateAvatarRequestUrlFrom>,
-            ::std::string::String,
-        > {
-            <CreateAvatarRequestUrlFrom as ::std::convert::TryFrom<i32>>::try_from(self)
-                .map(::std::option::Option::Some)
-                .map_err(|e| ::std::string::ToString::to_string(&e))
-        }
-    }
-    /// A plain integer literal is an `i32` unless something else decides, so required setters
-    /// and `try_from` take one as they take the spec's integer type.
-    impl ::std::convert::TryFrom<i32> for CreateTalkingAvatarRequestAvatarFrom {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            let value = <i64>::try_from(value)
-                .map_err(|e| self::error::ConversionError::from(
-                    ::std::string::ToString::to_string(&e),
-                ))?;
-            Self::try_from(value)
-        }
-    }
-    /// A plain integer literal is an `i32` unless something else decides, so required setters
-    /// and `try_from` take one as they take the spec's integer type.
-    impl ::std::convert::TryFrom<i32> for CreateTalkingAvatarRequestHeight {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            let value = <i64>::try_from(value)
-                .map_err(|e| self::error::ConversionError::from(
-                    ::std::string::ToString::to_string(&e),
-                ))?;
-            Self::try_from(value)
-        }
-    }
-    /// A plain integer literal is an `i32` unless something else decides, so required setters
-    /// and `try_from` take one as they take the spec's integer type.
-    impl ::std::convert::TryFrom<i32> for CreateTalkingAvatarRequestWidth {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            let value = <i64>::try_from(value)
-                .map_err(|e| self::error::ConversionError::from(
-                    ::std::string::ToString::to_string(&e),
-                ))?;
-            Self::try_from(value)
-        }
-    }
-    /// A plain integer literal is an `i32` unless something else decides, so required setters
-    /// and `try_from` take one as they take the spec's integer type.
-    impl ::std::convert::TryFrom<i32> for ListAvatarsFrom {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            let value = <i64>::try_from(value)
-                .map_err(|e| self::error::ConversionError::from(
-                    ::std::string::ToString::to_string(&e),
-                ))?;
-            Self::try_from(value)
-        }
-    }
-    /// A plain integer literal is an `i32` unless something else decides, so required setters
-    /// and `try_from` take one as they take the spec's integer type.
-    impl ::std::convert::TryFrom<i32> for ListAvatarsType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            let value = <i64>::try_from(value)
-                .map_err(|e| self::error::ConversionError::from(
-                    ::std::string::ToString::to_string(&e),
-                ))?;
-            Self::try_from(value)
-        }
-    }
-    /// A plain integer literal is an `i32` unless something else decides, so required setters
-    /// and `try_from` take one as they take the spec's integer type.
-    impl ::std::convert::TryFrom<i32> for TalkingAvatarVideoVideoStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            let value = <i64>::try_from(value)
-                .map_err(|e| self::error::ConversionError::from(
-                    ::std::string::ToString::to_string(&e),
-                ))?;
-            Self::try_from(value)
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus>
-    for TalkingAvatarVideoVideoStatus {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<TalkingAvatarVideoVideoStatus>,
-            ::std::string::String,
-        > {
-            ::std::result::Result::Ok(::std::option::Option::Some(self))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus> for i64 {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<TalkingAvatarVideoVideoStatus>,
-            ::std::string::String,
-        > {
-            <TalkingAvatarVideoVideoStatus as ::std::convert::TryFrom<
-                i64,
-            >>::try_from(self)
-                .map(::std::option::Option::Some)
-                .map_err(|e| ::std::string::ToString::to_string(&e))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<TalkingAvatarVideoVideoStatus> for i32 {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<TalkingAvatarVideoVideoStatus>,
-            ::std::string::String,
-        > {
-            <TalkingAvatarVideoVideoStatus as ::std::convert::TryFrom<
-                i32,
-            >>::try_from(self)
-                .map(::std::option::Option::Some)
-                .map_err(|e| ::std::string::ToString::to_string(&e))
-        }
-    }
-    /// A plain integer literal is an `i32` unless something else decides, so required setters
-    /// and `try_from` take one as they take the spec's integer type.
-    impl ::std::convert::TryFrom<i32> for VideoInfoVideoStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: i32,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            let value = <i64>::try_from(value)
-                .map_err(|e| self::error::ConversionError::from(
-                    ::std::string::ToString::to_string(&e),
-                ))?;
-            Self::try_from(value)
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<VideoInfoVideoStatus>
-    for VideoInfoVideoStatus {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<VideoInfoVideoStatus>,
-            ::std::string::String,
-        > {
-            ::std::result::Result::Ok(::std::option::Option::Some(self))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<VideoInfoVideoStatus> for i64 {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<VideoInfoVideoStatus>,
-            ::std::string::String,
-        > {
-            <VideoInfoVideoStatus as ::std::convert::TryFrom<i64>>::try_from(self)
-                .map(::std::option::Option::Some)
-                .map_err(|e| ::std::string::ToString::to_string(&e))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<VideoInfoVideoStatus> for i32 {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<VideoInfoVideoStatus>,
-            ::std::string::String,
-        > {
-            <VideoInfoVideoStatus as ::std::convert::TryFrom<i32>>::try_from(self)
-                .map(::std::option::Option::Some)
-                .map_err(|e| ::std::string::ToString::to_string(&e))
-        }
+    impl ListAvatarsType {
+        ///`1` in the API.
+        pub const TALKING_AVATAR: Self = Self(1);
+        ///`2` in the API.
+        pub const STREAMING_AVATAR: Self = Self(2);
     }
 }
 #[derive(Clone, Debug)]

@@ -102,11 +102,6 @@ pub mod types {
         )]
         pub video_url: ::std::option::Option<::std::string::String>,
     }
-    impl Avatar {
-        pub fn builder() -> builder::Avatar {
-            Default::default()
-        }
-    }
     ///How the avatar is drawn; `unknown` for custom avatars and for avatars whose metadata has not been generated yet.
     #[non_exhaustive]
     #[derive(
@@ -199,9 +194,94 @@ pub mod types {
         #[serde(rename = "imageUrl")]
         pub image_url: ::std::string::String,
     }
+    /// Error types.
+    pub mod error {
+        /// Error from a `TryFrom` or `FromStr` implementation.
+        pub struct ConversionError(::std::borrow::Cow<'static, str>);
+        impl ::std::error::Error for ConversionError {}
+        impl ::std::fmt::Display for ConversionError {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+        impl ::std::fmt::Debug for ConversionError {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
+                ::std::fmt::Debug::fmt(&self.0, f)
+            }
+        }
+        impl From<&'static str> for ConversionError {
+            fn from(value: &'static str) -> Self {
+                Self(value.into())
+            }
+        }
+        impl From<String> for ConversionError {
+            fn from(value: String) -> Self {
+                Self(value.into())
+            }
+        }
+    }
+    impl Avatar {
+        pub fn builder() -> builder::Avatar {
+            Default::default()
+        }
+    }
     impl CreateAvatarBody {
         pub fn builder() -> builder::CreateAvatarBody {
             Default::default()
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle> for AvatarRenderStyle {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarRenderStyle>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarRenderStyle>,
+            ::std::string::String,
+        > {
+            <AvatarRenderStyle as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarRenderStyle>,
+            ::std::string::String,
+        > {
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarRenderStyle,
+            >::into_optional(self.as_str())
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle>
+    for &::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarRenderStyle>,
+            ::std::string::String,
+        > {
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarRenderStyle,
+            >::into_optional(self.as_str())
         }
     }
     /// Types for composing complex structures.
@@ -609,86 +689,6 @@ pub mod types {
                     image_url: Ok(value.image_url),
                 }
             }
-        }
-    }
-    /// Error types.
-    pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
-        pub struct ConversionError(::std::borrow::Cow<'static, str>);
-        impl ::std::error::Error for ConversionError {}
-        impl ::std::fmt::Display for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-        impl ::std::fmt::Debug for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Debug::fmt(&self.0, f)
-            }
-        }
-        impl From<&'static str> for ConversionError {
-            fn from(value: &'static str) -> Self {
-                Self(value.into())
-            }
-        }
-        impl From<String> for ConversionError {
-            fn from(value: String) -> Self {
-                Self(value.into())
-            }
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle> for AvatarRenderStyle {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarRenderStyle>,
-            ::std::string::String,
-        > {
-            ::std::result::Result::Ok(::std::option::Option::Some(self))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle> for &str {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarRenderStyle>,
-            ::std::string::String,
-        > {
-            <AvatarRenderStyle as ::std::convert::TryFrom<&str>>::try_from(self)
-                .map(::std::option::Option::Some)
-                .map_err(|e| ::std::string::ToString::to_string(&e))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle>
-    for ::std::string::String {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarRenderStyle>,
-            ::std::string::String,
-        > {
-            ::openapi_sdk_runtime::IntoOptional::<
-                AvatarRenderStyle,
-            >::into_optional(self.as_str())
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarRenderStyle>
-    for &::std::string::String {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarRenderStyle>,
-            ::std::string::String,
-        > {
-            ::openapi_sdk_runtime::IntoOptional::<
-                AvatarRenderStyle,
-            >::into_optional(self.as_str())
         }
     }
 }

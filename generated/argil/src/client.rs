@@ -65,11 +65,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub width: ::std::option::Option<i64>,
     }
-    impl Avatar {
-        pub fn builder() -> builder::Avatar {
-            Default::default()
-        }
-    }
     ///`AvatarCreateArgs`
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -87,11 +82,6 @@ pub mod types {
         ///Name of the avatar
         pub name: AvatarCreateArgsName,
     }
-    impl AvatarCreateArgs {
-        pub fn builder() -> builder::AvatarCreateArgs {
-            Default::default()
-        }
-    }
     ///`AvatarCreateArgsConsentVideo`
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -99,11 +89,6 @@ pub mod types {
     pub struct AvatarCreateArgsConsentVideo {
         ///HTTPS URL to the consent video recording. Must be 30 seconds or less, in MP4 or MOV format. Max size 100MB.
         pub url: AvatarCreateArgsConsentVideoUrl,
-    }
-    impl AvatarCreateArgsConsentVideo {
-        pub fn builder() -> builder::AvatarCreateArgsConsentVideo {
-            Default::default()
-        }
     }
     ///HTTPS URL to the consent video recording. Must be 30 seconds or less, in MP4 or MOV format. Max size 100MB.
     #[non_exhaustive]
@@ -171,11 +156,6 @@ pub mod types {
     pub struct AvatarCreateArgsDatasetVideo {
         ///HTTPS URL to the source video for training. Must be 1-5 minutes long, in MP4 or MOV format, resolution between 720p and 4K. Max size 1.5GB.
         pub url: AvatarCreateArgsDatasetVideoUrl,
-    }
-    impl AvatarCreateArgsDatasetVideo {
-        pub fn builder() -> builder::AvatarCreateArgsDatasetVideo {
-            Default::default()
-        }
     }
     ///HTTPS URL to the source video for training. Must be 1-5 minutes long, in MP4 or MOV format, resolution between 720p and 4K. Max size 1.5GB.
     #[non_exhaustive]
@@ -261,11 +241,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub voice_id: ::std::option::Option<::uuid::Uuid>,
-    }
-    impl AvatarCreateArgsImage {
-        pub fn builder() -> builder::AvatarCreateArgsImage {
-            Default::default()
-        }
     }
     ///Image source for avatar creation. Either 'url' or 'base64' must be provided.
     #[non_exhaustive]
@@ -632,11 +607,6 @@ pub mod types {
         )]
         pub start_frame: ::std::option::Option<f64>,
     }
-    impl AvatarGesturesItem {
-        pub fn builder() -> builder::AvatarGesturesItem {
-            Default::default()
-        }
-    }
     ///`AvatarModel`
     #[non_exhaustive]
     #[derive(
@@ -859,13 +829,344 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
+    /// Error types.
+    pub mod error {
+        /// Error from a `TryFrom` or `FromStr` implementation.
+        pub struct ConversionError(::std::borrow::Cow<'static, str>);
+        impl ::std::error::Error for ConversionError {}
+        impl ::std::fmt::Display for ConversionError {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+        impl ::std::fmt::Debug for ConversionError {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
+                ::std::fmt::Debug::fmt(&self.0, f)
+            }
+        }
+        impl From<&'static str> for ConversionError {
+            fn from(value: &'static str) -> Self {
+                Self(value.into())
+            }
+        }
+        impl From<String> for ConversionError {
+            fn from(value: String) -> Self {
+                Self(value.into())
+            }
+        }
+    }
+    impl AvatarCreateArgsImage {
+        pub fn builder() -> builder::AvatarCreateArgsImage {
+            Default::default()
+        }
+    }
+    impl Avatar {
+        pub fn builder() -> builder::Avatar {
+            Default::default()
+        }
+    }
+    impl AvatarCreateArgs {
+        pub fn builder() -> builder::AvatarCreateArgs {
+            Default::default()
+        }
+    }
     impl ErrorBody {
         pub fn builder() -> builder::ErrorBody {
             Default::default()
         }
     }
+    impl AvatarGesturesItem {
+        pub fn builder() -> builder::AvatarGesturesItem {
+            Default::default()
+        }
+    }
+    impl AvatarCreateArgsConsentVideo {
+        pub fn builder() -> builder::AvatarCreateArgsConsentVideo {
+            Default::default()
+        }
+    }
+    impl AvatarCreateArgsDatasetVideo {
+        pub fn builder() -> builder::AvatarCreateArgsDatasetVideo {
+            Default::default()
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for AvatarModel {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarModel>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarModel>,
+            ::std::string::String,
+        > {
+            <AvatarModel as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarModel>,
+            ::std::string::String,
+        > {
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarModel,
+            >::into_optional(self.as_str())
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for &::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarModel>,
+            ::std::string::String,
+        > {
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarModel,
+            >::into_optional(self.as_str())
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation> for AvatarOrientation {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarOrientation>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarOrientation>,
+            ::std::string::String,
+        > {
+            <AvatarOrientation as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation>
+    for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarOrientation>,
+            ::std::string::String,
+        > {
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarOrientation,
+            >::into_optional(self.as_str())
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation>
+    for &::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarOrientation>,
+            ::std::string::String,
+        > {
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarOrientation,
+            >::into_optional(self.as_str())
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for AvatarStatus {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarStatus>,
+            ::std::string::String,
+        > {
+            ::std::result::Result::Ok(::std::option::Option::Some(self))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for &str {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarStatus>,
+            ::std::string::String,
+        > {
+            <AvatarStatus as ::std::convert::TryFrom<&str>>::try_from(self)
+                .map(::std::option::Option::Some)
+                .map_err(|e| ::std::string::ToString::to_string(&e))
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for ::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarStatus>,
+            ::std::string::String,
+        > {
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarStatus,
+            >::into_optional(self.as_str())
+        }
+    }
+    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for &::std::string::String {
+        fn into_optional(
+            self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<AvatarStatus>,
+            ::std::string::String,
+        > {
+            ::openapi_sdk_runtime::IntoOptional::<
+                AvatarStatus,
+            >::into_optional(self.as_str())
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AvatarCreateArgsImage {
+            dataset_image: ::std::result::Result<
+                super::AvatarCreateArgsImageDatasetImage,
+                ::std::string::String,
+            >,
+            extras: ::std::result::Result<
+                ::std::option::Option<
+                    ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+                >,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                super::AvatarCreateArgsImageName,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::AvatarCreateArgsImageType,
+                ::std::string::String,
+            >,
+            voice_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AvatarCreateArgsImage {
+            fn default() -> Self {
+                Self {
+                    dataset_image: Err(
+                        "no value supplied for dataset_image".to_string(),
+                    ),
+                    extras: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    type_: Ok(super::AvatarCreateArgsImageType::Image),
+                    voice_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl AvatarCreateArgsImage {
+            pub fn dataset_image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AvatarCreateArgsImageDatasetImage>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dataset_image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dataset_image: {e}")
+                    });
+                self
+            }
+            pub fn extras<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extras = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extras: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AvatarCreateArgsImageName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AvatarCreateArgsImageType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn voice_id<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptional<::uuid::Uuid>,
+            {
+                self.voice_id = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
+                    .map_err(|e| {
+                        format!("error converting supplied value for voice_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AvatarCreateArgsImage>
+        for super::AvatarCreateArgsImage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AvatarCreateArgsImage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dataset_image: value.dataset_image?,
+                    extras: value.extras?,
+                    name: value.name?,
+                    type_: value.type_?,
+                    voice_id: value.voice_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AvatarCreateArgsImage>
+        for AvatarCreateArgsImage {
+            fn from(value: super::AvatarCreateArgsImage) -> Self {
+                Self {
+                    dataset_image: Ok(value.dataset_image),
+                    extras: Ok(value.extras),
+                    name: Ok(value.name),
+                    type_: Ok(value.type_),
+                    voice_id: Ok(value.voice_id),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct Avatar {
             actor_name: ::std::result::Result<
@@ -1290,217 +1591,65 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AvatarCreateArgsConsentVideo {
-            url: ::std::result::Result<
-                super::AvatarCreateArgsConsentVideoUrl,
+        pub struct ErrorBody {
+            code: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AvatarCreateArgsConsentVideo {
+        impl ::std::default::Default for ErrorBody {
             fn default() -> Self {
                 Self {
-                    url: Err("no value supplied for url".to_string()),
+                    code: Ok(Default::default()),
+                    message: Ok(Default::default()),
                 }
             }
         }
-        impl AvatarCreateArgsConsentVideo {
-            pub fn url<T>(mut self, value: T) -> Self
+        impl ErrorBody {
+            pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AvatarCreateArgsConsentVideoUrl>,
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.url = value
+                self.code = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
+                        format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-        }
-        impl ::std::convert::TryFrom<AvatarCreateArgsConsentVideo>
-        for super::AvatarCreateArgsConsentVideo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AvatarCreateArgsConsentVideo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { url: value.url? })
-            }
-        }
-        impl ::std::convert::From<super::AvatarCreateArgsConsentVideo>
-        for AvatarCreateArgsConsentVideo {
-            fn from(value: super::AvatarCreateArgsConsentVideo) -> Self {
-                Self { url: Ok(value.url) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AvatarCreateArgsDatasetVideo {
-            url: ::std::result::Result<
-                super::AvatarCreateArgsDatasetVideoUrl,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AvatarCreateArgsDatasetVideo {
-            fn default() -> Self {
-                Self {
-                    url: Err("no value supplied for url".to_string()),
-                }
-            }
-        }
-        impl AvatarCreateArgsDatasetVideo {
-            pub fn url<T>(mut self, value: T) -> Self
+            pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AvatarCreateArgsDatasetVideoUrl>,
-                T::Error: ::std::fmt::Display,
+                T: ::openapi_sdk_runtime::IntoOptionalString,
             {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AvatarCreateArgsDatasetVideo>
-        for super::AvatarCreateArgsDatasetVideo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AvatarCreateArgsDatasetVideo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { url: value.url? })
-            }
-        }
-        impl ::std::convert::From<super::AvatarCreateArgsDatasetVideo>
-        for AvatarCreateArgsDatasetVideo {
-            fn from(value: super::AvatarCreateArgsDatasetVideo) -> Self {
-                Self { url: Ok(value.url) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AvatarCreateArgsImage {
-            dataset_image: ::std::result::Result<
-                super::AvatarCreateArgsImageDatasetImage,
-                ::std::string::String,
-            >,
-            extras: ::std::result::Result<
-                ::std::option::Option<
-                    ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
-                >,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                super::AvatarCreateArgsImageName,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::AvatarCreateArgsImageType,
-                ::std::string::String,
-            >,
-            voice_id: ::std::result::Result<
-                ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AvatarCreateArgsImage {
-            fn default() -> Self {
-                Self {
-                    dataset_image: Err(
-                        "no value supplied for dataset_image".to_string(),
+                self.message = Ok(
+                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
+                        value,
                     ),
-                    extras: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
-                    type_: Ok(super::AvatarCreateArgsImageType::Image),
-                    voice_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl AvatarCreateArgsImage {
-            pub fn dataset_image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AvatarCreateArgsImageDatasetImage>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dataset_image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dataset_image: {e}")
-                    });
-                self
-            }
-            pub fn extras<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::openapi_sdk_runtime::BoundedMap<::std::string::String, 0, 10>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extras = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extras: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AvatarCreateArgsImageName>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AvatarCreateArgsImageType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn voice_id<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptional<::uuid::Uuid>,
-            {
-                self.voice_id = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
-                    .map_err(|e| {
-                        format!("error converting supplied value for voice_id: {e}")
-                    });
+                );
                 self
             }
         }
-        impl ::std::convert::TryFrom<AvatarCreateArgsImage>
-        for super::AvatarCreateArgsImage {
+        impl ::std::convert::TryFrom<ErrorBody> for super::ErrorBody {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AvatarCreateArgsImage,
+                value: ErrorBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    dataset_image: value.dataset_image?,
-                    extras: value.extras?,
-                    name: value.name?,
-                    type_: value.type_?,
-                    voice_id: value.voice_id?,
+                    code: value.code?,
+                    message: value.message?,
                 })
             }
         }
-        impl ::std::convert::From<super::AvatarCreateArgsImage>
-        for AvatarCreateArgsImage {
-            fn from(value: super::AvatarCreateArgsImage) -> Self {
+        impl ::std::convert::From<super::ErrorBody> for ErrorBody {
+            fn from(value: super::ErrorBody) -> Self {
                 Self {
-                    dataset_image: Ok(value.dataset_image),
-                    extras: Ok(value.extras),
-                    name: Ok(value.name),
-                    type_: Ok(value.type_),
-                    voice_id: Ok(value.voice_id),
+                    code: Ok(value.code),
+                    message: Ok(value.message),
                 }
             }
         }
@@ -1586,239 +1735,90 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ErrorBody {
-            code: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+        pub struct AvatarCreateArgsConsentVideo {
+            url: ::std::result::Result<
+                super::AvatarCreateArgsConsentVideoUrl,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for ErrorBody {
+        impl ::std::default::Default for AvatarCreateArgsConsentVideo {
             fn default() -> Self {
                 Self {
-                    code: Ok(Default::default()),
-                    message: Ok(Default::default()),
+                    url: Err("no value supplied for url".to_string()),
                 }
             }
         }
-        impl ErrorBody {
-            pub fn code<T>(mut self, value: T) -> Self
+        impl AvatarCreateArgsConsentVideo {
+            pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<super::AvatarCreateArgsConsentVideoUrl>,
                 T::Error: ::std::fmt::Display,
             {
-                self.code = value
+                self.url = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
+                        format!("error converting supplied value for url: {e}")
                     });
                 self
             }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::openapi_sdk_runtime::IntoOptionalString,
-            {
-                self.message = Ok(
-                    ::openapi_sdk_runtime::IntoOptionalString::into_optional_string(
-                        value,
-                    ),
-                );
-                self
-            }
         }
-        impl ::std::convert::TryFrom<ErrorBody> for super::ErrorBody {
+        impl ::std::convert::TryFrom<AvatarCreateArgsConsentVideo>
+        for super::AvatarCreateArgsConsentVideo {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: ErrorBody,
+                value: AvatarCreateArgsConsentVideo,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    message: value.message?,
-                })
+                Ok(Self { url: value.url? })
             }
         }
-        impl ::std::convert::From<super::ErrorBody> for ErrorBody {
-            fn from(value: super::ErrorBody) -> Self {
+        impl ::std::convert::From<super::AvatarCreateArgsConsentVideo>
+        for AvatarCreateArgsConsentVideo {
+            fn from(value: super::AvatarCreateArgsConsentVideo) -> Self {
+                Self { url: Ok(value.url) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AvatarCreateArgsDatasetVideo {
+            url: ::std::result::Result<
+                super::AvatarCreateArgsDatasetVideoUrl,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AvatarCreateArgsDatasetVideo {
+            fn default() -> Self {
                 Self {
-                    code: Ok(value.code),
-                    message: Ok(value.message),
+                    url: Err("no value supplied for url".to_string()),
                 }
             }
         }
-    }
-    /// Error types.
-    pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
-        pub struct ConversionError(::std::borrow::Cow<'static, str>);
-        impl ::std::error::Error for ConversionError {}
-        impl ::std::fmt::Display for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Display::fmt(&self.0, f)
+        impl AvatarCreateArgsDatasetVideo {
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AvatarCreateArgsDatasetVideoUrl>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
             }
         }
-        impl ::std::fmt::Debug for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Debug::fmt(&self.0, f)
+        impl ::std::convert::TryFrom<AvatarCreateArgsDatasetVideo>
+        for super::AvatarCreateArgsDatasetVideo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AvatarCreateArgsDatasetVideo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { url: value.url? })
             }
         }
-        impl From<&'static str> for ConversionError {
-            fn from(value: &'static str) -> Self {
-                Self(value.into())
+        impl ::std::convert::From<super::AvatarCreateArgsDatasetVideo>
+        for AvatarCreateArgsDatasetVideo {
+            fn from(value: super::AvatarCreateArgsDatasetVideo) -> Self {
+                Self { url: Ok(value.url) }
             }
-        }
-        impl From<String> for ConversionError {
-            fn from(value: String) -> Self {
-                Self(value.into())
-            }
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for AvatarModel {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarModel>,
-            ::std::string::String,
-        > {
-            ::std::result::Result::Ok(::std::option::Option::Some(self))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for &str {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarModel>,
-            ::std::string::String,
-        > {
-            <AvatarModel as ::std::convert::TryFrom<&str>>::try_from(self)
-                .map(::std::option::Option::Some)
-                .map_err(|e| ::std::string::ToString::to_string(&e))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for ::std::string::String {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarModel>,
-            ::std::string::String,
-        > {
-            ::openapi_sdk_runtime::IntoOptional::<
-                AvatarModel,
-            >::into_optional(self.as_str())
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarModel> for &::std::string::String {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarModel>,
-            ::std::string::String,
-        > {
-            ::openapi_sdk_runtime::IntoOptional::<
-                AvatarModel,
-            >::into_optional(self.as_str())
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation> for AvatarOrientation {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarOrientation>,
-            ::std::string::String,
-        > {
-            ::std::result::Result::Ok(::std::option::Option::Some(self))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation> for &str {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarOrientation>,
-            ::std::string::String,
-        > {
-            <AvatarOrientation as ::std::convert::TryFrom<&str>>::try_from(self)
-                .map(::std::option::Option::Some)
-                .map_err(|e| ::std::string::ToString::to_string(&e))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation>
-    for ::std::string::String {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarOrientation>,
-            ::std::string::String,
-        > {
-            ::openapi_sdk_runtime::IntoOptional::<
-                AvatarOrientation,
-            >::into_optional(self.as_str())
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarOrientation>
-    for &::std::string::String {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarOrientation>,
-            ::std::string::String,
-        > {
-            ::openapi_sdk_runtime::IntoOptional::<
-                AvatarOrientation,
-            >::into_optional(self.as_str())
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for AvatarStatus {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarStatus>,
-            ::std::string::String,
-        > {
-            ::std::result::Result::Ok(::std::option::Option::Some(self))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for &str {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarStatus>,
-            ::std::string::String,
-        > {
-            <AvatarStatus as ::std::convert::TryFrom<&str>>::try_from(self)
-                .map(::std::option::Option::Some)
-                .map_err(|e| ::std::string::ToString::to_string(&e))
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for ::std::string::String {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarStatus>,
-            ::std::string::String,
-        > {
-            ::openapi_sdk_runtime::IntoOptional::<
-                AvatarStatus,
-            >::into_optional(self.as_str())
-        }
-    }
-    impl ::openapi_sdk_runtime::IntoOptional<AvatarStatus> for &::std::string::String {
-        fn into_optional(
-            self,
-        ) -> ::std::result::Result<
-            ::std::option::Option<AvatarStatus>,
-            ::std::string::String,
-        > {
-            ::openapi_sdk_runtime::IntoOptional::<
-                AvatarStatus,
-            >::into_optional(self.as_str())
         }
     }
 }

@@ -1,0 +1,286 @@
+//! The body builders (`types::builder::X`, what `X::builder()` and `.body_map(|b| ..)` hand
+//! out), generated from typify's struct details ([`crate::engine::StructShape`]) beside the types
+//! typify made. They keep typify's builder interface (fields as `Result<T, String>`, a setter
+//! per field, `TryFrom<builder::X> for X` and back) and take what callers write:
+//! - an optional string field takes `&str`, `String` or an `Option` of either
+//!   (`openapi_sdk_runtime::IntoOptionalString`);
+//! - an optional UUID, integer enum or string enum field takes text or a plain integer
+//!   (`openapi_sdk_runtime::IntoOptional<Y>`, see [`super::conversions`]);
+//! - a required field whose type allows one value (Argil's `type: IMAGE` discriminator) starts
+//!   set to it, since there is nothing for the caller to choose.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Fields, ImplItem, Item};
+
+use super::conversions::{self, Conversions};
+use crate::engine::{FieldShape, Kind, StructShape};
+use crate::syntax;
+
+/// Items for `mod types`: each struct's `builder()`, the conversions setters need, and `mod
+/// builder`. `typify` is typify's `mod types`, read for serde defaults, single-valued types and
+/// conversions.
+pub fn emit(shapes: &[StructShape], typify: &[&Item]) -> TokenStream {
+    let conversions = conversions::read(typify);
+    let single = single_valued(typify);
+    let mut optional_types = BTreeSet::new();
+    let mut builders = Vec::new();
+    let mut constructors = Vec::new();
+    for shape in shapes {
+        let defaults = serde_defaults(typify, &shape.name);
+        builders.push(builder(
+            shape,
+            &defaults,
+            &single,
+            &conversions,
+            &mut optional_types,
+        ));
+        let name = format_ident!("{}", shape.name);
+        constructors.push(quote! {
+            impl #name {
+                pub fn builder() -> builder::#name {
+                    Default::default()
+                }
+            }
+        });
+    }
+    let additions = conversions::additions(&conversions, &optional_types);
+    let module = (!builders.is_empty()).then(|| {
+        quote! {
+            #[doc = " Types for composing complex structures."]
+            pub mod builder {
+                #(#builders)*
+            }
+        }
+    });
+    quote! {
+        #(#constructors)*
+        #additions
+        #module
+    }
+}
+
+fn builder(
+    shape: &StructShape,
+    defaults: &BTreeMap<String, syn::Path>,
+    single: &BTreeMap<String, TokenStream>,
+    conversions: &BTreeMap<String, Conversions>,
+    optional_types: &mut BTreeSet<String>,
+) -> TokenStream {
+    let name = format_ident!("{}", shape.name);
+    let fields: Vec<_> = shape
+        .fields
+        .iter()
+        .map(|f| format_ident!("{}", f.name))
+        .collect();
+    let types = shape.fields.iter().map(|f| &f.ty);
+    let starts = shape.fields.iter().map(|f| start(f, defaults, single));
+    let setters = shape
+        .fields
+        .iter()
+        .map(|f| setter(f, conversions, optional_types));
+    // No fields: `value` would be unused.
+    let value = if fields.is_empty() {
+        quote!(_value)
+    } else {
+        quote!(value)
+    };
+    quote! {
+        #[derive(Clone, Debug)]
+        pub struct #name {
+            #(#fields: ::std::result::Result<#types, ::std::string::String>,)*
+        }
+
+        impl ::std::default::Default for #name {
+            fn default() -> Self {
+                Self {
+                    #(#fields: #starts,)*
+                }
+            }
+        }
+
+        impl #name {
+            #(#setters)*
+        }
+
+        // This is how the item is built.
+        impl ::std::convert::TryFrom<#name> for super::#name {
+            type Error = super::error::ConversionError;
+            fn try_from(#value: #name) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    #(#fields: value.#fields?,)*
+                })
+            }
+        }
+
+        // Construct a builder from the item.
+        impl ::std::convert::From<super::#name> for #name {
+            fn from(#value: super::#name) -> Self {
+                Self {
+                    #(#fields: Ok(value.#fields),)*
+                }
+            }
+        }
+    }
+}
+
+/// What a field holds before its setter is called: the one value its type allows, its serde
+/// default, `Default::default()` when it is not required, or the error naming it.
+fn start(
+    field: &FieldShape,
+    defaults: &BTreeMap<String, syn::Path>,
+    single: &BTreeMap<String, TokenStream>,
+) -> TokenStream {
+    if let Some(path) = defaults.get(&field.name) {
+        return quote!(Ok(super::#path()));
+    }
+    if !field.required {
+        return quote!(Ok(Default::default()));
+    }
+    if let Kind::Named(name) = &field.kind
+        && let Some(value) = single.get(name)
+    {
+        return value.clone();
+    }
+    let message = format!("no value supplied for {}", field.name);
+    quote!(Err(#message.to_string()))
+}
+
+fn setter(
+    field: &FieldShape,
+    conversions: &BTreeMap<String, Conversions>,
+    optional_types: &mut BTreeSet<String>,
+) -> TokenStream {
+    let name = format_ident!("{}", field.name);
+    let message = format!("error converting supplied value for {}: {{e}}", field.name);
+    let takes_optional = field.optional.as_ref().filter(|o| match &o.kind {
+        Kind::Uuid => true,
+        Kind::Named(n) => conversions.get(n).is_some_and(Conversions::any),
+        Kind::Text | Kind::Other => false,
+    });
+    if let Some(optional) = takes_optional {
+        if let Kind::Named(n) = &optional.kind {
+            optional_types.insert(n.clone());
+        }
+        let target = &optional.ty;
+        return quote! {
+            pub fn #name<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptional<#target>,
+            {
+                self.#name = ::openapi_sdk_runtime::IntoOptional::into_optional(value)
+                    .map_err(|e| format!(#message));
+                self
+            }
+        };
+    }
+    if field
+        .optional
+        .as_ref()
+        .is_some_and(|o| o.kind == Kind::Text)
+    {
+        return quote! {
+            pub fn #name<T>(mut self, value: T) -> Self
+            where
+                T: ::openapi_sdk_runtime::IntoOptionalString,
+            {
+                self.#name = Ok(::openapi_sdk_runtime::IntoOptionalString::into_optional_string(value));
+                self
+            }
+        };
+    }
+    let ty = &field.ty;
+    quote! {
+        pub fn #name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<#ty>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.#name = value.try_into().map_err(|e| format!(#message));
+            self
+        }
+    }
+}
+
+/// The `#[serde(default = "path")]` of each field of struct `name`, by field name.
+fn serde_defaults(typify: &[&Item], name: &str) -> BTreeMap<String, syn::Path> {
+    let mut out = BTreeMap::new();
+    let Some(strukt) = typify.iter().find_map(|item| match item {
+        Item::Struct(s) if s.ident == name => Some(s),
+        _ => None,
+    }) else {
+        return out;
+    };
+    for field in &strukt.fields {
+        let Some(ident) = &field.ident else { continue };
+        for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("default")
+                    && let Ok(value) = meta.value()
+                {
+                    let text: syn::LitStr = value.parse()?;
+                    out.insert(syntax::flat(ident), text.parse()?);
+                } else if meta.input.peek(syn::Token![=]) {
+                    // `rename = ".."` and the like: skip the value.
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+        }
+    }
+    out
+}
+
+/// Types allowing one value, with the expression that builds it from the builder module: a
+/// one-variant enum without data, or an integer type whose `TryFrom` accepts one integer.
+fn single_valued(types: &[&Item]) -> BTreeMap<String, TokenStream> {
+    let mut out = BTreeMap::new();
+    for item in types {
+        match item {
+            Item::Enum(e) if e.variants.len() == 1 => {
+                let variant = &e.variants[0];
+                if matches!(variant.fields, Fields::Unit) {
+                    let (ty, v) = (&e.ident, &variant.ident);
+                    out.insert(ty.to_string(), quote!(Ok(super::#ty::#v)));
+                }
+            }
+            Item::Impl(imp) => {
+                let Some((path, _)) = &imp.trait_ else {
+                    continue;
+                };
+                let is_try_from = path.segments.last().is_some_and(|l| l.ident == "TryFrom");
+                let Some(name) = syntax::type_name(&imp.self_ty) else {
+                    continue;
+                };
+                if !is_try_from {
+                    continue;
+                }
+                for f in &imp.items {
+                    let ImplItem::Fn(f) = f else { continue };
+                    if let [value] = super::enum_errors::allowed(&f.block).integers[..] {
+                        let ty = format_ident!("{name}");
+                        let value =
+                            syn::LitInt::new(&value.to_string(), proc_macro2::Span::call_site());
+                        // Named: the type converts from more than one integer type.
+                        let Some(syn::FnArg::Typed(integer)) = f.sig.inputs.first() else {
+                            continue;
+                        };
+                        let integer = &integer.ty;
+                        out.insert(
+                            name.clone(),
+                            quote!(<super::#ty as ::std::convert::TryFrom<#integer>>::try_from(#value)
+                                .map_err(|e| e.to_string())),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

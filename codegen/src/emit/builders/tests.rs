@@ -1,0 +1,91 @@
+//! The builders' setters and starting values, as generated for small documents.
+
+/// A struct with an optional and a required string: `&str` is accepted by both setters.
+#[test]
+fn optional_string_setters_take_str() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, required: [name], properties: {name: {type: string}, url: {type: string}}}\n      responses: {'204': {description: none}}\n";
+    let client = crate::generate_one(spec).unwrap().files["src/client.rs"]
+        .replace([' ', '\n'], "")
+        // rustfmt's wrapping of long calls is not what is tested.
+        .replace(",)", ")");
+    assert!(client.contains("pubfnurl<T>(mutself,value:T)->SelfwhereT:::openapi_sdk_runtime::IntoOptionalString,{self.url=Ok(::openapi_sdk_runtime::IntoOptionalString::into_optional_string(value)"), "{client}");
+    assert!(client.contains("pubfnname<T>(mutself,value:T)->SelfwhereT:::std::convert::TryInto<::std::string::String>"), "required fields keep typify's setter");
+}
+
+const SPEC: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              required: [kind]\n              properties:\n                kind: {type: integer, enum: [1, 2]}\n                source: {type: integer, enum: [1, 2, 3]}\n                owner: {type: string, format: uuid}\n                color: {type: string, enum: [red, blue]}\n      responses: {'204': {description: none}}\n";
+
+/// The optional integer enum, UUID and string enum setters take `IntoOptional`; the required
+/// one keeps typify's bound; the conversions exist for exactly the rewritten types.
+#[test]
+fn optional_setters_take_plain_values() {
+    let client = crate::generate_one(SPEC).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
+    for (field, ty) in [
+        ("source", "super::PostABodySource"),
+        ("owner", "::uuid::Uuid"),
+        ("color", "super::PostABodyColor"),
+    ] {
+        assert!(
+            client.contains(&format!(
+                "pubfn{field}<T>(mutself,value:T)->SelfwhereT:::openapi_sdk_runtime::IntoOptional<{ty}>,"
+            )),
+            "{field}: {client}"
+        );
+    }
+    assert!(
+        client.contains("pubfnkind<T>(mutself,value:T)->SelfwhereT:::std::convert::TryInto<super::PostABodyKind>"),
+        "required fields keep typify's setter"
+    );
+    assert!(client.contains("impl::openapi_sdk_runtime::IntoOptional<PostABodySource>fori32"));
+    assert!(client.contains("impl::openapi_sdk_runtime::IntoOptional<PostABodySource>fori64"));
+    assert!(client.contains("impl::openapi_sdk_runtime::IntoOptional<PostABodyColor>for&str"));
+    assert!(
+        !client.contains("impl::openapi_sdk_runtime::IntoOptional<PostABodyKind>"),
+        "no optional setter takes the required field's type"
+    );
+    assert!(
+        client.contains("impl::std::convert::TryFrom<i32>forPostABodyKind"),
+        "required integer enums take a plain literal"
+    );
+}
+
+/// A string discriminator and a fixed integer start set; a two-valued field does not.
+#[test]
+fn single_valued_required_fields_start_set() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              required: [kind, height, size]\n              properties:\n                kind: {type: string, enum: [IMAGE]}\n                height: {type: integer, enum: [2160]}\n                size: {type: integer, enum: [1, 2]}\n      responses: {'204': {description: none}}\n";
+    let client = crate::generate_one(spec).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
+    assert!(
+        client.contains("kind:Ok(super::PostABodyKind::Image)"),
+        "{client}"
+    );
+    assert!(
+        client.contains("height:<super::PostABodyHeightas::std::convert::TryFrom<i64")
+            && client.contains(">>::try_from(2160).map_err(|e|e.to_string()),kind:"),
+        "{client}"
+    );
+    assert!(
+        client.contains("size:Err(\"novaluesuppliedforsize\".to_string())"),
+        "{client}"
+    );
+}
+
+/// A property with a schema default starts from typify's serde default function, an optional
+/// one from `None`, a required one without a default from the error naming it.
+#[test]
+fn fields_start_from_their_defaults() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              required: [name]\n              properties:\n                name: {type: string}\n                count: {type: integer, default: 5}\n                note: {type: string}\n      responses: {'204': {description: none}}\n";
+    let client = crate::generate_one(spec).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
+    let serde_default = client
+        .split("#[serde(default=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the struct's serde default of `count`");
+    assert!(
+        client.contains(&format!("count:Ok(super::{serde_default}()),")),
+        "{serde_default}: {client}"
+    );
+    assert!(client.contains("note:Ok(Default::default()),"), "{client}");
+    assert!(
+        client.contains("name:Err(\"novaluesuppliedforname\".to_string()),"),
+        "{client}"
+    );
+}
