@@ -246,7 +246,7 @@ pub fn generate_observed(
         mut files,
         client,
         sdk,
-    } = emit::crate_files(&model, &engine, &shapes)?;
+    } = emit::crate_files(&model, engine, &shapes)?;
     // The effective document is published beside the crate, with the shapes normalize set aside.
     let mut json = serde_json::to_string_pretty(&normalize::published(&effective.document))
         .map_err(|e| Error::bug(source_dir, e.to_string()))?;

@@ -17,6 +17,17 @@ pub fn module<'a>(items: &'a [Item], name: &str) -> Vec<&'a Item> {
         .unwrap_or_default()
 }
 
+/// The items of `mod name { .. }`, taken out of the file.
+pub fn into_module(file: syn::File, name: &str) -> Vec<Item> {
+    file.items
+        .into_iter()
+        .find_map(|i| match i {
+            Item::Mod(m) if m.ident == name => m.content.map(|(_, items)| items),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 /// The items of `mod name { .. }`, for editing.
 pub fn module_mut<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<Item>> {
     file.items.iter_mut().find_map(|i| match i {

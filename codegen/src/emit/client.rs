@@ -7,12 +7,7 @@ use quote::quote;
 
 use crate::model::SdkModel;
 
-pub fn emit(
-    model: &SdkModel,
-    typify: &[&syn::Item],
-    additions: TokenStream,
-    operations: TokenStream,
-) -> TokenStream {
+pub fn emit(model: &SdkModel, additions: TokenStream, operations: TokenStream) -> TokenStream {
     let vendor = &model.vendor;
     let mut doc = format!("Client for {}", vendor.title);
     if !vendor.description.is_empty() {
@@ -21,6 +16,7 @@ pub fn emit(
     }
     doc.push_str(&format!("\n\nVersion: {}", vendor.version));
     let version = &vendor.version;
+    // `mod types` holds ours here; the caller puts typify's (already parsed) before them.
     quote! {
         // Re-exports of the types the public interface uses.
         #[allow(unused_imports)]
@@ -29,7 +25,6 @@ pub fn emit(
         /// Types used as operation parameters and responses.
         #[allow(clippy::all)]
         pub mod types {
-            #(#typify)*
             #additions
         }
 

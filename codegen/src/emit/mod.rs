@@ -43,10 +43,11 @@ pub struct CrateFiles {
     pub sdk: syn::File,
 }
 
-/// Renders the crate; `types` is typify's `mod types`, `shapes` its structs (for the builders).
+/// Renders the crate; `types` is typify's `mod types` (already parsed: its items move into the
+/// client as they are, not printed and parsed again), `shapes` its structs (for the builders).
 pub fn crate_files(
     model: &SdkModel,
-    types: &syn::File,
+    types: syn::File,
     shapes: &[crate::engine::StructShape],
 ) -> Result<CrateFiles> {
     let source_dir = model.vendor.source_dir.as_str();
@@ -55,14 +56,16 @@ pub fn crate_files(
     let lib = format_file(lib_tokens(&model.vendor.uses), source_dir)?;
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
     let (operations, root_builders) = operations::emit(model);
-    let typify = crate::syntax::module(&types.items, "types");
+    let typify = crate::syntax::into_module(types, "types");
+    let typify_refs: Vec<&syn::Item> = typify.iter().collect();
     // Ours, beside typify's types in `mod types`.
-    let mut additions = builders::emit(shapes, &typify);
-    additions.extend(enum_constants::emit(model, &typify)?);
-    let mut client = parse_file(
-        client::emit(model, &typify, additions, operations),
-        source_dir,
-    )?;
+    let mut additions = builders::emit(shapes, &typify_refs);
+    additions.extend(enum_constants::emit(model, &typify_refs)?);
+    let mut client = parse_file(client::emit(model, additions, operations), source_dir)?;
+    let Some(types) = crate::syntax::module_mut(&mut client, "types") else {
+        return Err(Error::bug(source_dir, "the client has no `mod types`"));
+    };
+    types.splice(0..0, typify);
     client::relax_response_types(&mut client, model);
     enum_errors::apply(&mut client, source_dir)?;
     files.insert(
