@@ -25,11 +25,22 @@ use crate::syntax;
 pub fn emit(shapes: &[StructShape], typify: &[&Item]) -> TokenStream {
     let conversions = conversions::read(typify);
     let single = single_valued(typify);
+    // By name: looked up once per struct (GitHub has over a thousand).
+    let structs: BTreeMap<String, &syn::ItemStruct> = typify
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some((s.ident.to_string(), s)),
+            _ => None,
+        })
+        .collect();
     let mut optional_types = BTreeSet::new();
     let mut builders = Vec::new();
     let mut constructors = Vec::new();
     for shape in shapes {
-        let defaults = serde_defaults(typify, &shape.name);
+        let defaults = structs
+            .get(&shape.name)
+            .map(|s| serde_defaults(s))
+            .unwrap_or_default();
         builders.push(builder(
             shape,
             &defaults,
@@ -204,15 +215,9 @@ fn setter(
     }
 }
 
-/// The `#[serde(default = "path")]` of each field of struct `name`, by field name.
-fn serde_defaults(typify: &[&Item], name: &str) -> BTreeMap<String, syn::Path> {
+/// The `#[serde(default = "path")]` of each field of typify's struct, by field name.
+fn serde_defaults(strukt: &syn::ItemStruct) -> BTreeMap<String, syn::Path> {
     let mut out = BTreeMap::new();
-    let Some(strukt) = typify.iter().find_map(|item| match item {
-        Item::Struct(s) if s.ident == name => Some(s),
-        _ => None,
-    }) else {
-        return out;
-    };
     for field in &strukt.fields {
         let Some(ident) = &field.ident else { continue };
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
