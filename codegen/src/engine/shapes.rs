@@ -60,13 +60,12 @@ pub fn structs(space: &TypeSpace) -> Result<Vec<StructShape>, String> {
         for prop in details.properties_info() {
             let scoped = named(space, &prop.type_id, &quote!(super))?;
             check_against_typify(space, &prop.type_id, &ty.name(), prop.name)?;
-            let inner = space
-                .get_type(&prop.type_id)
-                .ok()
-                .and_then(|t| match t.details() {
-                    TypeDetails::Option(inner) => Some(inner),
-                    _ => None,
-                });
+            // typify prints an `Option` of an `Option` as one `Option`: the innermost type is
+            // what the setter takes.
+            let mut inner = option_of(space, &prop.type_id);
+            while let Some(next) = inner.as_ref().and_then(|id| option_of(space, id)) {
+                inner = Some(next);
+            }
             let optional = match inner {
                 Some(inner) => Some(Optional {
                     ty: named(space, &inner, &quote!(super))?,
@@ -88,6 +87,13 @@ pub fn structs(space: &TypeSpace) -> Result<Vec<StructShape>, String> {
         });
     }
     Ok(out)
+}
+
+fn option_of(space: &TypeSpace, id: &TypeId) -> Option<TypeId> {
+    space.get_type(id).ok().and_then(|t| match t.details() {
+        TypeDetails::Option(inner) => Some(inner),
+        _ => None,
+    })
 }
 
 fn kind(space: &TypeSpace, id: &TypeId) -> Kind {

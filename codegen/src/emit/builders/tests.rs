@@ -89,3 +89,17 @@ fn fields_start_from_their_defaults() {
         "{client}"
     );
 }
+
+/// A nullable property that is also optional is one `Option` in Rust: its setter takes `&str`
+/// like any optional string.
+#[test]
+fn nullable_optional_strings_take_str() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {note: {type: string, nullable: true}}}\n      responses: {'204': {description: none}}\n";
+    let client = crate::generate_one(spec).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
+    assert!(
+        client.contains(
+            "pubfnnote<T>(mutself,value:T)->SelfwhereT:::openapi_sdk_runtime::IntoOptionalString,"
+        ),
+        "{client}"
+    );
+}
