@@ -152,14 +152,15 @@ async fn settle<E: DeserializeOwned>(
     operation: &'static crate::request::Operation,
 ) -> Result<RawResponse, Error<E>> {
     let Answer {
-        response,
+        mut response,
         body,
         envelope,
         attempts,
         started,
     } = answer;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not copied: reading the body does not look at them.
+    let headers = std::mem::take(response.headers_mut());
     let body = match body {
         Some(body) => body,
         None => match response.bytes().await {

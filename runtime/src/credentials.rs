@@ -232,13 +232,15 @@ impl Auth {
                     let value = match (&self.provider, &self.key) {
                         (Some(provider), _) => {
                             token_used = true;
-                            self.token(refresh, || async {
+                            // Boxed: fetching a token is a large future that every request's
+                            // future would otherwise carry, and copy, whatever its scheme.
+                            Box::pin(self.token(refresh, || async {
                                 let token = provider
                                     .token()
                                     .await
                                     .map_err(|e| format!("the token provider failed: {e}"))?;
                                 Ok((token, None))
-                            })
+                            }))
                             .await?
                         }
                         (None, Some((key, _))) => sensitive(&format!("Bearer {}", key.expose()))
@@ -258,11 +260,11 @@ impl Auth {
                         .url()
                         .join(token_url)
                         .map_err(|e| format!("the token URL `{token_url}` is not a URL: {e}"))?;
-                    let value = self
-                        .token(refresh, || {
-                            client_credentials(http, url.as_str(), scopes, id, secret)
-                        })
-                        .await?;
+                    // Boxed like the bearer token's.
+                    let value = Box::pin(self.token(refresh, || {
+                        client_credentials(http, url.as_str(), scopes, id, secret)
+                    }))
+                    .await?;
                     request.headers_mut().insert(AUTHORIZATION, value);
                 }
             }

@@ -311,7 +311,20 @@ impl Runtime {
                             continue;
                         }
                     }
-                    return match within(guard, self.answer(response, attempt, start)).await {
+                    let Some(spec) = self.envelope.filter(|_| status.is_success()) else {
+                        // A success without an envelope to check streams on unread.
+                        return Ok(Answer {
+                            response,
+                            body: None,
+                            envelope: None,
+                            attempts: attempt,
+                            started: start,
+                        });
+                    };
+                    // Boxed: reading a body is a large future, which every request's future
+                    // would otherwise carry, and copy, envelope or not.
+                    let read = Box::pin(enveloped(spec, response, attempt, start));
+                    return match within(guard, read).await {
                         Some(answer) => answer,
                         None => Err(deadline_passed(attempt, guard)),
                     };
@@ -340,52 +353,43 @@ impl Runtime {
             }
         }
     }
+}
 
-    /// The final response. A success without an envelope to check streams on unread; an
-    /// envelope's body is read here (inside the deadline) and checked.
-    async fn answer(
-        &self,
-        response: Response,
-        attempts: u32,
-        started: Instant,
-    ) -> Result<Answer, Failure> {
-        let mut answer = Answer {
-            response,
-            body: None,
-            envelope: None,
+/// A success of an API with an envelope: its body is read here (inside the deadline) and
+/// checked.
+async fn enveloped(
+    spec: &'static EnvelopeSpec,
+    response: Response,
+    attempts: u32,
+    started: Instant,
+) -> Result<Answer, Failure> {
+    // `bytes()` consumes the response; keep a bodiless copy of its head.
+    let head = {
+        let mut head = http::Response::new(bytes::Bytes::new());
+        *head.status_mut() = response.status();
+        *head.version_mut() = response.version();
+        *head.headers_mut() = response.headers().clone();
+        Response::from(head)
+    };
+    let body = response
+        .bytes()
+        .await
+        .map_err(|source| Failure::Transport {
+            source,
             attempts,
-            started,
-        };
-        let Some(spec) = self.envelope else {
-            return Ok(answer);
-        };
-        if !answer.response.status().is_success() {
-            return Ok(answer);
-        }
-        // `bytes()` consumes the response; keep a bodiless copy of its head.
-        let head = {
-            let mut head = http::Response::new(bytes::Bytes::new());
-            *head.status_mut() = answer.response.status();
-            *head.version_mut() = answer.response.version();
-            *head.headers_mut() = answer.response.headers().clone();
-            Response::from(head)
-        };
-        let response = std::mem::replace(&mut answer.response, head);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|source| Failure::Transport {
-                source,
-                attempts,
-                elapsed: started.elapsed(),
-            })?;
-        answer.envelope = spec.check(&body);
-        if let Some(failure) = &answer.envelope {
-            tracing::info!(code = failure.code, "envelope reports a failure");
-        }
-        answer.body = Some(body);
-        Ok(answer)
+            elapsed: started.elapsed(),
+        })?;
+    let envelope = spec.check(&body);
+    if let Some(failure) = &envelope {
+        tracing::info!(code = failure.code, "envelope reports a failure");
     }
+    Ok(Answer {
+        response: head,
+        body: Some(body),
+        envelope,
+        attempts,
+        started,
+    })
 }
 
 /// What the executor hands back: the final response and, when it read it (an envelope to
@@ -495,7 +499,7 @@ mod tests {
         (url, seen)
     }
 
-    fn runtime() -> Runtime {
+    pub(super) fn runtime() -> Runtime {
         let retry = RetryPolicy {
             max_attempts: 4,
             initial_delay: Duration::from_millis(1),
@@ -521,7 +525,7 @@ mod tests {
         stream: false,
     };
 
-    static GET: Operation = Operation {
+    pub(super) static GET: Operation = Operation {
         id: "x",
         method: reqwest::Method::GET,
         path: "/x",
@@ -812,5 +816,21 @@ mod tests {
         );
         assert!(matches!(error, crate::Error::Interceptor { ref name, .. } if name == "refusing"));
         assert!(seen.lock().unwrap().is_empty());
+    }
+
+    /// The executor's future is boxed once per call and moved by value up to there: it must stay
+    /// small. A body read or a token fetch held inline made it 4.3 KB, copied twice per request
+    /// (BENCHMARKS.md, section 7.4); both are boxed where they happen.
+    #[tokio::test]
+    async fn the_executors_future_stays_small() {
+        let runtime = runtime();
+        let http = crate::http_client_builder().unwrap().build().unwrap();
+        let attempts = runtime.attempts(
+            &http,
+            Request::new(&GET, "http://127.0.0.1:9/x"),
+            tracing::Span::none(),
+        );
+        let size = std::mem::size_of_val(&attempts);
+        assert!(size <= 3_000, "{size} bytes");
     }
 }
