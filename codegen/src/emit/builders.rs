@@ -22,7 +22,9 @@ use crate::syntax;
 /// Items for `mod types`: each struct's `builder()`, the conversions setters need, and `mod
 /// builder`. `typify` is typify's `mod types`, read for serde defaults, single-valued types and
 /// conversions.
-pub fn emit(shapes: &[StructShape], typify: &[&Item]) -> TokenStream {
+/// A struct typify printed differently from what its details say (a field without the serde
+/// default it must have) is an error: the builder would start the field from another value.
+pub fn emit(shapes: &[StructShape], typify: &[&Item]) -> Result<TokenStream, String> {
     let conversions = conversions::read(typify);
     let single = single_valued(typify);
     // By name: looked up once per struct (GitHub has over a thousand).
@@ -37,17 +39,18 @@ pub fn emit(shapes: &[StructShape], typify: &[&Item]) -> TokenStream {
     let mut builders = Vec::new();
     let mut constructors = Vec::new();
     for shape in shapes {
-        let defaults = structs
+        let strukt = structs
             .get(&shape.name)
-            .map(|s| serde_defaults(s))
-            .unwrap_or_default();
+            .ok_or_else(|| format!("typify did not print its struct `{}`", shape.name))?;
+        let defaults = serde_defaults(strukt)
+            .map_err(|e| format!("reading the serde defaults of `{}`: {e}", shape.name))?;
         builders.push(builder(
             shape,
             &defaults,
             &single,
             &conversions,
             &mut optional_types,
-        ));
+        )?);
         let name = format_ident!("{}", shape.name);
         constructors.push(quote! {
             impl #name {
@@ -66,20 +69,20 @@ pub fn emit(shapes: &[StructShape], typify: &[&Item]) -> TokenStream {
             }
         }
     });
-    quote! {
+    Ok(quote! {
         #(#constructors)*
         #additions
         #module
-    }
+    })
 }
 
 fn builder(
     shape: &StructShape,
-    defaults: &BTreeMap<String, syn::Path>,
+    defaults: &BTreeMap<String, Option<syn::Path>>,
     single: &BTreeMap<String, TokenStream>,
     conversions: &BTreeMap<String, Conversions>,
     optional_types: &mut BTreeSet<String>,
-) -> TokenStream {
+) -> Result<TokenStream, String> {
     let name = format_ident!("{}", shape.name);
     let fields: Vec<_> = shape
         .fields
@@ -87,7 +90,11 @@ fn builder(
         .map(|f| format_ident!("{}", f.name))
         .collect();
     let types = shape.fields.iter().map(|f| &f.ty);
-    let starts = shape.fields.iter().map(|f| start(f, defaults, single));
+    let starts = shape
+        .fields
+        .iter()
+        .map(|f| start(f, &shape.name, defaults, single))
+        .collect::<Result<Vec<_>, _>>()?;
     let setters = shape
         .fields
         .iter()
@@ -98,7 +105,7 @@ fn builder(
     } else {
         quote!(value)
     };
-    quote! {
+    Ok(quote! {
         #[derive(Clone, Debug)]
         pub struct #name {
             #(#fields: ::std::result::Result<#types, ::std::string::String>,)*
@@ -134,29 +141,40 @@ fn builder(
                 }
             }
         }
-    }
+    })
 }
 
-/// What a field holds before its setter is called: the one value its type allows, its serde
-/// default, `Default::default()` when it is not required, or the error naming it.
+/// What a field holds before its setter is called: its serde default, `None` for an `Option`,
+/// the one value its type allows, or the error naming it. A field the schema does not require
+/// is either an `Option` or has a serde default; one with neither is an error, not a field that
+/// starts from some other value than the one a missing property decodes to.
 fn start(
     field: &FieldShape,
-    defaults: &BTreeMap<String, syn::Path>,
+    owner: &str,
+    defaults: &BTreeMap<String, Option<syn::Path>>,
     single: &BTreeMap<String, TokenStream>,
-) -> TokenStream {
-    if let Some(path) = defaults.get(&field.name) {
-        return quote!(Ok(super::#path()));
+) -> Result<TokenStream, String> {
+    match defaults.get(&field.name) {
+        Some(Some(path)) => return Ok(quote!(Ok(super::#path()))),
+        Some(None) => return Ok(quote!(Ok(Default::default()))),
+        None => {}
     }
     if !field.required {
-        return quote!(Ok(Default::default()));
+        if field.optional.is_none() {
+            return Err(format!(
+                "`{owner}.{}` is not required, yet typify gave it neither an `Option` nor a serde default",
+                field.name
+            ));
+        }
+        return Ok(quote!(Ok(Default::default())));
     }
     if let Kind::Named(name) = &field.kind
         && let Some(value) = single.get(name)
     {
-        return value.clone();
+        return Ok(value.clone());
     }
     let message = format!("no value supplied for {}", field.name);
-    quote!(Err(#message.to_string()))
+    Ok(quote!(Err(#message.to_string())))
 }
 
 fn setter(
@@ -215,27 +233,32 @@ fn setter(
     }
 }
 
-/// The `#[serde(default = "path")]` of each field of typify's struct, by field name.
-fn serde_defaults(strukt: &syn::ItemStruct) -> BTreeMap<String, syn::Path> {
+/// The serde default of each field of typify's struct that has one, by field name: the
+/// function of `#[serde(default = "path")]`, or `None` for a bare `#[serde(default)]`.
+fn serde_defaults(strukt: &syn::ItemStruct) -> syn::Result<BTreeMap<String, Option<syn::Path>>> {
     let mut out = BTreeMap::new();
     for field in &strukt.fields {
         let Some(ident) = &field.ident else { continue };
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-            let _ = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("default")
-                    && let Ok(value) = meta.value()
-                {
-                    let text: syn::LitStr = value.parse()?;
-                    out.insert(syntax::flat(ident), text.parse()?);
-                } else if meta.input.peek(syn::Token![=]) {
+            attr.parse_nested_meta(|meta| {
+                let has_value = meta.input.peek(syn::Token![=]);
+                if meta.path.is_ident("default") {
+                    let path = if has_value {
+                        let text: syn::LitStr = meta.value()?.parse()?;
+                        Some(text.parse()?)
+                    } else {
+                        None
+                    };
+                    out.insert(syntax::flat(ident), path);
+                } else if has_value {
                     // `rename = ".."` and the like: skip the value.
                     let _: syn::Expr = meta.value()?.parse()?;
                 }
                 Ok(())
-            });
+            })?;
         }
     }
-    out
+    Ok(out)
 }
 
 /// Types allowing one value, with the expression that builds it from the builder module: a

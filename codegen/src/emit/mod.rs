@@ -59,7 +59,8 @@ pub fn crate_files(
     let typify = crate::syntax::into_module(types, "types");
     let typify_refs: Vec<&syn::Item> = typify.iter().collect();
     // Ours, beside typify's types in `mod types`.
-    let mut additions = builders::emit(shapes, &typify_refs);
+    let mut additions =
+        builders::emit(shapes, &typify_refs).map_err(|e| Error::bug(source_dir, e))?;
     additions.extend(enum_constants::emit(model, &typify_refs)?);
     let mut client = parse_file(client::emit(model, additions, operations), source_dir)?;
     let Some(types) = crate::syntax::module_mut(&mut client, "types") else {

@@ -388,7 +388,7 @@ fn body_parts(body: &Body, req: &Ident) -> Option<BodyParts> {
     };
     let body_ident = format_ident!("body");
     if let Some(builder) = &body.builder {
-        // typify's builder: `.body(value)` and `.body_map(|b| ..)` on one value.
+        // The body builder: `.body(value)` and `.body_map(|b| ..)` on one value.
         let message = format!("body is not a valid {}: {{}}", crate::syntax::readable(ty));
         let encode = encode(quote!(body));
         return Some(BodyParts {

@@ -182,7 +182,8 @@ pub struct Body {
     pub media_type: String,
     pub kind: BodyKind,
     pub ty: Option<Type>,
-    /// typify's builder of `ty` (`types::builder::X`): the builder holds it, `.body_map(..)`.
+    /// The body builder of `ty` (`types::builder::X`, see `emit::builders`): the operation's
+    /// builder holds one, `.body_map(..)`.
     pub builder: Option<Type>,
     pub required: bool,
 }

@@ -103,3 +103,29 @@ fn nullable_optional_strings_take_str() {
         "{client}"
     );
 }
+
+/// A field the schema does not require, without an `Option` and without a serde default in
+/// typify's struct, is refused: starting it from `Default::default()` would silently differ from
+/// what a missing property decodes to.
+#[test]
+fn an_optional_field_without_a_default_is_refused() {
+    let field = crate::engine::FieldShape {
+        name: "count".into(),
+        required: false,
+        ty: quote::quote!(i64),
+        kind: crate::engine::Kind::Other,
+        optional: None,
+    };
+    let (none, single) = (
+        std::collections::BTreeMap::new(),
+        std::collections::BTreeMap::new(),
+    );
+    let error = super::start(&field, "Thing", &none, &single).unwrap_err();
+    assert!(error.contains("`Thing.count` is not required"), "{error}");
+    let bare = std::collections::BTreeMap::from([("count".to_string(), None)]);
+    let start = super::start(&field, "Thing", &bare, &single).unwrap();
+    assert_eq!(
+        start.to_string(),
+        quote::quote!(Ok(Default::default())).to_string()
+    );
+}
