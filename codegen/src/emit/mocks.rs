@@ -330,7 +330,15 @@ fn respond_statuses(
                 let text = v.value.to_string();
                 quote!(crate::#status_ty::#variant => #text.to_string(),)
             });
-            quote!(#(#arms)* crate::#status_ty::Other(text) => text,)
+            // An unknown value goes out as the waiter reads it back (`Status::raw`): a string
+            // stays a string where the API's statuses are strings.
+            quote! {
+                #(#arms)*
+                other @ crate::#status_ty::Other(_) => {
+                    ::openapi_sdk_runtime::waiter::Status::raw(&other)
+                        .map_or_else(|| "null".to_string(), |value| value.to_string())
+                }
+            }
         }
         StatusKind::Presence { ready, failed } => {
             let end = if *failed && !*ready {

@@ -56,6 +56,14 @@ fn status_enum(w: &Waiter, status: &StatusType) -> TokenStream {
             // The API's value of each variant as JSON text, parsed back only when an error
             // shows it: `WaitError` names it next to the label (`failed (`4` in the API)`).
             let raws = variants.iter().map(|v| v.value.to_string());
+            // `Other` keeps a string as it came and any other value as JSON text, so `"5"` and
+            // `5` read alike; the declared values say which the API sends: strings stay strings
+            // (a status `"5"` is not the number 5), anything else is read back as JSON.
+            let other_raw = if variants.iter().all(|v| v.value.is_string()) {
+                quote!(Self::Other(text) => Some(::serde_json::Value::String(text.clone())),)
+            } else {
+                quote!(Self::Other(text) => Some(::serde_json::from_str(text).unwrap_or_else(|_| ::serde_json::Value::String(text.clone()))),)
+            };
             quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -77,9 +85,7 @@ fn status_enum(w: &Waiter, status: &StatusType) -> TokenStream {
                     fn raw(&self) -> Option<::serde_json::Value> {
                         match self {
                             #( Self::#idents => ::serde_json::from_str(#raws).ok(), )*
-                            // The text of a value `from_json` did not know: JSON text, or a
-                            // string as it came.
-                            Self::Other(text) => Some(::serde_json::from_str(text).unwrap_or_else(|_| ::serde_json::Value::String(text.clone()))),
+                            #other_raw
                         }
                     }
                 }

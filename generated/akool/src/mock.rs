@@ -303,7 +303,10 @@ impl GetVideoInfo<'_> {
                 crate::VideoStatus::Processing => "2".to_string(),
                 crate::VideoStatus::Completed => "3".to_string(),
                 crate::VideoStatus::Failed => "4".to_string(),
-                crate::VideoStatus::Other(text) => text,
+                other @ crate::VideoStatus::Other(_) => {
+                    ::openapi_sdk_runtime::waiter::Status::raw(&other)
+                        .map_or_else(|| "null".to_string(), |value| value.to_string())
+                }
             })
             .collect();
         Self(
@@ -400,7 +403,10 @@ impl GetAvatarDetail<'_> {
                 crate::AvatarStatus::Processing => "2".to_string(),
                 crate::AvatarStatus::Completed => "3".to_string(),
                 crate::AvatarStatus::Failed => "4".to_string(),
-                crate::AvatarStatus::Other(text) => text,
+                other @ crate::AvatarStatus::Other(_) => {
+                    ::openapi_sdk_runtime::waiter::Status::raw(&other)
+                        .map_or_else(|| "null".to_string(), |value| value.to_string())
+                }
             })
             .collect();
         Self(

@@ -140,7 +140,10 @@ impl GetAvatar<'_> {
                     "\"TRAINING_FAILED\"".to_string()
                 }
                 crate::TrainingStatus::Refused => "\"REFUSED\"".to_string(),
-                crate::TrainingStatus::Other(text) => text,
+                other @ crate::TrainingStatus::Other(_) => {
+                    ::openapi_sdk_runtime::waiter::Status::raw(&other)
+                        .map_or_else(|| "null".to_string(), |value| value.to_string())
+                }
             })
             .collect();
         Self(

@@ -81,12 +81,7 @@ impl ::openapi_sdk_runtime::waiter::Status for TrainingStatus {
             Self::Idle => ::serde_json::from_str("\"IDLE\"").ok(),
             Self::TrainingFailed => ::serde_json::from_str("\"TRAINING_FAILED\"").ok(),
             Self::Refused => ::serde_json::from_str("\"REFUSED\"").ok(),
-            Self::Other(text) => {
-                Some(
-                    ::serde_json::from_str(text)
-                        .unwrap_or_else(|_| ::serde_json::Value::String(text.clone())),
-                )
-            }
+            Self::Other(text) => Some(::serde_json::Value::String(text.clone())),
         }
     }
 }

@@ -292,6 +292,32 @@ mod argil {
         server.verify().await;
     }
 
+    /// A status Argil does not document, one that looks like a number: the waiter keeps it as
+    /// the string the API sent, and the error shows it as one.
+    #[tokio::test]
+    async fn an_unknown_string_status_stays_a_string() {
+        let server = MockServer::start().await;
+        server
+            .get_avatar()
+            .id(AVATAR_ID)
+            .respond_statuses([TrainingStatus::Other("5".into())])
+            .mount()
+            .await;
+        let err = server
+            .client()
+            .wait_for_training(
+                AVATAR_ID,
+                Wait::up_to(std::time::Duration::from_millis(300)),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, argil_client::WaitError::TimedOut { last_status: Some(TrainingStatus::Other(s)), .. } if s == "5"),
+            "{err}"
+        );
+        assert_eq!(err.raw_status(), Some(serde_json::json!("5")));
+    }
+
     /// A poll for another avatar than the one the typed path parameter names is not answered
     /// as if it were.
     #[tokio::test]
