@@ -13,7 +13,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use codegen::GeneratedCrate;
 use codegen::api::release::{self, CHANGELOG, Previous, Release};
-use codegen::api::{ApiModel, Level};
+use codegen::api::{ApiModel, Change, Impact, Level};
 
 /// Decides the crate's version and changelog against the crate in `dir` and stores both in
 /// `generated.files`. `source_dir` and `display` are how the spec folder and `dir` are shown.
@@ -75,7 +75,12 @@ pub fn apply(
                          {display}/Cargo.toml to regenerate the crate as a first release"
                     ),
                 };
-                codegen::api::diff::diff(&old_api, &generated.api()?)
+                let changes = codegen::api::diff::diff(&old_api, &generated.api()?);
+                if changes.is_empty() {
+                    code_changed(&old, generated)
+                } else {
+                    changes
+                }
             };
             plan(
                 Some(Previous {
@@ -93,6 +98,35 @@ pub fn apply(
         .files
         .insert(CHANGELOG.to_string(), release.changelog.clone());
     Ok(release)
+}
+
+/// The one change to record when the sources differ and the API does not: a call may behave
+/// differently (a generator fix, a path or value edited in the spec), so the crate gets a new
+/// version and its changelog says which files changed. A user who upgrades needs no code change.
+fn code_changed(old: &Old, generated: &GeneratedCrate) -> Vec<Change> {
+    let new = |rel: &str| generated.files.get(rel).map(String::as_str);
+    let files: Vec<String> = [
+        ("src/lib.rs", old.lib.as_deref()),
+        ("src/client.rs", Some(old.client.as_str())),
+        ("src/sdk.rs", Some(old.sdk.as_str())),
+        ("src/mock.rs", old.mock.as_deref()),
+    ]
+    .into_iter()
+    // A lost crate root is restored from the generator alone: not a change of the crate.
+    .filter(|(rel, before)| *rel != "src/lib.rs" || before.is_some())
+    .filter(|(rel, before)| *before != new(rel))
+    .map(|(rel, _)| format!("`{rel}`"))
+    .collect();
+    if files.is_empty() {
+        return Vec::new();
+    }
+    vec![Change {
+        impact: Impact::Changed,
+        line: format!(
+            "the generated code changed ({}) without a change to the public API: code that compiled still compiles; what a call sends or how it reads the answer may differ (a generator fix or a spec edit no signature shows)",
+            files.join(", ")
+        ),
+    }]
 }
 
 /// What the semver step reads of the crate it replaces.
@@ -257,6 +291,10 @@ pub fn check_note(vendor: &str, display: &str, release: &Release) -> Option<Stri
             "{vendor}: the API gains items, which needs version {} ({display}/Cargo.toml has {old})",
             release.version
         ),
+        Level::Changed => format!(
+            "{vendor}: the generated code changes under the same API, which needs version {} ({display}/Cargo.toml has {old})",
+            release.version
+        ),
         Level::None => format!(
             "{vendor}: vendor.toml sets version {} ({display}/Cargo.toml has {old})",
             release.version
@@ -275,6 +313,7 @@ fn level_name(level: Level) -> &'static str {
     match level {
         Level::Breaking => "breaking",
         Level::Additive => "additive",
+        Level::Changed => "same API, changed code",
         Level::None => "set in vendor.toml",
     }
 }

@@ -275,7 +275,11 @@ fn describe(report: &mut Vec<String>, changes: &[Change]) {
         );
         return;
     }
-    for (impact, title) in [(Impact::Breaking, "breaking"), (Impact::Additive, "added")] {
+    for (impact, title) in [
+        (Impact::Breaking, "breaking"),
+        (Impact::Additive, "added"),
+        (Impact::Changed, "changed"),
+    ] {
         let lines: Vec<&Change> = changes.iter().filter(|c| c.impact == impact).collect();
         if !lines.is_empty() {
             report.push(format!("  {title}:"));
@@ -295,7 +299,7 @@ fn meaning(
     let what = match level(&changes) {
         Level::Breaking => "a breaking change",
         Level::Additive => "an additive change",
-        Level::None => "no API change",
+        Level::Changed | Level::None => "no API change",
     };
     let Ok(manifest) = fs::read_to_string(crate_dir.join("Cargo.toml")) else {
         return Ok(format!(

@@ -561,7 +561,8 @@ fn left_out_operations_warn_and_fail_strict_vendors() {
 
 /// Semver-aware regeneration: the checked-in crate is the version of record. Removing a field
 /// is breaking (0.1.0 -> 0.2.0), a new operation is an addition (0.2.0 -> 0.2.1), a run without
-/// a spec change changes nothing, and `--check` names the version a breaking edit needs.
+/// a spec change changes nothing, a moved path is changed code under the same API (0.2.1 ->
+/// 0.2.2), and `--check` names the version a breaking edit needs.
 #[test]
 fn regeneration_bumps_the_version_and_writes_the_changelog() {
     let tree = Tree::new("semver");
@@ -639,6 +640,24 @@ fn regeneration_bumps_the_version_and_writes_the_changelog() {
     assert_eq!(version(), "\"0.2.1\"");
     assert_eq!(fs::read_to_string(&changelog).unwrap(), log);
 
+    // A path moved: the same API, but the call goes elsewhere. A patch release whose entry says
+    // the code changed and the API did not.
+    let spec = fs::read_to_string(tree.specs().join("demo/api.yaml")).unwrap();
+    write_spec(&spec.replace("/things/{id}:", "/items/{id}:"));
+    let run = tree.run_gen(&[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stdout).contains("version 0.2.1 -> 0.2.2 (same API, changed code)"),
+        "{}",
+        text(&run.stdout)
+    );
+    assert_eq!(version(), "\"0.2.2\"");
+    let log = fs::read_to_string(&changelog).unwrap();
+    assert!(
+        log.contains("## 0.2.2\n\n### Changed\n\n- the generated code changed (`src/client.rs`, `src/mock.rs`) without a change to the public API"),
+        "{log}"
+    );
+
     // A breaking spec edit that was not regenerated: --check says which version it needs.
     let spec = fs::read_to_string(tree.specs().join("demo/api.yaml")).unwrap();
     write_spec(&spec.replace(
@@ -651,12 +670,12 @@ fn regeneration_bumps_the_version_and_writes_the_changelog() {
     assert!(
         err.contains(
             "demo: the API changes in a breaking way (through the spec or the generator), which needs a version bump to 0.3.0"
-        ) && err.contains("has 0.2.1")
+        ) && err.contains("has 0.2.2")
             && err.contains("  - removed field `Thing.id`")
             && err.contains("run `cargo xtask gen`"),
         "{err}"
     );
-    assert_eq!(version(), "\"0.2.1\"", "check mode writes nothing");
+    assert_eq!(version(), "\"0.2.2\"", "check mode writes nothing");
 }
 
 /// In a git checkout the crate compared with is the last commit's: two breaking regenerations

@@ -15,6 +15,9 @@ pub enum Impact {
     Breaking,
     /// Only new things: existing code keeps working.
     Additive,
+    /// The same API, different generated code: what a call does may differ (a fix in the
+    /// generator or an edit of the spec that no signature shows, such as a path or a value).
+    Changed,
 }
 
 /// One difference, with the line the changelog shows.
@@ -28,17 +31,21 @@ pub struct Change {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     None,
+    Changed,
     Additive,
     Breaking,
 }
 
 pub fn level(changes: &[Change]) -> Level {
-    if changes.iter().any(|c| c.impact == Impact::Breaking) {
+    let has = |impact| changes.iter().any(|c: &Change| c.impact == impact);
+    if has(Impact::Breaking) {
         Level::Breaking
-    } else if changes.is_empty() {
-        Level::None
-    } else {
+    } else if has(Impact::Additive) {
         Level::Additive
+    } else if has(Impact::Changed) {
+        Level::Changed
+    } else {
+        Level::None
     }
 }
 

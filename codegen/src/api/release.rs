@@ -135,7 +135,8 @@ pub fn plan(
 
 /// Cargo's compatibility rules: left of the first non-zero number is the "major" part. A
 /// breaking change bumps it (1.2.3 -> 2.0.0, 0.2.3 -> 0.3.0, 0.0.3 -> 0.0.4); an addition bumps
-/// the next one (1.2.3 -> 1.3.0, 0.2.3 -> 0.2.4, 0.0.3 -> 0.0.4). A pre-release is bumped like
+/// the next one (1.2.3 -> 1.3.0, 0.2.3 -> 0.2.4, 0.0.3 -> 0.0.4); changed code under the same
+/// API bumps the patch (1.2.3 -> 1.2.4, 0.2.3 -> 0.2.4), so no two releases share a version. A pre-release is bumped like
 /// its numbers (`^1.0.0-beta.1` accepts 1.x, so a breaking change must leave 1).
 pub fn bump(v: &Version, level: Level) -> Version {
     let (major, minor, patch) = (v.major, v.minor, v.patch);
@@ -144,7 +145,7 @@ pub fn bump(v: &Version, level: Level) -> Version {
         Level::Breaking if major > 0 => Version::new(major + 1, 0, 0),
         Level::Breaking if minor > 0 => Version::new(0, minor + 1, 0),
         Level::Additive if major > 0 => Version::new(major, minor + 1, 0),
-        Level::Breaking | Level::Additive => Version::new(major, minor, patch + 1),
+        Level::Breaking | Level::Additive | Level::Changed => Version::new(major, minor, patch + 1),
     }
 }
 
@@ -153,7 +154,11 @@ fn entry(version: &Version, changes: &[Change]) -> String {
         return format!("## {version}\n\nVersion set in vendor.toml; no API change.\n");
     }
     let mut out = format!("## {version}\n");
-    for (title, impact) in [("Breaking", Impact::Breaking), ("Added", Impact::Additive)] {
+    for (title, impact) in [
+        ("Breaking", Impact::Breaking),
+        ("Added", Impact::Additive),
+        ("Changed", Impact::Changed),
+    ] {
         let lines: Vec<String> = changes
             .iter()
             .filter(|c| c.impact == impact)
@@ -222,6 +227,8 @@ mod tests {
             ("0.1.0", Level::Breaking, "0.2.0"),
             ("0.1.3", Level::Additive, "0.1.4"),
             ("0.1.3", Level::None, "0.1.3"),
+            ("0.1.3", Level::Changed, "0.1.4"),
+            ("1.2.3", Level::Changed, "1.2.4"),
             ("0.0.3", Level::Breaking, "0.0.4"),
             ("0.0.3", Level::Additive, "0.0.4"),
             ("1.2.3", Level::Breaking, "2.0.0"),
