@@ -1,7 +1,7 @@
 //! The version of record and the changelog of a regenerated crate: the previous generation's
-//! `Cargo.toml` version, bumped by Cargo's rules for the API changes [`super::diff`] found (never
-//! below the `version` of vendor.toml, so a maintainer can still force one), and a
-//! `CHANGELOG.md` with an entry per version that changed the API. Pure: the driver reads the
+//! `Cargo.toml` version, bumped by Cargo's rules for the API changes [`super::diff`] found, or
+//! for changed code under the same API (never below the `version` of vendor.toml, so a
+//! maintainer can still force one), and a `CHANGELOG.md` with an entry per version. Pure: the driver reads the
 //! previous crate and writes the result.
 
 use semver::Version;
@@ -174,10 +174,11 @@ fn entry(version: &Version, changes: &[Change]) -> String {
 fn changelog(header: &str, crate_name: &str, entries: &str) -> String {
     format!(
         "<!-- {header} -->\n# Changelog\n\n\
-         Changes to the public API of `{crate_name}`, newest first. `cargo xtask gen` compares the \
-         API before and after each regeneration and writes an entry when it changed, bumping the \
-         version by Cargo's rules (breaking: 0.y.z -> 0.(y+1).0, x.y.z -> (x+1).0.0; added: \
-         0.y.z -> 0.y.(z+1), x.y.z -> x.(y+1).0).\n\n{entries}"
+         Changes to `{crate_name}`, newest first. `cargo xtask gen` compares the public API \
+         before and after each regeneration and writes an entry when it or the generated code \
+         changed, bumping the version by Cargo's rules (breaking: 0.y.z -> 0.(y+1).0, x.y.z -> \
+         (x+1).0.0; added: 0.y.z -> 0.y.(z+1), x.y.z -> x.(y+1).0; changed code under the same \
+         API: x.y.z -> x.y.(z+1)).\n\n{entries}"
     )
 }
 
