@@ -16,7 +16,7 @@ use typify::{CrateVers, TypeDetails, TypeId, TypeSpace, TypeSpaceSettings};
 use crate::schema_conv::to_schemars;
 
 mod shapes;
-pub use shapes::{FieldShape, Kind, Optional, StructShape};
+pub use shapes::{FieldShape, Kind, StructShape};
 
 /// What the generated crate needs from its Cargo.toml beyond the fixed dependencies.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,6 +1,6 @@
-//! `src/client.rs`: `mod types` (typify's types and our builders beside them), the `Client` struct, the operation layer
-//! ([`super::operations`]) and the prelude; and which of the types only responses reach, so
-//! they tolerate what a newer server sends (see `forward_compat`).
+//! `src/client.rs`: `mod types` (typify's types, our builders beside them), the `Client`
+//! struct, the operation layer ([`super::operations`]) and the prelude; and which of the types
+//! only responses reach, so they tolerate what a newer server sends (see `forward_compat`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
