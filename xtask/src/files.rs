@@ -15,6 +15,8 @@ const SKIPPED_DIRS: &[&str] = &["target"];
 pub struct Changes {
     pub written: Vec<PathBuf>,
     pub removed: Vec<PathBuf>,
+    /// In check mode, the unified diff of what would change (empty otherwise: only check mode
+    /// prints it, and GitHub's first generation would diff 14 MB against nothing).
     pub diff: String,
 }
 
@@ -53,15 +55,16 @@ pub fn sync_dir(
         if old.as_deref() == Some(contents.as_bytes()) {
             continue;
         }
-        let old_text = old
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
-        changes.diff.push_str(&unified_diff(
-            &old_text,
-            contents,
-            &format!("{display}/{rel}"),
-        ));
-        if !check {
+        if check {
+            let old_text = old
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            changes.diff.push_str(&unified_diff(
+                &old_text,
+                contents,
+                &format!("{display}/{rel}"),
+            ));
+        } else {
             write_atomically(&path, contents)?;
         }
         changes.written.push(path);
@@ -79,11 +82,12 @@ pub fn sync_dir(
         if files.contains_key(&rel) {
             continue;
         }
-        let old_text = fs::read_to_string(&existing).unwrap_or_default();
-        changes
-            .diff
-            .push_str(&unified_diff(&old_text, "", &format!("{display}/{rel}")));
-        if !check {
+        if check {
+            let old_text = fs::read_to_string(&existing).unwrap_or_default();
+            changes
+                .diff
+                .push_str(&unified_diff(&old_text, "", &format!("{display}/{rel}")));
+        } else {
             fs::remove_file(&existing)
                 .with_context(|| format!("removing {}", existing.display()))?;
         }
