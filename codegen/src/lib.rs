@@ -189,9 +189,23 @@ pub fn generate_observed(
     input: &VendorInput<'_>,
     done: &mut dyn FnMut(Stage),
 ) -> Result<GeneratedCrate> {
-    let effective = effective_document_observed(input, done)?;
+    let Effective {
+        document,
+        spec: typed,
+        settings,
+        document_files,
+        origins,
+        left_out: refused,
+    } = effective_document_observed(input, done)?;
     let source_dir = input.source_dir;
-    let spec = &effective.spec;
+    // The effective document is published beside the crate, with the shapes normalize set
+    // aside; written now, so the document is not held through the emit stage (GitHub's is
+    // large, and the emit stage is when memory peaks).
+    let mut json = serde_json::to_string_pretty(&normalize::published(&document))
+        .map_err(|e| Error::bug(source_dir, e.to_string()))?;
+    json.push('\n');
+    drop(document);
+    let spec = &typed;
     let engine_error = |message: String| {
         Error::new(
             Stage::Emit,
@@ -204,9 +218,8 @@ pub fn generate_observed(
         )
     };
     let mut types = engine::Types::new(spec).map_err(engine_error)?;
-    let (operations, mut left_out) =
-        model::operations::build(spec, &mut types, &effective.origins)?;
-    left_out.splice(0..0, effective.left_out.iter().cloned());
+    let (operations, mut left_out) = model::operations::build(spec, &mut types, &origins)?;
+    left_out.splice(0..0, refused);
     let (type_tokens, uses, shapes) = types.finish().map_err(engine_error)?;
     // Wrapped as in the crate, for the model's reads of typify's types.
     let engine = syntax::parse_file(quote::quote! {
@@ -215,12 +228,13 @@ pub fn generate_observed(
         }
     })
     .map_err(|e| Error::bug(source_dir, format!("typify's code does not parse: {e}")))?;
+    drop(type_tokens);
     let model = model::SdkModel::build(&model::ModelInput {
         source_dir,
-        settings: &effective.settings,
+        settings: &settings,
         spec,
-        origins: &effective.origins,
-        document_files: &effective.document_files,
+        origins: &origins,
+        document_files: &document_files,
         runtime_path: input.runtime_path,
         engine: &engine,
         uses,
@@ -228,7 +242,7 @@ pub fn generate_observed(
         left_out: &left_out,
     })?;
     let warnings = model.diagnostics();
-    if effective.settings.strict
+    if settings.strict
         && let Some(first) = warnings.first()
     {
         return Err(Error::new(
@@ -242,15 +256,13 @@ pub fn generate_observed(
             "vendor.toml sets `strict = true`: fix the cause with an overlay (the help of `cargo xtask gen` on a copy without strict shows each), or drop strict",
         ));
     }
+    // The model holds what the emitters need: the typed document goes before the emit stage.
+    drop(typed);
     let emit::CrateFiles {
         mut files,
         client,
         sdk,
     } = emit::crate_files(&model, engine, &shapes)?;
-    // The effective document is published beside the crate, with the shapes normalize set aside.
-    let mut json = serde_json::to_string_pretty(&normalize::published(&effective.document))
-        .map_err(|e| Error::bug(source_dir, e.to_string()))?;
-    json.push('\n');
     files.insert("openapi.json".to_string(), json);
     let routes = model.routes();
     let left_out: Vec<String> = model
@@ -266,7 +278,7 @@ pub fn generate_observed(
         .map(|(_, c)| c.lines().count())
         .sum();
     Ok(GeneratedCrate {
-        crate_name: effective.settings.crate_name.clone(),
+        crate_name: settings.crate_name.clone(),
         files,
         stats,
         warnings,
