@@ -7,16 +7,10 @@ use quote::quote;
 
 use crate::model::SdkModel;
 
-pub fn emit(model: &SdkModel, additions: TokenStream, operations: TokenStream) -> TokenStream {
-    let vendor = &model.vendor;
-    let mut doc = format!("Client for {}", vendor.title);
-    if !vendor.description.is_empty() {
-        doc.push_str("\n\n");
-        doc.push_str(&vendor.description);
-    }
-    doc.push_str(&format!("\n\nVersion: {}", vendor.version));
-    let version = &vendor.version;
-    // `mod types` holds ours here; the caller puts typify's (already parsed) before them.
+/// The first part of `src/client.rs`: the re-exports and `mod types` with our `additions`; the
+/// caller puts typify's items (already parsed) before them. Printed apart from [`rest`], so the
+/// two syntax trees never exist at once (GitHub's whole client was the generator's memory peak).
+pub fn types_part(additions: TokenStream) -> TokenStream {
     quote! {
         // Re-exports of the types the public interface uses.
         #[allow(unused_imports)]
@@ -27,7 +21,21 @@ pub fn emit(model: &SdkModel, additions: TokenStream, operations: TokenStream) -
         pub mod types {
             #additions
         }
+    }
+}
 
+/// The rest of the client after `mod types`: the `Client` struct, the operation layer and the
+/// prelude.
+pub fn rest(model: &SdkModel, operations: TokenStream) -> TokenStream {
+    let vendor = &model.vendor;
+    let mut doc = format!("Client for {}", vendor.title);
+    if !vendor.description.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(&vendor.description);
+    }
+    doc.push_str(&format!("\n\nVersion: {}", vendor.version));
+    let version = &vendor.version;
+    quote! {
         #[derive(Clone, Debug)]
         #[doc = #doc]
         pub struct Client {

@@ -35,12 +35,10 @@ pub fn header(source_dir: &str) -> String {
     format!("{GENERATED_MARKER} from {source_dir}/. DO NOT EDIT.")
 }
 
-/// The generated files, and the syntax trees of the two generated modules (the API surface is
-/// read from them without parsing the printed text again).
+/// The generated files, and how many types `mod types` has (for the counts `gen` reports).
 pub struct CrateFiles {
     pub files: BTreeMap<String, String>,
-    pub client: syn::File,
-    pub sdk: syn::File,
+    pub types: usize,
 }
 
 /// Renders the crate; `types` is typify's `mod types` (already parsed: its items move into the
@@ -55,24 +53,32 @@ pub fn crate_files(
     let mut files = BTreeMap::new();
     let lib = format_file(lib_tokens(&model.vendor.uses), source_dir)?;
     files.insert("src/lib.rs".to_string(), format!("// {header}\n\n{lib}"));
-    let (operations, root_builders) = operations::emit(model);
     let typify = crate::syntax::into_module(types, "types");
     let typify_refs: Vec<&syn::Item> = typify.iter().collect();
     // Ours, beside typify's types in `mod types`.
     let mut additions =
         builders::emit(shapes, &typify_refs).map_err(|e| Error::bug(source_dir, e))?;
     additions.extend(enum_constants::emit(model, &typify_refs)?);
-    let mut client = parse_file(client::emit(model, additions, operations), source_dir)?;
-    let Some(types) = crate::syntax::module_mut(&mut client, "types") else {
+    // `src/client.rs` in two parts, each printed and dropped before the next is built: the
+    // types (typify's and ours), then the operation layer. Printed files concatenate as one.
+    let mut first = parse_file(client::types_part(additions), source_dir)?;
+    let Some(types) = crate::syntax::module_mut(&mut first, "types") else {
         return Err(Error::bug(source_dir, "the client has no `mod types`"));
     };
     types.splice(0..0, typify);
-    client::relax_response_types(&mut client, model);
-    enum_errors::apply(&mut client, source_dir)?;
-    files.insert(
-        "src/client.rs".to_string(),
-        format!("// {header}\n\n{}", prettyplease::unparse(&client)),
-    );
+    client::relax_response_types(&mut first, model);
+    enum_errors::apply(&mut first, source_dir)?;
+    let type_count = crate::syntax::module(&first.items, "types")
+        .into_iter()
+        .filter(|item| matches!(item, syn::Item::Struct(_) | syn::Item::Enum(_)))
+        .count();
+    let mut client = format!("// {header}\n\n{}", prettyplease::unparse(&first));
+    drop(first);
+    let (operations, root_builders) = operations::emit(model);
+    let rest = parse_file(client::rest(model, operations), source_dir)?;
+    client.push_str(&prettyplease::unparse(&rest));
+    drop(rest);
+    files.insert("src/client.rs".to_string(), client);
     let constructors = constructors::emit(model);
     let waiters = waiters::emit(model);
     let streams = pagination::emit(model);
@@ -99,6 +105,7 @@ pub fn crate_files(
         "src/sdk.rs".to_string(),
         format!("// {header}\n\n{}", prettyplease::unparse(&sdk)),
     );
+    drop(sdk);
     // Compiled only with the crate's `mock` feature (see lib.rs).
     let mock = format_file(mocks::emit(model), source_dir)?;
     files.insert("src/mock.rs".to_string(), format!("// {header}\n\n{mock}"));
@@ -114,7 +121,10 @@ pub fn crate_files(
             format!("// {header}\n\n{program}"),
         );
     }
-    Ok(CrateFiles { files, client, sdk })
+    Ok(CrateFiles {
+        files,
+        types: type_count,
+    })
 }
 
 /// The crate root: the README as crate docs (its examples become doctests, so they must compile)
