@@ -1,24 +1,27 @@
 //! The builders' setters and starting values, as generated for small documents.
 
+/// The generated `src/client.rs` of `spec`, without whitespace (layout is not what is tested).
+fn client_text(spec: &str) -> String {
+    crate::generate_one(spec).unwrap().files["src/client.rs"].replace([' ', '\n'], "")
+}
+
 /// A struct with an optional and a required string: `&str` is accepted by both setters.
 #[test]
 fn optional_string_setters_take_str() {
     let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, required: [name], properties: {name: {type: string}, url: {type: string}}}\n      responses: {'204': {description: none}}\n";
-    let client = crate::generate_one(spec).unwrap().files["src/client.rs"]
-        .replace([' ', '\n'], "")
-        // rustfmt's wrapping of long calls is not what is tested.
-        .replace(",)", ")");
+    // rustfmt's wrapping of long calls is not what is tested.
+    let client = client_text(spec).replace(",)", ")");
     assert!(client.contains("pubfnurl<T>(mutself,value:T)->SelfwhereT:::openapi_sdk_runtime::IntoOptionalString,{self.url=Ok(::openapi_sdk_runtime::IntoOptionalString::into_optional_string(value)"), "{client}");
-    assert!(client.contains("pubfnname<T>(mutself,value:T)->SelfwhereT:::std::convert::TryInto<::std::string::String>"), "required fields keep typify's setter");
+    assert!(client.contains("pubfnname<T>(mutself,value:T)->SelfwhereT:::std::convert::TryInto<::std::string::String>"), "required fields keep the `TryInto` setter");
 }
 
 const SPEC: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              required: [kind]\n              properties:\n                kind: {type: integer, enum: [1, 2]}\n                source: {type: integer, enum: [1, 2, 3]}\n                owner: {type: string, format: uuid}\n                color: {type: string, enum: [red, blue]}\n      responses: {'204': {description: none}}\n";
 
 /// The optional integer enum, UUID and string enum setters take `IntoOptional`; the required
-/// one keeps typify's bound; the conversions exist for exactly the rewritten types.
+/// one keeps the `TryInto` bound; the conversions exist for exactly the types those setters take.
 #[test]
 fn optional_setters_take_plain_values() {
-    let client = crate::generate_one(SPEC).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
+    let client = client_text(SPEC);
     for (field, ty) in [
         ("source", "super::PostABodySource"),
         ("owner", "::uuid::Uuid"),
@@ -33,7 +36,7 @@ fn optional_setters_take_plain_values() {
     }
     assert!(
         client.contains("pubfnkind<T>(mutself,value:T)->SelfwhereT:::std::convert::TryInto<super::PostABodyKind>"),
-        "required fields keep typify's setter"
+        "required fields keep the `TryInto` setter"
     );
     assert!(client.contains("impl::openapi_sdk_runtime::IntoOptional<PostABodySource>fori32"));
     assert!(client.contains("impl::openapi_sdk_runtime::IntoOptional<PostABodySource>fori64"));
@@ -52,7 +55,7 @@ fn optional_setters_take_plain_values() {
 #[test]
 fn single_valued_required_fields_start_set() {
     let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              required: [kind, height, size]\n              properties:\n                kind: {type: string, enum: [IMAGE]}\n                height: {type: integer, enum: [2160]}\n                size: {type: integer, enum: [1, 2]}\n      responses: {'204': {description: none}}\n";
-    let client = crate::generate_one(spec).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
+    let client = client_text(spec);
     assert!(
         client.contains("kind:Ok(super::PostABodyKind::Image)"),
         "{client}"
@@ -73,7 +76,7 @@ fn single_valued_required_fields_start_set() {
 #[test]
 fn fields_start_from_their_defaults() {
     let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              required: [name]\n              properties:\n                name: {type: string}\n                count: {type: integer, default: 5}\n                note: {type: string}\n      responses: {'204': {description: none}}\n";
-    let client = crate::generate_one(spec).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
+    let client = client_text(spec);
     let serde_default = client
         .split("#[serde(default=\"")
         .nth(1)
@@ -95,7 +98,7 @@ fn fields_start_from_their_defaults() {
 #[test]
 fn nullable_optional_strings_take_str() {
     let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: postA\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {note: {type: string, nullable: true}}}\n      responses: {'204': {description: none}}\n";
-    let client = crate::generate_one(spec).unwrap().files["src/client.rs"].replace([' ', '\n'], "");
+    let client = client_text(spec);
     assert!(
         client.contains(
             "pubfnnote<T>(mutself,value:T)->SelfwhereT:::openapi_sdk_runtime::IntoOptionalString,"
