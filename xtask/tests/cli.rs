@@ -658,6 +658,19 @@ fn regeneration_bumps_the_version_and_writes_the_changelog() {
         "{log}"
     );
 
+    // A path edit that was not regenerated: --check says the same API needs a patch release.
+    let spec = fs::read_to_string(tree.specs().join("demo/api.yaml")).unwrap();
+    write_spec(&spec.replace("/items/{id}:", "/entries/{id}:"));
+    let check = tree.run_gen(&["--check"]);
+    assert_eq!(check.status.code(), Some(4));
+    let err = text(&check.stderr);
+    assert!(
+        err.contains(
+            "demo: the generated code changes under the same API, which needs version 0.2.3"
+        ) && err.contains("has 0.2.2"),
+        "{err}"
+    );
+
     // A breaking spec edit that was not regenerated: --check says which version it needs.
     let spec = fs::read_to_string(tree.specs().join("demo/api.yaml")).unwrap();
     write_spec(&spec.replace(
