@@ -266,45 +266,28 @@ fn serde_defaults(strukt: &syn::ItemStruct) -> syn::Result<BTreeMap<String, Opti
 fn single_valued(types: &[&Item]) -> BTreeMap<String, TokenStream> {
     let mut out = BTreeMap::new();
     for item in types {
-        match item {
-            Item::Enum(e) if e.variants.len() == 1 => {
-                let variant = &e.variants[0];
-                if matches!(variant.fields, Fields::Unit) {
-                    let (ty, v) = (&e.ident, &variant.ident);
-                    out.insert(ty.to_string(), quote!(Ok(super::#ty::#v)));
-                }
+        if let Item::Enum(e) = item
+            && e.variants.len() == 1
+            && let Some(variant) = e.variants.first()
+            && matches!(variant.fields, Fields::Unit)
+        {
+            let (ty, v) = (&e.ident, &variant.ident);
+            out.insert(ty.to_string(), quote!(Ok(super::#ty::#v)));
+        }
+    }
+    for (name, source, imp) in conversions::try_from_impls(types) {
+        for f in &imp.items {
+            let ImplItem::Fn(f) = f else { continue };
+            if let [value] = super::enum_errors::allowed(&f.block).integers[..] {
+                let ty = format_ident!("{name}");
+                let value = syn::LitInt::new(&value.to_string(), proc_macro2::Span::call_site());
+                // Named: the type converts from more than one integer type.
+                out.insert(
+                    name.clone(),
+                    quote!(<super::#ty as ::std::convert::TryFrom<#source>>::try_from(#value)
+                        .map_err(|e| e.to_string())),
+                );
             }
-            Item::Impl(imp) => {
-                let Some((path, _)) = &imp.trait_ else {
-                    continue;
-                };
-                let is_try_from = path.segments.last().is_some_and(|l| l.ident == "TryFrom");
-                let Some(name) = syntax::type_name(&imp.self_ty) else {
-                    continue;
-                };
-                if !is_try_from {
-                    continue;
-                }
-                for f in &imp.items {
-                    let ImplItem::Fn(f) = f else { continue };
-                    if let [value] = super::enum_errors::allowed(&f.block).integers[..] {
-                        let ty = format_ident!("{name}");
-                        let value =
-                            syn::LitInt::new(&value.to_string(), proc_macro2::Span::call_site());
-                        // Named: the type converts from more than one integer type.
-                        let Some(syn::FnArg::Typed(integer)) = f.sig.inputs.first() else {
-                            continue;
-                        };
-                        let integer = &integer.ty;
-                        out.insert(
-                            name.clone(),
-                            quote!(<super::#ty as ::std::convert::TryFrom<#integer>>::try_from(#value)
-                                .map_err(|e| e.to_string())),
-                        );
-                    }
-                }
-            }
-            _ => {}
         }
     }
     out

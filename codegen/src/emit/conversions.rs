@@ -61,26 +61,25 @@ fn first_type_arg(args: &PathArguments) -> Option<&Type> {
     }
 }
 
+/// typify's `impl TryFrom<S> for Y` of the `types` module: (`Y`'s name, `S`, the impl).
+pub fn try_from_impls<'a>(
+    types: &'a [&'a Item],
+) -> impl Iterator<Item = (String, &'a Type, &'a syn::ItemImpl)> + 'a {
+    types.iter().filter_map(|item| {
+        let Item::Impl(imp) = item else { return None };
+        let last = imp.trait_.as_ref()?.0.segments.last()?;
+        if last.ident != "TryFrom" {
+            return None;
+        }
+        let source = first_type_arg(&last.arguments)?;
+        Some((syntax::type_name(&imp.self_ty)?, source, imp))
+    })
+}
+
 /// The `TryFrom` sources of each type in the `types` module.
 pub fn read(types: &[&Item]) -> BTreeMap<String, Conversions> {
     let mut out: BTreeMap<String, Conversions> = BTreeMap::new();
-    for item in types {
-        let Item::Impl(imp) = item else { continue };
-        let Some((path, _)) = &imp.trait_ else {
-            continue;
-        };
-        let Some(last) = path.segments.last() else {
-            continue;
-        };
-        if last.ident != "TryFrom" {
-            continue;
-        }
-        let (Some(source), Some(name)) = (
-            first_type_arg(&last.arguments),
-            syntax::type_name(&imp.self_ty),
-        ) else {
-            continue;
-        };
+    for (name, source, _) in try_from_impls(types) {
         let source = syntax::flat(source);
         let entry = out.entry(name).or_default();
         if source == "&str" {
