@@ -499,7 +499,7 @@ mod tests {
         (url, seen)
     }
 
-    pub(super) fn runtime() -> Runtime {
+    fn runtime() -> Runtime {
         let retry = RetryPolicy {
             max_attempts: 4,
             initial_delay: Duration::from_millis(1),
@@ -525,7 +525,7 @@ mod tests {
         stream: false,
     };
 
-    pub(super) static GET: Operation = Operation {
+    static GET: Operation = Operation {
         id: "x",
         method: reqwest::Method::GET,
         path: "/x",
@@ -820,7 +820,7 @@ mod tests {
 
     /// The executor's future is boxed once per call and moved by value up to there: it must stay
     /// small. A body read or a token fetch held inline made it 4.3 KB, copied twice per request
-    /// (BENCHMARKS.md, section 7.4); both are boxed where they happen.
+    /// (BENCHMARKS.md, section 7.6); both are boxed where they happen.
     #[tokio::test]
     async fn the_executors_future_stays_small() {
         let runtime = runtime();
