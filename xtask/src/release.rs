@@ -13,7 +13,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use codegen::GeneratedCrate;
 use codegen::api::release::{self, CHANGELOG, Previous, Release};
-use codegen::api::{ApiModel, Change, Impact, Level};
+use codegen::api::{ApiModel, Change, Impact, Level, dependencies};
 
 /// Decides the crate's version and changelog against the crate in `dir` and stores both in
 /// `generated.files`. `source_dir` and `display` are how the spec folder and `dir` are shown.
@@ -49,39 +49,7 @@ pub fn apply(
     let release = match previous {
         None => plan(None, Vec::new())?,
         Some(old) => {
-            let new = |rel: &str| generated.files.get(rel).map_or("", String::as_str);
-            // Identical API sources mean an identical API: skip the parsing, which is most of
-            // this step's time (regenerations after a generator change that moved no output).
-            let old_lib = old.lib.as_deref().unwrap_or(new("src/lib.rs"));
-            let new_mock = generated.files.get("src/mock.rs").map(String::as_str);
-            let changes = if old_lib == new("src/lib.rs")
-                && old.mock.as_deref() == new_mock
-                && old.client == new("src/client.rs")
-                && old.sdk == new("src/sdk.rs")
-            {
-                Vec::new()
-            } else {
-                let old_api = match ApiModel::parse_crate(
-                    &old.manifest,
-                    old_lib,
-                    &old.client,
-                    &old.sdk,
-                    old.mock.as_deref(),
-                ) {
-                    Ok(api) => api,
-                    Err((file, e)) => bail!(
-                        "{display}/{file} does not parse ({e}), so its API cannot be compared \
-                         with the new one; restore it (`git checkout -- {display}`), or delete \
-                         {display}/Cargo.toml to regenerate the crate as a first release"
-                    ),
-                };
-                let changes = codegen::api::diff::diff(&old_api, &generated.api()?);
-                if changes.is_empty() {
-                    code_changed(&old, generated)
-                } else {
-                    changes
-                }
-            };
+            let changes = changes(&old, generated, display)?;
             plan(
                 Some(Previous {
                     manifest: &old.manifest,
@@ -100,12 +68,14 @@ pub fn apply(
     Ok(release)
 }
 
-/// The one change to record when the sources differ and the API does not: a call may behave
-/// differently (a generator fix, a path or value edited in the spec), so the crate gets a new
-/// version and its changelog says which files changed. A user who upgrades needs no code change.
-fn code_changed(old: &Old, generated: &GeneratedCrate) -> Vec<Change> {
+/// What changed from the crate on record to the new one: the API's changes, or, when the
+/// sources differ and the API does not, the one entry naming the files (a call may behave
+/// differently: a generator fix, a path or value edited in the spec). Nothing when sources and
+/// dependencies are identical: then the API is too, and the parsing, most of this step's time,
+/// is skipped.
+fn changes(old: &Old, generated: &GeneratedCrate, display: &str) -> Result<Vec<Change>> {
     let new = |rel: &str| generated.files.get(rel).map(String::as_str);
-    let files: Vec<String> = [
+    let sources: Vec<String> = [
         ("src/lib.rs", old.lib.as_deref()),
         ("src/client.rs", Some(old.client.as_str())),
         ("src/sdk.rs", Some(old.sdk.as_str())),
@@ -117,16 +87,41 @@ fn code_changed(old: &Old, generated: &GeneratedCrate) -> Vec<Change> {
     .filter(|(rel, before)| *before != new(rel))
     .map(|(rel, _)| format!("`{rel}`"))
     .collect();
-    if files.is_empty() {
-        return Vec::new();
+    let manifest = new("Cargo.toml").unwrap_or_default();
+    // Compared as read: the manifests' versions differ by design, and a generator that moves
+    // a dependency to a new major version changes no source.
+    let same_dependencies = matches!(
+        (dependencies::read(&old.manifest), dependencies::read(manifest)),
+        (Ok(a), Ok(b)) if a == b
+    );
+    if sources.is_empty() && same_dependencies {
+        return Ok(Vec::new());
     }
-    vec![Change {
+    let old_api = match ApiModel::parse_crate(
+        &old.manifest,
+        old.lib.as_deref().or(new("src/lib.rs")).unwrap_or_default(),
+        &old.client,
+        &old.sdk,
+        old.mock.as_deref(),
+    ) {
+        Ok(api) => api,
+        Err((file, e)) => bail!(
+            "{display}/{file} does not parse ({e}), so its API cannot be compared \
+             with the new one; restore it (`git checkout -- {display}`), or delete \
+             {display}/Cargo.toml to regenerate the crate as a first release"
+        ),
+    };
+    let changes = codegen::api::diff::diff(&old_api, &generated.api()?);
+    if !changes.is_empty() || sources.is_empty() {
+        return Ok(changes);
+    }
+    Ok(vec![Change {
         impact: Impact::Changed,
         line: format!(
             "the generated code changed ({}) without a change to the public API: code that compiled still compiles; what a call sends or how it reads the answer may differ (a generator fix or a spec edit no signature shows)",
-            files.join(", ")
+            sources.join(", ")
         ),
-    }]
+    }])
 }
 
 /// What the semver step reads of the crate it replaces.
@@ -315,5 +310,77 @@ fn level_name(level: Level) -> &'static str {
         Level::Additive => "additive",
         Level::Changed => "same API, changed code",
         Level::None => "set in vendor.toml",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A crate whose API names `uuid::Uuid`.
+    fn generated() -> GeneratedCrate {
+        let files = [codegen::SourceFile {
+            name: "api.yaml".into(),
+            text: "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {type: object, properties: {id: {type: string, format: uuid}}}}}\n".into(),
+        }];
+        codegen::generate(&codegen::VendorInput {
+            vendor: "v",
+            source_dir: "specs/v",
+            files: &files,
+            runtime_path: "../../runtime",
+        })
+        .unwrap()
+    }
+
+    /// The crate on record: the generated one's sources, with `manifest`.
+    fn on_record(new: &GeneratedCrate, manifest: String) -> Old {
+        Old {
+            manifest,
+            lib: Some(new.files["src/lib.rs"].clone()),
+            client: new.files["src/client.rs"].clone(),
+            sdk: new.files["src/sdk.rs"].clone(),
+            mock: new.files.get("src/mock.rs").cloned(),
+            changelog: None,
+        }
+    }
+
+    /// Identical sources and dependencies: nothing to record.
+    #[test]
+    fn the_same_crate_changes_nothing() {
+        let new = generated();
+        let old = on_record(&new, new.files["Cargo.toml"].clone());
+        assert!(changes(&old, &new, "generated/v").unwrap().is_empty());
+    }
+
+    /// A generator that moves a public dependency to a new major version changes no source; the
+    /// bump is still breaking for code that names the dependency's types.
+    #[test]
+    fn a_dependency_major_bump_alone_is_found() {
+        let new = generated();
+        let manifest = new.files["Cargo.toml"]
+            .replace(r#"uuid = { version = "1","#, r#"uuid = { version = "0.8","#);
+        assert_ne!(
+            manifest, new.files["Cargo.toml"],
+            "the test edits the uuid entry"
+        );
+        let old = on_record(&new, manifest);
+        let found = changes(&old, &new, "generated/v").unwrap();
+        assert!(
+            matches!(&found[..], [c] if c.impact == Impact::Breaking && c.line.contains("`uuid`")),
+            "{found:?}"
+        );
+    }
+
+    /// Sources that differ under the same API: one entry naming the files.
+    #[test]
+    fn changed_code_under_the_same_api_is_one_entry() {
+        let new = generated();
+        let mut old = on_record(&new, new.files["Cargo.toml"].clone());
+        old.client.push_str("\n// an older generator's comment\n");
+        let found = changes(&old, &new, "generated/v").unwrap();
+        assert!(
+            matches!(&found[..], [c] if c.impact == Impact::Changed && c.line.contains("(`src/client.rs`)")),
+            "{found:?}"
+        );
     }
 }
